@@ -1,0 +1,153 @@
+"""Choose what to quote: a few sentences (or list items) from the best-matching place.
+
+Two shapes of answer:
+- a fact: the best sentence, plus at most two more that add something the question
+  asks for;
+- a list: when the best match is a heading ("05 quan điểm phát triển", "Đảng ủy HĐND
+  Thành phố"), the answer is what sits under it: the first sentence of each
+  subsection or bullet, trimmed to fit.
+Every quote is a span of the document; a trimmed quote is a prefix that ends on a
+clause or comma boundary and is shown with "…".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.documents.segment import Unit
+from bot.retrieval.index import SearchIndex
+
+FACT_SENTENCE_LIMIT = 420  # longer sentences are cut to their best clause
+LIST_BUDGET = 1500  # characters for all items of a list answer
+LIST_ITEM_MAX = 400
+LIST_ITEM_MIN = 140
+MAX_FACT_QUOTES = 3
+
+_CUT = re.compile(r"[;,:](?=\s)|\s[-–]\s")
+
+
+@dataclass(frozen=True)
+class Quote:
+    unit: int
+    start: int
+    end: int
+    trimmed: bool  # the sentence goes on after the quote
+
+
+@dataclass(frozen=True)
+class Composition:
+    quotes: tuple[Quote, ...]
+    shape: str  # "fact" | "list"
+    units: tuple[int, ...]  # the units the quotes come from, for coverage
+
+
+class Composer:
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+        self._by_section: dict[tuple[str, str], list[int]] = {}
+        for i, unit in enumerate(index.units):
+            self._by_section.setdefault((unit.doc, unit.section), []).append(i)
+
+    # -- list answers -----------------------------------------------------------
+    def is_title(self, unit_index: int) -> bool:
+        """A heading paragraph with no body of its own ("2.2. Thông tin … mục tiêu, chỉ tiêu")."""
+        unit = self.index.units[unit_index]
+        if not unit.heading:
+            return False
+        section = self.index.section(unit.doc, unit.section)
+        return unit.order == 0 and unit.end >= section.heading_end - 1 and _no_sentence_end(
+            self.index.unit_text(unit_index)
+        )
+
+    def contains(self, heading_unit: int, unit_index: int) -> bool:
+        """Whether a unit lies in the section (or a subsection) a heading opens."""
+        head, unit = self.index.units[heading_unit], self.index.units[unit_index]
+        return head.doc == unit.doc and (
+            unit.section == head.section or unit.section.startswith(head.section + ".")
+        )
+
+    def list_items(self, unit_index: int) -> list[int]:
+        """What a heading introduces: child headings, else bullets, else the sentences."""
+        unit = self.index.units[unit_index]
+        section = self.index.section(unit.doc, unit.section)
+        if section.children:
+            items = []
+            for child in section.children:
+                members = self._by_section.get((unit.doc, child), [])
+                if members:
+                    items.append(members[0])
+            return items
+        members = [i for i in self._by_section[(unit.doc, unit.section)] if i != unit_index]
+        bullets = [i for i in members if self.index.units[i].bullet and self.index.units[i].order == 0]
+        if len(bullets) >= 2:
+            return bullets
+        return members
+
+    def compose_list(self, heading_unit: int, items: list[int]) -> Composition:
+        budget_each = max(LIST_ITEM_MIN, min(LIST_ITEM_MAX, LIST_BUDGET // max(len(items), 1)))
+        quotes = [self._trim(i, budget_each) for i in items]
+        quotes = _fit(quotes, LIST_BUDGET + LIST_ITEM_MAX)
+        return Composition(tuple(quotes), "list", (heading_unit, *items))
+
+    # -- fact answers -----------------------------------------------------------
+    def compose_fact(
+        self,
+        ranked: list[int],
+        score: Callable[[int], float],
+        adds_coverage: Callable[[list[int], int], float],
+        clause_score: Callable[[str], float],
+    ) -> Composition:
+        """``adds_coverage(chosen, u)``: what unit u adds; ``clause_score(text)``: fit of a clause."""
+        best = ranked[0]
+        chosen = [best]
+        for candidate in ranked[1:8]:
+            if len(chosen) >= MAX_FACT_QUOTES:
+                break
+            if score(candidate) < 0.8 * score(best):
+                break
+            if adds_coverage(chosen, candidate) > 0.05:
+                chosen.append(candidate)
+        chosen.sort(key=lambda i: (self.index.units[i].doc, self.index.units[i].start))
+        quotes = [self._best_part(i, clause_score) for i in chosen]
+        return Composition(tuple(quotes), "fact", tuple(chosen))
+
+    def _best_part(self, unit_index: int, clause_score: Callable[[str], float]) -> Quote:
+        unit = self.index.units[unit_index]
+        if unit.end - unit.start <= FACT_SENTENCE_LIMIT or len(unit.clauses) == 1:
+            return self._trim(unit_index, FACT_SENTENCE_LIMIT)
+        # A long sentence: keep the clauses around the one that matches best.
+        text = self.index.documents[unit.doc].document.text
+        best = max(
+            range(len(unit.clauses)),
+            key=lambda c: (clause_score(text[unit.clauses[c][0] : unit.clauses[c][1]]), -c),
+        )
+        start, end = unit.clauses[best]
+        return Quote(unit_index, start, end, trimmed=end < unit.end)
+
+    def _trim(self, unit_index: int, limit: int) -> Quote:
+        unit: Unit = self.index.units[unit_index]
+        if unit.end - unit.start <= limit:
+            return Quote(unit_index, unit.start, unit.end, trimmed=False)
+        text = self.index.documents[unit.doc].document.text
+        window = text[unit.start : unit.start + limit]
+        cuts = [m.start() for m in _CUT.finditer(window) if m.start() >= limit * 0.4]
+        cut = cuts[-1] if cuts else window.rstrip().rfind(" ")
+        end = unit.start + (cut if cut > 0 else limit)
+        return Quote(unit_index, unit.start, end, trimmed=True)
+
+
+def _no_sentence_end(text: str) -> bool:
+    return not text.rstrip().endswith((".", "!", "?", "…", ":", ";"))
+
+
+def _fit(quotes: list[Quote], budget: int) -> list[Quote]:
+    kept, used = [], 0
+    for q in quotes:
+        length = q.end - q.start
+        if kept and used + length > budget:
+            break
+        kept.append(q)
+        used += length
+    return kept

@@ -1,0 +1,75 @@
+"""How much of a question the chosen sentences actually speak to.
+
+Each content term of the question weighs by its rarity in the documents (IDF): a
+question about "giá vàng" that only shares "Hà Nội" with a sentence is not answered
+by it. A term counts as found when it, or a synonym the lexicon lists for it, appears
+in the sentence or its heading path. When the citizen typed tone marks and only the
+unaccented letters match ("dần" for "dân"), the term counts for less.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.retrieval.index import SearchIndex
+from bot.retrieval.query import BIGRAM, FOLDED, Term
+from bot.vietnamese.text import accented_tokens, fold
+
+MAX_WEIGHT = 6.0
+TONE_MISMATCH_CREDIT = 0.5
+
+
+class CoverageJudge:
+    def __init__(self, index: SearchIndex) -> None:
+        self._bm25 = index.unit_bm25
+        # The document's own name and title count as said by every sentence of it:
+        # "mục đích của Kế hoạch …" needs "mục đích" from the sentence, not "Kế hoạch".
+        identity = {
+            doc_id: f"{d.document.meta.citation_name} {d.document.meta.title}"
+            for doc_id, d in index.documents.items()
+        }
+        accented = [
+            accented_tokens(f"{identity[u.doc]} {ctx}") for u, ctx in zip(index.units, index.unit_context, strict=True)
+        ]
+        self._accented = [f" {' '.join(words)} " for words in accented]
+        self._folded = [f" {' '.join(fold(w) for w in words)} " for words in accented]
+
+    def is_word(self, a: str, b: str) -> bool:
+        return self._bm25.document_frequency(f"{BIGRAM}{a}_{b}") >= 2
+
+    def weight(self, term: Term) -> float:
+        words = term.folded.split()
+        if len(words) == 1:
+            idf = self._bm25.term_idf(FOLDED + words[0])
+        else:
+            pairs = [self._bm25.term_idf(f"{BIGRAM}{a}_{b}") for a, b in zip(words, words[1:], strict=False)]
+            idf = max(pairs)
+        return min(idf, MAX_WEIGHT)
+
+    def found(self, term: Term, unit: int) -> float:
+        folded = self._folded[unit]
+        if f" {term.folded} " in folded:
+            if term.accented and f" {term.accented} " not in self._accented[unit]:
+                return TONE_MISMATCH_CREDIT
+            return 1.0
+        return 1.0 if any(f" {alt} " in folded for alt in term.alternatives) else 0.0
+
+    def coverage_of_text(self, terms: Iterable[Term], text: str) -> float:
+        folded = f" {' '.join(fold(w) for w in accented_tokens(text))} "
+        total = found = 0.0
+        for term in terms:
+            w = self.weight(term)
+            total += w
+            hit = f" {term.folded} " in folded or any(f" {a} " in folded for a in term.alternatives)
+            found += w * hit
+        return found / total if total else 0.0
+
+    def coverage(self, terms: Iterable[Term], units: Iterable[int]) -> float:
+        units = list(units)
+        total = found = 0.0
+        for term in terms:
+            w = self.weight(term)
+            total += w
+            found += w * max((self.found(term, u) for u in units), default=0.0)
+        return found / total if total else 0.0
+

@@ -1,0 +1,255 @@
+"""The answer engine: question in, short cited answer (or a decline, or a handoff) out.
+
+Channel-agnostic and synchronous (CPU-bound); ``ask`` runs it off the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from bot.answering import replies
+from bot.answering.calibration import Calibration, Features
+from bot.answering.composer import Composer, Composition, Quote
+from bot.answering.contract import Answer, Citation
+from bot.answering.coverage import CoverageJudge
+from bot.documents.passages import short_title
+from bot.documents.structure import PREAMBLE, SIGNATURE
+from bot.retrieval.index import SearchIndex
+from bot.retrieval.query import Query, analyze
+from bot.retrieval.retriever import HybridRetriever
+from bot.vietnamese.language import detect_language
+from bot.vietnamese.lexicon import Lexicon
+from bot.vietnamese.text import clean, collapse_spaces, folded_tokens
+
+logger = logging.getLogger(__name__)
+
+MAX_ANSWER_CHARS = 2000  # Zalo's limit for one message
+CANDIDATES = 12
+LIST_MARGIN = 0.1  # how far below the best sentence a heading may score and still win
+_HTML_TAG = re.compile(r"<[^>]{0,300}>")
+_DIGIT = re.compile(r"\d")
+
+
+class QueryEncoder(Protocol):
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Why the engine answered as it did (for evaluation and logs)."""
+
+    features: Features | None
+    seconds: float
+
+
+class AnswerEngine:
+    def __init__(
+        self,
+        index: SearchIndex,
+        encoder: QueryEncoder,
+        lexicon: Lexicon | None = None,
+        calibration: Calibration | None = None,
+    ) -> None:
+        self.index = index
+        self.encoder = encoder
+        self.lexicon = lexicon or Lexicon()
+        self.calibration = calibration or Calibration.load()
+        self.retriever = HybridRetriever(index)
+        self.judge = CoverageJudge(index)
+        self.composer = Composer(index)
+        self.version = index.manifest.get("version", "")
+        self._names = [d.document.meta.citation_name for d in index.documents.values()]
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer")
+        self.last_trace: Trace | None = None
+
+    async def ask(self, text: str) -> Answer:
+        """Answer without blocking the event loop (one worker: the model uses every core)."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self.answer, text)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+
+    # ------------------------------------------------------------------------------
+    def answer(self, text: str) -> Answer:
+        started = time.perf_counter()
+        features = None
+        try:
+            answer, features = self._answer(text if isinstance(text, str) else "")
+        except Exception:  # never let one question take the bot down
+            logger.exception("engine failed on a question")
+            answer = self._reply("not_found", replies.not_found(self._names), "vi")
+        self.last_trace = Trace(features, time.perf_counter() - started)
+        return answer
+
+    def _reply(self, kind: str, text: str, language: str, handoff: bool = False) -> Answer:
+        return Answer(
+            answer=text,
+            grounded=False,
+            handoff=handoff,
+            confidence=0.0 if kind in {"not_found", "invalid"} else 1.0,
+            kind=kind,  # type: ignore[arg-type]
+            language=language,
+            index_version=self.version,
+        )
+
+    def _answer(self, raw: str) -> tuple[Answer, Features | None]:
+        text = clean(_HTML_TAG.sub(" ", raw))
+        if not text:
+            return self._reply("invalid", replies.empty(), "vi"), None
+        if len(text) > replies.MAX_QUESTION_CHARS:
+            return self._reply("invalid", replies.too_long(len(text)), "vi"), None
+        language = detect_language(text, self.lexicon)
+        if language == "none":
+            return self._reply("invalid", replies.no_text(), "vi"), None
+        if language == "other":
+            return self._reply("invalid", replies.other_language(), "other"), None
+        english = language == "en"
+        intent = self.lexicon.intent(" ".join(folded_tokens(text)))
+        if intent == "handoff":
+            return self._reply("handoff", replies.handoff(english), language, handoff=True), None
+        if intent == "greeting":
+            return self._reply("greeting", replies.greeting(self._names, english), language), None
+        if intent == "help":
+            return self._reply("help", replies.help_text(self._names, english), language), None
+        if intent == "thanks":
+            return self._reply("thanks", replies.thanks(english), language), None
+
+        query = analyze(text, self.lexicon, self.judge.is_word)
+        if not query.terms:
+            return self._reply("not_found", replies.unclear(english), language), None
+        vector = self.encoder.encode_queries([query.dense_text])[0]
+        composition, features = self._search(query, vector)
+        confidence = self.calibration.probability(features)
+        if composition is None or confidence < self.calibration.threshold:
+            answer = self._reply("not_found", replies.not_found(self._names, english), language)
+            return _with_confidence(answer, confidence), features
+        return self._render(composition, query, confidence), features
+
+    def _search(self, query: Query, vector: np.ndarray) -> tuple[Composition | None, Features]:
+        ranked = self.retriever.rank(query, vector)
+        candidates = [int(i) for i in ranked.order[:CANDIDATES]]
+        coverage = {i: self.judge.coverage(query.terms, [i]) for i in candidates}
+
+        def has_number(i: int) -> bool:
+            return bool(_DIGIT.search(self.index.unit_text(i)))
+
+        def final(i: int) -> float:
+            score = float(ranked.scores[i]) + 0.6 * coverage[i]
+            if query.wants_number and not has_number(i):
+                score -= 0.15
+            return score
+
+        candidates.sort(key=final, reverse=True)
+        best = candidates[0]
+
+        def adds(chosen: list[int], candidate: int) -> float:
+            before = self.judge.coverage(query.terms, chosen)
+            return self.judge.coverage(query.terms, [*chosen, candidate]) - before
+
+        head = self._list_head(best, candidates, final)
+        items = self.composer.list_items(head) if head is not None else []
+        if head is not None and items:
+            composition = self.composer.compose_list(head, items)
+        else:
+            composition = self.composer.compose_fact(candidates, final, adds, self._clause_scorer(query))
+
+        answer_coverage = self.judge.coverage(query.terms, composition.units)
+        features = Features(
+            coverage=coverage[best],
+            answer_coverage=answer_coverage,
+            dense=float(ranked.dense[best]),
+            dense_top=float(ranked.dense.max()),
+            fused=float(ranked.scores[best]),
+            lexical=float(ranked.lexical[best]),
+            number_missing=float(query.wants_number and not any(has_number(i) for i in composition.units)),
+            english=float(query.language == "en"),
+            terms=len(query.terms),
+        )
+        return composition, features
+
+    def _list_head(self, best: int, candidates: list[int], final) -> int | None:
+        """A heading that matches about as well as the best sentence under it: answer with its list."""
+        if self.composer.is_title(best):
+            return best
+        for candidate in candidates:
+            if final(candidate) < final(best) - LIST_MARGIN:
+                break
+            if self.composer.is_title(candidate) and self.composer.contains(candidate, best):
+                return candidate
+        return None
+
+    def _clause_scorer(self, query: Query):
+        return lambda text: self.judge.coverage_of_text(query.terms, text)
+
+    # ------------------------------------------------------------------------------
+    def _render(self, composition: Composition, query: Query, confidence: float) -> Answer:
+        english = query.language == "en"
+        citations = [self._citation(q) for q in composition.quotes]
+        sections = list(dict.fromkeys((c.doc, c.section) for c in citations))
+        first = citations[0]
+        name = self.index.meta(first.doc).citation_name
+        same_place = len(sections) == 1
+        lines = [replies.lead_in(name, _section_label(first.section) if same_place else None, english)]
+        for quote, citation in zip(composition.quotes, citations, strict=True):
+            shown = citation.quote + ("…" if quote.trimmed else "")
+            if same_place:
+                lines.append(f"• “{shown}”" if len(citations) > 1 else f"“{shown}”")
+            else:
+                lines.append(f"• “{shown}” ({citation.label})")
+        body = "\n".join(lines)
+        while len(body) > MAX_ANSWER_CHARS and len(lines) > 2:
+            lines.pop()
+            citations.pop()
+            body = "\n".join(lines)
+        return Answer(
+            answer=body,
+            grounded=True,
+            handoff=False,
+            confidence=confidence,
+            citations=tuple(citations),
+            kind="answer",
+            language=query.language,
+            index_version=self.version,
+        )
+
+    def _citation(self, quote: Quote) -> Citation:
+        unit = self.index.units[quote.unit]
+        meta = self.index.meta(unit.doc)
+        section = self.index.section(unit.doc, unit.section)
+        title = (
+            meta.title
+            if unit.section == PREAMBLE
+            else "Nơi nhận" if unit.section == SIGNATURE else short_title(section.title)
+        )
+        return Citation(
+            doc=unit.doc,
+            section=unit.section,
+            title=title,
+            quote=collapse_spaces(self.index.text(unit.doc, quote.start, quote.end)),
+            label=f"{meta.citation_name}, {_section_label(unit.section)}",
+            start=quote.start,
+            end=quote.end,
+        )
+
+
+def _section_label(section: str) -> str:
+    if section == PREAMBLE:
+        return "phần đầu văn bản"
+    if section == SIGNATURE:
+        return "phần nơi nhận"
+    return f"mục {section}"
+
+
+def _with_confidence(answer: Answer, confidence: float) -> Answer:
+    from dataclasses import replace
+
+    return replace(answer, confidence=confidence if math.isfinite(confidence) else 0.0)

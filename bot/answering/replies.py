@@ -1,0 +1,119 @@
+"""Fixed replies: greetings, help, handoff, not found, bad input. Vietnamese first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+MAX_QUESTION_CHARS = 1000
+
+EXAMPLES_VI = (
+    "Mục tiêu thu nhập bình quân đầu người năm 2045 là bao nhiêu?",
+    "Đảng ủy xã, phường phải làm gì để tuyên truyền Nghị quyết?",
+    "Cuộc thi trực tuyến về Nghị quyết có chủ đề gì?",
+)
+
+
+def _documents(names: Sequence[str]) -> str:
+    return ", ".join(names) if names else "các văn bản trong kho"
+
+
+def greeting(names: Sequence[str], english: bool = False) -> str:
+    if english:
+        return (
+            "Hello! I answer questions about "
+            f"{_documents(names)} by quoting the official text, with the section it comes from. "
+            'Ask me anything about it, or type "talk to an officer" to reach a person.'
+        )
+    examples = "\n".join(f"• {q}" for q in EXAMPLES_VI)
+    return (
+        "Xin chào! Tôi trả lời câu hỏi về "
+        f"{_documents(names)}, trích nguyên văn và ghi rõ mục của văn bản.\n"
+        f"Bạn có thể hỏi, ví dụ:\n{examples}\n"
+        "Gõ “gặp cán bộ” nếu bạn muốn trao đổi với cán bộ phụ trách."
+    )
+
+
+def help_text(names: Sequence[str], english: bool = False) -> str:
+    if english:
+        return (
+            f"I can: answer questions about {_documents(names)} with verbatim quotes and section "
+            "numbers; say so plainly when the documents do not cover a question; and pass your "
+            'question to an officer ("talk to an officer"). You may type with or without tone marks.'
+        )
+    examples = "\n".join(f"• {q}" for q in EXAMPLES_VI)
+    return (
+        "Tôi có thể:\n"
+        f"• trả lời câu hỏi về {_documents(names)}, trích nguyên văn kèm số mục;\n"
+        "• nói rõ khi văn bản không đề cập, và chuyển câu hỏi tới cán bộ khi bạn cần;\n"
+        "• hiểu câu hỏi gõ có dấu hoặc không dấu, viết tắt thông dụng (NQ, KH, UBND, ko, đc…).\n"
+        f"Ví dụ:\n{examples}"
+    )
+
+
+def thanks(english: bool = False) -> str:
+    if english:
+        return "You're welcome! Ask me anything else about the documents."
+    return "Không có gì ạ! Bạn cứ hỏi thêm nếu cần tìm hiểu về Nghị quyết và Kế hoạch."
+
+
+def handoff(english: bool = False) -> str:
+    if english:
+        return (
+            "I will pass your message to an officer in charge. They will reply right here; "
+            "you do not need to repeat anything."
+        )
+    return (
+        "Tôi sẽ chuyển nội dung của bạn tới cán bộ phụ trách. Cán bộ sẽ trả lời ngay trong cuộc "
+        "trò chuyện này, bạn không cần nhắc lại."
+    )
+
+
+def not_found(names: Sequence[str], english: bool = False) -> str:
+    if english:
+        return (
+            f"I could not find this in {_documents(names)}, so I won't guess. "
+            'Would you like an officer to answer? Type "talk to an officer".'
+        )
+    return (
+        f"Xin lỗi, tôi không tìm thấy nội dung này trong văn bản ({_documents(names)}), "
+        "nên không thể trả lời để tránh sai lệch. Bạn có muốn gặp cán bộ để được giải đáp không? "
+        "Gõ “gặp cán bộ” để được chuyển."
+    )
+
+
+def unclear(english: bool = False) -> str:
+    if english:
+        return "Could you ask a full question about the resolution or the plan?"
+    return "Bạn vui lòng đặt câu hỏi cụ thể hơn về Nghị quyết 02-NQ/TW hoặc Kế hoạch 57-KH/TU nhé."
+
+
+def empty() -> str:
+    return (
+        "Bạn chưa nhập câu hỏi. Hãy gõ câu hỏi về Nghị quyết 02-NQ/TW hoặc Kế hoạch 57-KH/TU, "
+        f"ví dụ: “{EXAMPLES_VI[0]}”"
+    )
+
+
+def too_long(length: int) -> str:
+    return (
+        f"Tin nhắn của bạn quá dài ({length:,} ký tự). Bạn vui lòng hỏi ngắn gọn, mỗi lần một câu "
+        f"(dưới {MAX_QUESTION_CHARS:,} ký tự)."
+    ).replace(",", ".")
+
+
+def no_text() -> str:
+    return "Tôi chỉ hiểu câu hỏi bằng chữ. Bạn vui lòng gõ câu hỏi bằng tiếng Việt nhé."
+
+
+def other_language() -> str:
+    return (
+        "Xin lỗi, tôi chỉ trả lời bằng tiếng Việt hoặc tiếng Anh. "
+        "Sorry, I can only answer questions in Vietnamese or English."
+    )
+
+
+def lead_in(citation_name: str, section_label: str | None, english: bool) -> str:
+    where = f"{citation_name}, {section_label}" if section_label else citation_name
+    if english:
+        return f"According to {where} (quoted in Vietnamese):"
+    return f"Theo {where}:"

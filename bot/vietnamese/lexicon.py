@@ -1,0 +1,132 @@
+"""Data-driven vocabulary: abbreviations, synonyms, the English glossary, stop words, intents.
+
+The lists live as plain text files in ``data/`` so that a maintainer can add a word
+citizens use without touching code; this module only loads and applies them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+from bot.vietnamese.text import fold, tokens
+
+DATA = Path(str(resources.files("bot.vietnamese") / "data"))
+
+
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A phrase found in the question and the document words it stands for."""
+
+    phrase: str  # folded, as matched
+    start: int  # token positions in the question
+    end: int
+    targets: tuple[str, ...]  # document phrases (accented, as written in the data)
+
+
+class Lexicon:
+    def __init__(self, data_dir: Path = DATA) -> None:
+        self._dir = data_dir
+
+    def _rows(self, name: str) -> list[list[str]]:
+        rows = []
+        for line in (self._dir / name).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.lstrip().startswith("#"):
+                rows.append([cell.strip() for cell in line.split("\t")])
+        return rows
+
+    @cached_property
+    def abbreviations(self) -> dict[str, tuple[str, bool]]:
+        """short form (lower case) → (expansion, only when written in capitals)."""
+        return {
+            row[0].lower(): (row[1], len(row) > 2 and row[2] == "upper") for row in self._rows("abbreviations.tsv")
+        }
+
+    @cached_property
+    def synonyms(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        return self._phrase_map("synonyms.tsv")
+
+    @cached_property
+    def english(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        return self._phrase_map("english.tsv")
+
+    def _phrase_map(self, name: str) -> dict[tuple[str, ...], tuple[str, ...]]:
+        mapping: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for row in self._rows(name):
+            key = tuple(fold(t) for t in tokens(row[0]))
+            targets = tuple(t.strip() for t in row[1].split("|") if t.strip())
+            if key and targets:
+                mapping[key] = tuple(dict.fromkeys(mapping.get(key, ()) + targets))
+        return mapping
+
+    @cached_property
+    def stopwords_vi(self) -> frozenset[str]:
+        words = (self._dir / "stopwords_vi.txt").read_text(encoding="utf-8")
+        return frozenset(t for line in words.splitlines() if not line.startswith("#") for t in tokens(line))
+
+    @cached_property
+    def stopwords_en(self) -> frozenset[str]:
+        words = (self._dir / "stopwords_en.txt").read_text(encoding="utf-8")
+        return frozenset(t for line in words.splitlines() if not line.startswith("#") for t in tokens(line))
+
+    @cached_property
+    def framing(self) -> frozenset[tuple[str, ...]]:
+        lines = (self._dir / "framing.txt").read_text(encoding="utf-8").splitlines()
+        return frozenset(
+            tuple(fold(t) for t in tokens(line)) for line in lines if line.strip() and not line.startswith("#")
+        )
+
+    def framing_positions(self, folded: list[str]) -> set[int]:
+        """Token positions that belong to question-framing phrases ("đưa ra", "là gì")."""
+        positions: set[int] = set()
+        longest = max((len(p) for p in self.framing), default=0)
+        for i in range(len(folded)):
+            for size in range(min(longest, len(folded) - i), 0, -1):
+                if tuple(folded[i : i + size]) in self.framing:
+                    positions.update(range(i, i + size))
+                    break
+        return positions
+
+    @cached_property
+    def intents(self) -> list[tuple[str, re.Pattern[str]]]:
+        return [(row[0], re.compile(row[1])) for row in self._rows("intents.tsv")]
+
+    def expand_abbreviations(self, raw_tokens: list[str]) -> list[str]:
+        """Replace shorthand by full words; ``raw_tokens`` keep the user's capitals."""
+        out: list[str] = []
+        for token in raw_tokens:
+            entry = self.abbreviations.get(token.lower())
+            if entry and (not entry[1] or token.isupper()):
+                out.extend(tokens(entry[0]))
+            else:
+                out.append(token.lower())
+        return out
+
+    def find_phrases(
+        self, folded: list[str], mapping: dict[tuple[str, ...], tuple[str, ...]]
+    ) -> list[Expansion]:
+        """Longest-first, non-overlapping phrase matches of ``mapping`` in a folded token list."""
+        longest = max((len(k) for k in mapping), default=0)
+        found: list[Expansion] = []
+        i = 0
+        while i < len(folded):
+            for size in range(min(longest, len(folded) - i), 0, -1):
+                key = tuple(folded[i : i + size])
+                if key in mapping:
+                    found.append(Expansion(" ".join(key), i, i + size, mapping[key]))
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
+
+    def intent(self, folded_text: str) -> str | None:
+        for name, pattern in self.intents:
+            if pattern.search(folded_text):
+                return name
+        return None
