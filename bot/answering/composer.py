@@ -20,12 +20,13 @@ from bot.documents.segment import Unit
 from bot.retrieval.index import SearchIndex
 
 FACT_SENTENCE_LIMIT = 420  # longer sentences are cut to their best clause
-LIST_BUDGET = 1500  # characters for all items of a list answer
+LIST_BUDGET = 1650  # characters for all items of a list answer (Zalo allows 2,000 in all)
 LIST_ITEM_MAX = 400
-LIST_ITEM_MIN = 140
+LIST_ITEM_MIN = 170
 MAX_FACT_QUOTES = 3
 
 _CUT = re.compile(r"[;,:](?=\s)|\s[-–]\s")
+_PIECE_END = re.compile(r"[;,:](?=\s)")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Quote:
     start: int
     end: int
     trimmed: bool  # the sentence goes on after the quote
+    cut_before: bool = False  # the sentence starts before the quote
 
 
 @dataclass(frozen=True)
@@ -102,29 +104,42 @@ class Composer:
         """``adds_coverage(chosen, u)``: what unit u adds; ``clause_score(text)``: fit of a clause."""
         best = ranked[0]
         chosen = [best]
+        home = self.index.units[best]
         for candidate in ranked[1:8]:
             if len(chosen) >= MAX_FACT_QUOTES:
                 break
             if score(candidate) < 0.8 * score(best):
                 break
-            if adds_coverage(chosen, candidate) > 0.05:
+            unit = self.index.units[candidate]
+            # A close neighbour in the same section usually finishes the thought
+            # ("… báo cáo kết quả …" then "Báo cáo phải đầy đủ số liệu …").
+            neighbour = (unit.doc, unit.section) == (home.doc, home.section) and score(candidate) >= 0.9 * score(best)
+            if neighbour or adds_coverage(chosen, candidate) > 0.05:
                 chosen.append(candidate)
         chosen.sort(key=lambda i: (self.index.units[i].doc, self.index.units[i].start))
         quotes = [self._best_part(i, clause_score) for i in chosen]
         return Composition(tuple(quotes), "fact", tuple(chosen))
 
     def _best_part(self, unit_index: int, clause_score: Callable[[str], float]) -> Quote:
+        """The whole sentence if short; else the run of its pieces that fits and matches best."""
         unit = self.index.units[unit_index]
-        if unit.end - unit.start <= FACT_SENTENCE_LIMIT or len(unit.clauses) == 1:
-            return self._trim(unit_index, FACT_SENTENCE_LIMIT)
-        # A long sentence: keep the clauses around the one that matches best.
+        if unit.end - unit.start <= FACT_SENTENCE_LIMIT:
+            return Quote(unit_index, unit.start, unit.end, trimmed=False)
         text = self.index.documents[unit.doc].document.text
-        best = max(
-            range(len(unit.clauses)),
-            key=lambda c: (clause_score(text[unit.clauses[c][0] : unit.clauses[c][1]]), -c),
-        )
-        start, end = unit.clauses[best]
-        return Quote(unit_index, start, end, trimmed=end < unit.end)
+        pieces = _pieces(text, unit.start, unit.end)
+        best_span, best_key = (unit.start, unit.end), None
+        for i in range(len(pieces)):
+            for j in range(i, len(pieces)):
+                start, end = pieces[i][0], pieces[j][1]
+                if end - start > FACT_SENTENCE_LIMIT:
+                    break
+                key = (clause_score(text[start:end]), end - start, -i)
+                if best_key is None or key > best_key:
+                    best_span, best_key = (start, end), key
+        if best_key is None:  # one piece longer than the limit: keep its beginning
+            return self._trim(unit_index, FACT_SENTENCE_LIMIT)
+        start, end = best_span
+        return Quote(unit_index, start, end, trimmed=end < unit.end, cut_before=start > unit.start)
 
     def _trim(self, unit_index: int, limit: int) -> Quote:
         unit: Unit = self.index.units[unit_index]
@@ -151,3 +166,16 @@ def _fit(quotes: list[Quote], budget: int) -> list[Quote]:
         kept.append(q)
         used += length
     return kept
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence cut after each ";", "," or ":" (the cut mark stays with its piece)."""
+    pieces, pos = [], start
+    for match in _PIECE_END.finditer(text, start, end):
+        pieces.append((pos, match.end()))
+        pos = match.end()
+        while pos < end and text[pos].isspace():
+            pos += 1
+    if pos < end:
+        pieces.append((pos, end))
+    return pieces

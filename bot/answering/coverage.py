@@ -9,6 +9,7 @@ unaccented letters match ("dần" for "dân"), the term counts for less.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from bot.retrieval.index import SearchIndex
@@ -25,7 +26,7 @@ class CoverageJudge:
         # The document's own name and title count as said by every sentence of it:
         # "mục đích của Kế hoạch …" needs "mục đích" from the sentence, not "Kế hoạch".
         identity = {
-            doc_id: f"{d.document.meta.citation_name} {d.document.meta.title}"
+            doc_id: f"{d.document.meta.citation_name} {d.document.meta.title} {d.document.meta.issuer}"
             for doc_id, d in index.documents.items()
         }
         accented = [
@@ -33,18 +34,31 @@ class CoverageJudge:
         ]
         self._accented = [f" {' '.join(words)} " for words in accented]
         self._folded = [f" {' '.join(fold(w) for w in words)} " for words in accented]
+        self._weights: dict[str, float] = {}
 
     def is_word(self, a: str, b: str) -> bool:
         return self._bm25.document_frequency(f"{BIGRAM}{a}_{b}") >= 2
 
     def weight(self, term: Term) -> float:
-        words = term.folded.split()
-        if len(words) == 1:
-            idf = self._bm25.term_idf(FOLDED + words[0])
-        else:
-            pairs = [self._bm25.term_idf(f"{BIGRAM}{a}_{b}") for a, b in zip(words, words[1:], strict=False)]
-            idf = max(pairs)
-        return min(idf, MAX_WEIGHT)
+        """IDF of the term over the sentences; absent from the documents → the highest.
+
+        A citizen's word with synonyms weighs as the commonest document word it stands
+        for: "kẹt xe" is as specific as "ùn tắc giao thông", not as rare as itself.
+        """
+        weight = self._phrase_idf(term.folded)
+        if term.alternatives:
+            weight = min(weight, max(self._phrase_idf(a) for a in term.alternatives))
+        return weight
+
+    def _phrase_idf(self, phrase: str) -> float:
+        cached = self._weights.get(phrase)
+        if cached is None:
+            needle = f" {phrase} "
+            df = sum(1 for context in self._folded if needle in context)
+            n = len(self._folded)
+            cached = min(math.log(1.0 + (n - df + 0.5) / (df + 0.5)), MAX_WEIGHT)
+            self._weights[phrase] = cached
+        return cached
 
     def found(self, term: Term, unit: int) -> float:
         folded = self._folded[unit]

@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 
 MAX_ANSWER_CHARS = 2000  # Zalo's limit for one message
 CANDIDATES = 12
-LIST_MARGIN = 0.1  # how far below the best sentence a heading may score and still win
+LIST_MARGIN = 0.1
+TITLE_IN_LABEL = 70  # section headings up to this length are shown beside the section number  # how far below the best sentence a heading may score and still win
 _HTML_TAG = re.compile(r"<[^>]{0,300}>")
 _DIGIT = re.compile(r"\d")
 
@@ -194,24 +195,23 @@ class AnswerEngine:
     def _render(self, composition: Composition, query: Query, confidence: float) -> Answer:
         english = query.language == "en"
         citations = [self._citation(q) for q in composition.quotes]
-        sections = list(dict.fromkeys((c.doc, c.section) for c in citations))
+        places = list(dict.fromkeys((c.doc, c.section) for c in citations))
         first = citations[0]
         name = self.index.meta(first.doc).citation_name
-        same_place = len(sections) == 1
-        lines = [replies.lead_in(name, _section_label(first.section) if same_place else None, english)]
-        for quote, citation in zip(composition.quotes, citations, strict=True):
-            shown = citation.quote + ("…" if quote.trimmed else "")
-            if same_place:
-                lines.append(f"• “{shown}”" if len(citations) > 1 else f"“{shown}”")
-            else:
-                lines.append(f"• “{shown}” ({citation.label})")
-        body = "\n".join(lines)
-        while len(body) > MAX_ANSWER_CHARS and len(lines) > 2:
+        if len(places) == 1:
+            lines = [replies.lead_in(name, self._place(first), english)]
+            for quote, citation in zip(composition.quotes, citations, strict=True):
+                shown = _shown(quote, citation)
+                lines.append(f"• {shown}" if len(citations) > 1 else shown)
+        else:
+            lines = [replies.lead_in(name, None, english)]
+            for quote, citation in zip(composition.quotes, citations, strict=True):
+                lines.append(f"• {_shown(quote, citation)} ({self._place(citation)})")
+        while len("\n".join(lines)) > MAX_ANSWER_CHARS and len(lines) > 2:
             lines.pop()
             citations.pop()
-            body = "\n".join(lines)
         return Answer(
-            answer=body,
+            answer="\n".join(lines),
             grounded=True,
             handoff=False,
             confidence=confidence,
@@ -220,6 +220,14 @@ class AnswerEngine:
             language=query.language,
             index_version=self.version,
         )
+
+    def _place(self, citation: Citation) -> str:
+        """ "mục IV.1.2 (Ban Tuyên giáo và Dân vận Thành ủy)": the heading tells who or what."""
+        label = _section_label(citation.section)
+        short = citation.title
+        if citation.section in {PREAMBLE, SIGNATURE} or len(short) > TITLE_IN_LABEL or citation.quote.startswith(short):
+            return label
+        return f"{label} ({short})"
 
     def _citation(self, quote: Quote) -> Citation:
         unit = self.index.units[quote.unit]
@@ -239,6 +247,11 @@ class AnswerEngine:
             start=quote.start,
             end=quote.end,
         )
+
+
+def _shown(quote: Quote, citation: Citation) -> str:
+    """The quote in quotation marks, with "…" where the sentence was cut."""
+    return f"“{'…' if quote.cut_before else ''}{citation.quote}{'…' if quote.trimmed else ''}”"
 
 
 def _section_label(section: str) -> str:

@@ -36,6 +36,18 @@ from bot.retrieval.lexical import BM25, index_terms
 logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+# The code that turns documents into index files: a change to it makes an index stale.
+_BUILDER_MODULES = ("documents", "retrieval/index.py", "retrieval/lexical.py", "retrieval/query.py")
+
+
+def builder_fingerprint() -> str:
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for name in _BUILDER_MODULES:
+        target = package / name
+        for file in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
+            digest.update(file.name.encode() + file.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class Encoder:
@@ -179,6 +191,7 @@ def build_index(
 
     manifest = {
         "format": FORMAT_VERSION,
+        "builder": builder_fingerprint(),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": 0.0,
         "model": {"name": encoder.name, "fingerprint": encoder.fingerprint, "dimension": encoder.dimension},

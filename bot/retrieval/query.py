@@ -49,32 +49,53 @@ class Query:
 
 
 def analyze(text: str, lexicon: Lexicon, is_word: Callable[[str, str], bool] | None = None) -> Query:
-    """``is_word(a, b)`` tells whether two folded syllables form a word of the corpus."""
+    """``is_word(a, b)`` tells whether two folded syllables form a word of the documents."""
     language = detect_language(text, lexicon)
-    raw = re.findall(r"[^\W_]+(?:[.,/%][^\W_]+)*%?|&", text)
-    words = lexicon.expand_abbreviations(raw) if language != "en" else [t.lower() for t in tokens(text)]
-    words = [canonical_tone(w) for w in words if w != "&"]
+    if language == "en":
+        words = [t.lower() for t in tokens(text)]
+        abbreviations: list[Expansion] = []
+    else:
+        words, abbreviations = _expand_shorthand(text, lexicon)
+    words = [canonical_tone(w) for w in words]
     folded = [fold(w) for w in words]
-    folded_question = " ".join(folded)
 
     mapping = lexicon.english if language == "en" else lexicon.synonyms
     expansions = lexicon.find_phrases(folded, mapping)
+    # An abbreviation the documents may also use ("MTTQ") stays a term of its own unless
+    # a synonym phrase already covers those words.
+    taken = {i for e in expansions for i in range(e.start, e.end)}
+    expansions += [a for a in abbreviations if not taken & set(range(a.start, a.end))]
+    expansions.sort(key=lambda e: e.start)
     terms, lexical = _terms(words, folded, expansions, language, lexicon, is_word or _never)
 
-    dense_words = list(words)
-    if language == "en":
-        dense_text = " ".join(words)
-    else:
-        dense_text = " ".join(dense_words)
+    folded_question = " ".join(folded)
     return Query(
         text=text,
         language=language,
-        dense_text=dense_text,
+        dense_text=" ".join(words),
         lexical=lexical,
         terms=tuple(terms),
         wants_number=bool(_NUMBER_QUESTION.search(folded_question)),
         wants_list=bool(_LIST_QUESTION.search(folded_question)),
     )
+
+
+def _expand_shorthand(text: str, lexicon: Lexicon) -> tuple[list[str], list[Expansion]]:
+    """Words with shorthand written out, and the abbreviations that carry meaning."""
+    words: list[str] = []
+    found: list[Expansion] = []
+    for token in re.findall(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+\d*", text):
+        expansion = lexicon.abbreviation(token)
+        if expansion is None:
+            words.append(token.lower())
+            continue
+        expanded = [canonical_tone(t) for t in tokens(expansion)]
+        start = len(words)
+        words.extend(expanded)
+        if not all(w in lexicon.stopwords_vi for w in expanded):
+            phrase = " ".join(fold(w) for w in expanded)
+            found.append(Expansion(phrase, start, len(words), (expansion, token.lower())))
+    return words, found
 
 
 def _never(a: str, b: str) -> bool:
@@ -113,81 +134,124 @@ def _terms(
     def add(term: str, weight: float) -> None:
         lexical[term] = max(lexical.get(term, 0.0), weight)
 
-    covered: dict[int, Expansion] = {}
-    for exp in expansions:
-        for i in range(exp.start, exp.end):
-            covered[i] = exp
-
+    framing = lexicon.framing_positions(folded) if language != "en" else set()
+    stop = {i for i, w in enumerate(words) if is_stopword(w, lexicon, language)}
+    expansion_at = {e.start: e for e in expansions}
     terms: list[Term] = []
     seen: set[str] = set()
-    framing = lexicon.framing_positions(folded) if language != "en" else set()
-    content_positions = [
-        i for i, w in enumerate(words) if i not in framing and not is_stopword(w, lexicon, language)
-    ]
-    content = set(content_positions)
-    merged_into_previous: set[int] = set()
-    for i in content_positions:
-        if i in merged_into_previous:
-            continue
-        word, f = words[i], folded[i]
-        exp = covered.get(i)
-        nxt = i + 1
-        if (
-            language != "en"
-            and exp is None
-            and nxt in content
-            and nxt not in covered
-            and is_word(f, folded[nxt])
-        ):
-            # Two syllables that form a word of the documents count as one term ("thu nhập").
-            merged_into_previous.add(nxt)
-            add(FOLDED + f, 1.0)
-            add(FOLDED + folded[nxt], 1.0)
-            for w in (word, words[nxt]):
-                if has_diacritics(w):
-                    add(ACCENTED + w, 0.6)
-            pair = f"{f} {folded[nxt]}"
-            if pair not in seen:
-                seen.add(pair)
-                accented = f"{word} {words[nxt]}" if has_diacritics(word + words[nxt]) else None
-                terms.append(Term(pair, accented, ()))
-            continue
-        if language == "en" and exp is None:
-            # An English word the glossary does not know: it cannot match the Vietnamese
-            # text, but it still counts against coverage ("weather", "forecast").
-            if f not in seen:
-                terms.append(Term(f, None, ()))
-                seen.add(f)
-            add(FOLDED + f, 1.0)  # names and numbers ("2045", "GRDP") do match
-            continue
-        if language != "en":
-            add(FOLDED + f, 1.0)
-            if has_diacritics(word):
-                add(ACCENTED + word, 0.6)
-        if exp is not None:
-            if exp.phrase in seen:
-                continue
-            seen.add(exp.phrase)
-            alternatives = tuple(" ".join(fold(t) for t in tokens(target)) for target in exp.targets)
-            accented = " ".join(words[exp.start : exp.end]) if any(has_diacritics(w) for w in words[exp.start : exp.end]) else None
-            terms.append(Term(exp.phrase, accented if language != "en" else None, alternatives))
-            weight = 1.0 if language == "en" else 0.6
-            for target in exp.targets:
-                target_words = [canonical_tone(t) for t in tokens(target)]
-                target_folded = [fold(t) for t in target_words]
-                for tw, tf in zip(target_words, target_folded, strict=True):
-                    if not is_stopword(tw, lexicon, "vi"):
-                        add(FOLDED + tf, weight)
-                        add(ACCENTED + tw, weight * 0.5)
-                for bg in bigrams(target_folded):
-                    add(BIGRAM + bg, weight)
-        elif f not in seen:
-            seen.add(f)
-            terms.append(Term(f, word if has_diacritics(word) else None, ()))
+
+    def keep(term: Term) -> None:
+        if term.folded not in seen:
+            seen.add(term.folded)
+            terms.append(term)
+
+    sizes: dict[int, int] = {}
     if language != "en":
-        kept = [folded[i] for i in content_positions]
+        # Segment each run of words between synonym phrases into dictionary words.
+        boundaries = sorted({0, len(words), *(e.start for e in expansions), *(e.end for e in expansions)})
+        for lo, hi in zip(boundaries, boundaries[1:], strict=False):
+            if lo in expansion_at:
+                continue
+            pos = lo
+            for size in _segment(lo, hi, folded, framing, stop, lexicon, is_word):
+                sizes[pos] = size
+                pos += size
+    i = 0
+    while i < len(words):
+        exp = expansion_at.get(i)
+        if exp is not None:
+            _add_expansion(exp, words, language, lexicon, add, keep)
+            i = exp.end
+            continue
+        if i in framing:
+            i += 1
+            continue
+        if language == "en":
+            if i not in stop:
+                # An English word the glossary does not know cannot match the Vietnamese text;
+                # it still counts against coverage ("weather", "forecast").
+                add(FOLDED + folded[i], 1.0)  # names and numbers ("2045", "GRDP") do match
+                keep(Term(folded[i], None, ()))
+            i += 1
+            continue
+        size = sizes.get(i, 1)
+        span = range(i, i + size)
+        if size == 1 and i in stop:
+            i += 1
+            continue
+        for j in span:
+            if j not in stop:
+                add(FOLDED + folded[j], 1.0)
+                if has_diacritics(words[j]):
+                    add(ACCENTED + words[j], 0.6)
+        typed = " ".join(words[j] for j in span)
+        keep(Term(" ".join(folded[j] for j in span), typed if has_diacritics(typed) else None, ()))
+        i += size
+    if language != "en":
+        kept = {folded[j] for j in range(len(words)) if j not in stop and j not in framing}
         for bg in bigrams(folded):
             a, b = bg.split("_")
             if a in kept or b in kept:
                 add(BIGRAM + bg, 0.8)
     return terms, lexical
+
+
+def _segment(
+    start: int,
+    stop_at: int,
+    folded: list[str],
+    framing: set[int],
+    stop: set[int],
+    lexicon: Lexicon,
+    is_word: Callable[[str, str], bool],
+) -> list[int]:
+    """Word lengths covering folded[start:stop_at].
+
+    Dynamic programming over dictionary words: longer words score more, and words the
+    documents use win ties, so "có thể chế" splits as "có | thể chế", not "có thể | chế".
+    """
+    n = stop_at - start
+    best: list[tuple[float, list[int]]] = [(0.0, [])] + [(-1.0, [])] * n
+    for i in range(n):
+        score, sizes = best[i]
+        if score < 0:
+            continue
+        for size in (1, 2, 3, 4):
+            j = i + size
+            if j > n:
+                break
+            span = range(start + i, start + j)
+            key = tuple(folded[start + i : start + j])
+            if size > 1:
+                if any(k in framing for k in span) or all(k in stop for k in span):
+                    continue
+                if key not in lexicon.dictionary:
+                    continue
+                # Among dictionary words, those the documents use break ties.
+                gain = size * size + (0.5 if size == 2 and is_word(*key) else 0.0)
+            else:
+                gain = 1.0
+            if score + gain > best[j][0]:
+                best[j] = (score + gain, [*sizes, size])
+    return best[n][1]
+
+
+def _add_expansion(exp, words, language, lexicon, add, keep) -> None:
+    alternatives = tuple(" ".join(fold(t) for t in tokens(target)) for target in exp.targets)
+    typed = " ".join(words[exp.start : exp.end])
+    keep(Term(exp.phrase, typed if language != "en" and has_diacritics(typed) else None, alternatives))
+    if language != "en":
+        for w in words[exp.start : exp.end]:
+            add(FOLDED + fold(w), 1.0)
+            if has_diacritics(w):
+                add(ACCENTED + w, 0.6)
+    weight = 1.0 if language == "en" else 0.6
+    for target in exp.targets:
+        target_words = [canonical_tone(t) for t in tokens(target)]
+        target_folded = [fold(t) for t in target_words]
+        for tw, tf in zip(target_words, target_folded, strict=True):
+            if not is_stopword(tw, lexicon, "vi"):
+                add(FOLDED + tf, weight)
+                add(ACCENTED + tw, weight * 0.5)
+        for bg in bigrams(target_folded):
+            add(BIGRAM + bg, weight)

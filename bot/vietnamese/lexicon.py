@@ -75,6 +75,13 @@ class Lexicon:
         return frozenset(t for line in words.splitlines() if not line.startswith("#") for t in tokens(line))
 
     @cached_property
+    def dictionary(self) -> frozenset[tuple[str, ...]]:
+        """Multi-syllable Vietnamese words, folded (pyvi's word list, MIT)."""
+        lines = (self._dir / "words.txt").read_text(encoding="utf-8").splitlines()
+        words = (tuple(fold(t) for t in tokens(line)) for line in lines if not line.startswith("#"))
+        return frozenset(w for w in words if 2 <= len(w) <= 4)
+
+    @cached_property
     def framing(self) -> frozenset[tuple[str, ...]]:
         lines = (self._dir / "framing.txt").read_text(encoding="utf-8").splitlines()
         return frozenset(
@@ -96,16 +103,12 @@ class Lexicon:
     def intents(self) -> list[tuple[str, re.Pattern[str]]]:
         return [(row[0], re.compile(row[1])) for row in self._rows("intents.tsv")]
 
-    def expand_abbreviations(self, raw_tokens: list[str]) -> list[str]:
-        """Replace shorthand by full words; ``raw_tokens`` keep the user's capitals."""
-        out: list[str] = []
-        for token in raw_tokens:
-            entry = self.abbreviations.get(token.lower())
-            if entry and (not entry[1] or token.isupper()):
-                out.extend(tokens(entry[0]))
-            else:
-                out.append(token.lower())
-        return out
+    def abbreviation(self, token: str) -> str | None:
+        """The full words for a shorthand token ("HN" → "hà nội"), or None."""
+        entry = self.abbreviations.get(token.lower())
+        if entry and (not entry[1] or token.isupper()):
+            return entry[0]
+        return None
 
     def find_phrases(
         self, folded: list[str], mapping: dict[tuple[str, ...], tuple[str, ...]]

@@ -16,8 +16,9 @@ from functools import lru_cache
 # newlines survive as whitespace.
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _SPACES = re.compile(r"\s+")
-# Words: letters/digits with inner dots, commas or slashes in numbers ("12.000", "17/3/2026").
-_TOKEN = re.compile(r"\d+(?:[.,/]\d+)*%?|[^\W\d_]+(?:\d+)?|\d+", re.UNICODE)
+# Words: letters, or numbers with inner dots or commas ("12.000", "11%"); dates split at
+# "/" so that "2012" finds "06/01/2012".
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+\d*", re.UNICODE)
 _DIACRITIC_CHARS = re.compile(r"[^\x00-\x7f]")
 
 

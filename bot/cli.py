@@ -1,0 +1,94 @@
+"""Command line: `python -m bot ask "…" [--json]`, `ask --jsonl`, `chat`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterable
+
+from bot.answering.contract import Answer
+from bot.config import Settings
+from bot.errors import BotError
+
+EXIT_WORDS = {"thoat", "thoát", "exit", "quit", "q", ":q"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Hỏi đáp Nghị quyết 02-NQ/TW và Kế hoạch 57-KH/TU."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    ask = commands.add_parser("ask", help="trả lời một câu hỏi (hoặc nhiều câu qua --jsonl)")
+    ask.add_argument("question", nargs="?", help="câu hỏi")
+    ask.add_argument("--json", action="store_true", help="in một đối tượng JSON")
+    ask.add_argument("--jsonl", action="store_true", help='đọc {"id","question"} từng dòng từ stdin')
+    commands.add_parser("chat", help="trò chuyện trong cửa sổ dòng lệnh")
+    args = parser.parse_args(argv)
+
+    settings = Settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "ask" and not args.jsonl and args.question is None:
+        parser.error('cần câu hỏi, ví dụ: python -m bot ask "mục tiêu thu nhập năm 2045"')
+    try:
+        from bot.answering.loading import load_engine
+
+        engine = load_engine(settings, warn=_warn)
+    except BotError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "chat":
+        return chat(engine)
+    if args.jsonl:
+        return ask_jsonl(engine, sys.stdin, sys.stdout)
+    answer = engine.answer(args.question)
+    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else render(answer))
+    return 0
+
+
+def _warn(message: str, *args: object) -> None:
+    print("Cảnh báo: " + (message % args if args else message), file=sys.stderr)
+
+
+def render(answer: Answer) -> str:
+    """Plain-text view for a terminal: the answer, then where each quote comes from."""
+    lines = [answer.answer]
+    if answer.citations:
+        sources = dict.fromkeys(c.label for c in answer.citations)
+        lines.append("Nguồn: " + "; ".join(sources))
+    return "\n".join(lines)
+
+
+def ask_jsonl(engine, lines: Iterable[str], out) -> int:
+    """One JSON answer per input line; a bad line gets an error object, never a crash."""
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("mỗi dòng phải là một đối tượng JSON")
+            question = item.get("question")
+            if not isinstance(question, str):
+                raise ValueError('thiếu trường "question" kiểu chuỗi')
+            result = engine.answer(question).to_dict(item.get("id"))
+        except ValueError as exc:  # json.JSONDecodeError is a ValueError
+            result = {"id": None, "error": f"dòng {number}: {exc}"}
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.flush()
+    return 0
+
+
+def chat(engine) -> int:
+    names = ", ".join(d.document.meta.citation_name for d in engine.index.documents.values())
+    print(f"Hỏi đáp về {names}. Gõ câu hỏi rồi Enter; gõ “thoát” hoặc Ctrl-D để kết thúc.\n")
+    while True:
+        try:
+            question = input("Bạn: ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if question.strip().lower() in EXIT_WORDS:
+            return 0
+        print("\nBot: " + render(engine.answer(question)).replace("\n", "\n     ") + "\n")
