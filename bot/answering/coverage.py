@@ -14,14 +14,16 @@ from collections.abc import Iterable
 
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.query import BIGRAM, FOLDED, Term
-from bot.vietnamese.text import accented_tokens, fold
+from bot.documents.structure import PREAMBLE, SIGNATURE
+from bot.vietnamese.lexicon import Lexicon
+from bot.vietnamese.text import accented_tokens, fold, folded_tokens
 
 MAX_WEIGHT = 6.0
 TONE_MISMATCH_CREDIT = 0.5
 
 
 class CoverageJudge:
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index: SearchIndex, lexicon: Lexicon) -> None:
         self._bm25 = index.unit_bm25
         # The document's own name and title count as said by every sentence of it:
         # "mục đích của Kế hoạch …" needs "mục đích" from the sentence, not "Kế hoạch".
@@ -34,7 +36,18 @@ class CoverageJudge:
         ]
         self._accented = [f" {' '.join(words)} " for words in accented]
         self._folded = [f" {' '.join(fold(w) for w in words)} " for words in accented]
+        # Rarity is measured without the document's name, so that "Ban Thường vụ" keeps
+        # its weight in a plan that the Ban Thường vụ itself issued.
+        self._plain = [f" {' '.join(folded_tokens(ctx))} " for ctx in index.unit_context]
+        # The nearest heading of each sentence: the strongest sign of what it is about.
+        self._headings = [_folded_text(_own_heading(index, u)) for u in index.units]
         self._weights: dict[str, float] = {}
+        self._content_folds = frozenset(
+            fold(w) for words in accented for w in words if w not in lexicon.stopwords_vi
+        )
+
+    def has_content_word(self, folded: str) -> bool:
+        return folded in self._content_folds
 
     def is_word(self, a: str, b: str) -> bool:
         return self._bm25.document_frequency(f"{BIGRAM}{a}_{b}") >= 2
@@ -54,8 +67,8 @@ class CoverageJudge:
         cached = self._weights.get(phrase)
         if cached is None:
             needle = f" {phrase} "
-            df = sum(1 for context in self._folded if needle in context)
-            n = len(self._folded)
+            df = sum(1 for context in self._plain if needle in context)
+            n = len(self._plain)
             cached = min(math.log(1.0 + (n - df + 0.5) / (df + 0.5)), MAX_WEIGHT)
             self._weights[phrase] = cached
         return cached
@@ -68,8 +81,14 @@ class CoverageJudge:
             return 1.0
         return 1.0 if any(f" {alt} " in folded for alt in term.alternatives) else 0.0
 
+    def heading_coverage(self, terms: Iterable[Term], unit: int) -> float:
+        """Share of the question found in the sentence's own heading ("Mục đích", "Đảng ủy HĐND…")."""
+        return self._coverage_in(terms, self._headings[unit])
+
     def coverage_of_text(self, terms: Iterable[Term], text: str) -> float:
-        folded = f" {' '.join(fold(w) for w in accented_tokens(text))} "
+        return self._coverage_in(terms, _folded_text(text))
+
+    def _coverage_in(self, terms: Iterable[Term], folded: str) -> float:
         total = found = 0.0
         for term in terms:
             w = self.weight(term)
@@ -87,3 +106,12 @@ class CoverageJudge:
             found += w * max((self.found(term, u) for u in units), default=0.0)
         return found / total if total else 0.0
 
+
+def _folded_text(text: str) -> str:
+    return f" {' '.join(folded_tokens(text))} "
+
+
+def _own_heading(index: SearchIndex, unit) -> str:
+    if unit.section in {PREAMBLE, SIGNATURE}:
+        return ""
+    return index.section(unit.doc, unit.section).title

@@ -35,6 +35,9 @@ logger = logging.getLogger(__name__)
 MAX_ANSWER_CHARS = 2000  # Zalo's limit for one message
 CANDIDATES = 12
 LIST_MARGIN = 0.1
+COVERAGE_WEIGHT = 0.6  # how much the share of the question found lifts a sentence
+HEADING_WEIGHT = 0.3  # … and the share found in its own heading
+_REASON = re.compile(r"\b(nhằm|để|vì|bởi|nhờ|do đó|qua đó)\b", re.IGNORECASE)
 TITLE_IN_LABEL = 70  # section headings up to this length are shown beside the section number  # how far below the best sentence a heading may score and still win
 _HTML_TAG = re.compile(r"<[^>]{0,300}>")
 _DIGIT = re.compile(r"\d")
@@ -65,7 +68,7 @@ class AnswerEngine:
         self.lexicon = lexicon or Lexicon()
         self.calibration = calibration or Calibration.load()
         self.retriever = HybridRetriever(index)
-        self.judge = CoverageJudge(index)
+        self.judge = CoverageJudge(index, self.lexicon)
         self.composer = Composer(index)
         self.version = index.manifest.get("version", "")
         self._names = [d.document.meta.citation_name for d in index.documents.values()]
@@ -124,7 +127,7 @@ class AnswerEngine:
         if intent == "thanks":
             return self._reply("thanks", replies.thanks(english), language), None
 
-        query = analyze(text, self.lexicon, self.judge.is_word)
+        query = analyze(text, self.lexicon, self.judge)
         if not query.terms:
             return self._reply("not_found", replies.unclear(english), language), None
         vector = self.encoder.encode_queries([query.dense_text])[0]
@@ -139,14 +142,17 @@ class AnswerEngine:
         ranked = self.retriever.rank(query, vector)
         candidates = [int(i) for i in ranked.order[:CANDIDATES]]
         coverage = {i: self.judge.coverage(query.terms, [i]) for i in candidates}
+        heading = {i: self.judge.heading_coverage(query.terms, i) for i in candidates}
 
         def has_number(i: int) -> bool:
             return bool(_DIGIT.search(self.index.unit_text(i)))
 
         def final(i: int) -> float:
-            score = float(ranked.scores[i]) + 0.6 * coverage[i]
+            score = float(ranked.scores[i]) + COVERAGE_WEIGHT * coverage[i] + HEADING_WEIGHT * heading[i]
             if query.wants_number and not has_number(i):
                 score -= 0.15
+            if query.wants_reason and _REASON.search(self.index.unit_text(i)):
+                score += 0.1
             return score
 
         candidates.sort(key=final, reverse=True)

@@ -27,7 +27,7 @@ _LETTERED = re.compile(r"(?P<label>(?P<num>[a-zđ])\))[ \t]+(?=\S)")
 _BULLET = re.compile(r"[-–+•][ \t]+")
 _SIGNATURE_START = re.compile(r"Nơi nhận\s*:", re.IGNORECASE)
 _ENDS_SENTENCE = re.compile(r"[.:;!?…”\"»)]\s*$")
-_STARTS_LOWER = re.compile(r"[a-zđà-ỹ]")
+_OPENS_ITEM = re.compile(r"(?:[IVXL]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|[-–+•])[ \t]")
 
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
 
@@ -78,7 +78,12 @@ def split_paragraphs(text: str) -> list[_RawParagraph]:
         if merged:
             prev = merged[-1]
             prev_text = text[prev.start : prev.end]
-            if _STARTS_LOWER.match(text, block.start) and not _ENDS_SENTENCE.search(prev_text):
+            continues = (
+                text[block.start].islower()
+                and not _OPENS_ITEM.match(text, block.start)
+                and not _ENDS_SENTENCE.search(prev_text)
+            )
+            if continues:
                 merged[-1] = _RawParagraph(prev.start, block.end)
                 continue
         merged.append(block)

@@ -9,8 +9,8 @@ the accented field, so "dân" still ranks "dân" above "dần". Shorthand is exp
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.vietnamese.language import Language, detect_language
 from bot.vietnamese.lexicon import Expansion, Lexicon
@@ -22,6 +22,9 @@ _NUMBER_QUESTION = re.compile(
     r"\b(bao nhieu|bn|may (nam|thang|ngay|tin|phan tram|%)|so may|nam nao|ngay nao|thang nao|thang may|"
     r"nam may|khi nao|bao gio|luc nao|ty le|phan tram|how many|how much|what percentage|what share|"
     r"what rate|growth rate|when|what date|which year|what year|which month)\b"
+)
+_REASON_QUESTION = re.compile(
+    r"\b(sao phai|tai sao|vi sao|sao lai|ly do|de lam gi|nham muc dich gi|de lam chi|why|what for|reason)\b"
 )
 _LIST_QUESTION = re.compile(
     r"\b(nhung|cac|gom|ke ten|liet ke|bao gom|nhom|hinh thuc nao|which|what are|list|forms|ways|kinds)\b"
@@ -46,10 +49,30 @@ class Query:
     terms: tuple[Term, ...]
     wants_number: bool
     wants_list: bool
+    wants_reason: bool  # "tại sao", "để làm gì", "why"
 
 
-def analyze(text: str, lexicon: Lexicon, is_word: Callable[[str, str], bool] | None = None) -> Query:
-    """``is_word(a, b)`` tells whether two folded syllables form a word of the documents."""
+class Corpus(Protocol):
+    """What the question analysis needs to know about the documents' words."""
+
+    def is_word(self, a: str, b: str) -> bool:
+        """Two folded syllables form a word the documents use."""
+        ...
+
+    def has_content_word(self, folded: str) -> bool:
+        """Some content word of the documents folds to these letters ("ha" ← "Hà")."""
+        ...
+
+
+class _NoCorpus:
+    def is_word(self, a: str, b: str) -> bool:
+        return False
+
+    def has_content_word(self, folded: str) -> bool:
+        return False
+
+
+def analyze(text: str, lexicon: Lexicon, corpus: Corpus | None = None) -> Query:
     language = detect_language(text, lexicon)
     if language == "en":
         words = [t.lower() for t in tokens(text)]
@@ -66,7 +89,7 @@ def analyze(text: str, lexicon: Lexicon, is_word: Callable[[str, str], bool] | N
     taken = {i for e in expansions for i in range(e.start, e.end)}
     expansions += [a for a in abbreviations if not taken & set(range(a.start, a.end))]
     expansions.sort(key=lambda e: e.start)
-    terms, lexical = _terms(words, folded, expansions, language, lexicon, is_word or _never)
+    terms, lexical = _terms(words, folded, expansions, language, lexicon, corpus or _NoCorpus())
 
     folded_question = " ".join(folded)
     return Query(
@@ -77,6 +100,7 @@ def analyze(text: str, lexicon: Lexicon, is_word: Callable[[str, str], bool] | N
         terms=tuple(terms),
         wants_number=bool(_NUMBER_QUESTION.search(folded_question)),
         wants_list=bool(_LIST_QUESTION.search(folded_question)),
+        wants_reason=bool(_REASON_QUESTION.search(folded_question)),
     )
 
 
@@ -84,7 +108,7 @@ def _expand_shorthand(text: str, lexicon: Lexicon) -> tuple[list[str], list[Expa
     """Words with shorthand written out, and the abbreviations that carry meaning."""
     words: list[str] = []
     found: list[Expansion] = []
-    for token in re.findall(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+\d*", text):
+    for token in re.findall(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:&[^\W\d_]+)?\d*", text):
         expansion = lexicon.abbreviation(token)
         if expansion is None:
             words.append(token.lower())
@@ -98,11 +122,8 @@ def _expand_shorthand(text: str, lexicon: Lexicon) -> tuple[list[str], list[Expa
     return words, found
 
 
-def _never(a: str, b: str) -> bool:
-    return False
-
-
 def is_stopword(word: str, lexicon: Lexicon, language: Language) -> bool:
+    """A function word (typed without tone marks: anything that folds like one)."""
     if language == "en":
         return word in lexicon.stopwords_en
     if has_diacritics(word):
@@ -127,7 +148,7 @@ def _terms(
     expansions: list[Expansion],
     language: Language,
     lexicon: Lexicon,
-    is_word: Callable[[str, str], bool],
+    corpus: Corpus,
 ) -> tuple[list[Term], dict[str, float]]:
     lexical: dict[str, float] = {}
 
@@ -136,6 +157,12 @@ def _terms(
 
     framing = lexicon.framing_positions(folded) if language != "en" else set()
     stop = {i for i, w in enumerate(words) if is_stopword(w, lexicon, language)}
+    # Typed without tone marks, "ban" may be "bạn" or "Ban": such words do not count as
+    # what the question is about, but still help ranking when the documents use them.
+    for i in stop:
+        if language != "en" and not has_diacritics(words[i]) and words[i] not in lexicon.stopwords_vi:
+            if corpus.has_content_word(folded[i]):
+                add(FOLDED + folded[i], 0.5)
     expansion_at = {e.start: e for e in expansions}
     terms: list[Term] = []
     seen: set[str] = set()
@@ -153,7 +180,7 @@ def _terms(
             if lo in expansion_at:
                 continue
             pos = lo
-            for size in _segment(lo, hi, folded, framing, stop, lexicon, is_word):
+            for size in _segment(lo, hi, folded, framing, stop, lexicon, corpus):
                 sizes[pos] = size
                 pos += size
     i = 0
@@ -203,7 +230,7 @@ def _segment(
     framing: set[int],
     stop: set[int],
     lexicon: Lexicon,
-    is_word: Callable[[str, str], bool],
+    corpus: Corpus,
 ) -> list[int]:
     """Word lengths covering folded[start:stop_at].
 
@@ -228,7 +255,7 @@ def _segment(
                 if key not in lexicon.dictionary:
                     continue
                 # Among dictionary words, those the documents use break ties.
-                gain = size * size + (0.5 if size == 2 and is_word(*key) else 0.0)
+                gain = size * size + (0.5 if size == 2 and corpus.is_word(*key) else 0.0)
             else:
                 gain = 1.0
             if score + gain > best[j][0]:

@@ -35,9 +35,11 @@ def detect_language(text: str, lexicon: Lexicon) -> Language:
     latin = sum(1 for ch in letters if "LATIN" in unicodedata.name(ch, ""))
     if latin < 0.5 * len(letters):
         return "other"
-    if any(_is_vietnamese_letter(ch) for ch in letters):
-        return "vi"
     words = [t for t in tokens(text) if not t.isdigit()]
     english = sum(1 for w in words if w in lexicon.stopwords_en and w not in {"a", "an", "do", "to"})
-    vietnamese = sum(1 for w in words if fold(w) in _VI_SYLLABLES)
+    # A word with Vietnamese letters is strong evidence, a bare syllable weaker; an English
+    # question may still name "Hà Nội".
+    vietnamese = sum(
+        1.0 if any(_is_vietnamese_letter(ch) for ch in w) else 0.5 for w in words if fold(w) in _VI_SYLLABLES or any(_is_vietnamese_letter(ch) for ch in w)
+    )
     return "en" if english > vietnamese else "vi"

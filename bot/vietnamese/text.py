@@ -28,7 +28,7 @@ def nfc(text: str) -> str:
 
 def clean(text: str) -> str:
     """NFC, no control characters, single spaces, stripped."""
-    text = _CONTROL.sub("", nfc(text))
+    text = nfc(_CONTROL.sub("", text))  # drop zero-width marks first: they can split a letter from its accent
     return _SPACES.sub(" ", text).strip()
 
 
@@ -66,7 +66,7 @@ def bigrams(words: list[str]) -> list[str]:
 # ending in oa/oe/uy are rewritten with the mark on the first vowel, so both spellings
 # meet in the accented index.
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
-_OPEN_SYLLABLE = re.compile(r"(?<![a-z])([a-zđ]*?)(o)([ae])([\u0300\u0301\u0303\u0309\u0323])$|(?<![a-z])([a-zđ]*?)(u)(y)([\u0300\u0301\u0303\u0309\u0323])$")
+_OPEN_SYLLABLE = re.compile(r"(?<![a-z])([a-zđ]*?)(o)([ae])([\u0300\u0301\u0303\u0309\u0323])$|(?<![a-z])([a-zđ]*?)(u)(y)([\u0300\u0301\u0303\u0309\u0323])$", re.IGNORECASE)
 
 
 def canonical_tone(token: str) -> str:
@@ -78,7 +78,7 @@ def canonical_tone(token: str) -> str:
         head, first, second, tone = match.group(1, 2, 3, 4)
     else:
         head, first, second, tone = match.group(5, 6, 7, 8)
-        if head.endswith("q"):  # "quý": the u belongs to the consonant
+        if head.lower().endswith("q"):  # "quý": the u belongs to the consonant
             return token
     rebuilt = decomposed[: match.start()] + head + first + tone + second
     return unicodedata.normalize("NFC", rebuilt)

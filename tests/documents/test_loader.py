@@ -161,7 +161,9 @@ def test_docx_sidecar_overrides_metadata(resolution_docx: Path) -> None:
 
 
 def test_sidecar_id_wins_over_detected_number(resolution_docx: Path) -> None:
-    resolution_docx.with_name(resolution_docx.name + ".meta").write_text("id: NQ-TEST\n", encoding="utf-8")
+    resolution_docx.with_name(resolution_docx.name + ".meta").write_text(
+        "id: NQ-TEST\n", encoding="utf-8"
+    )
     meta = load_document(resolution_docx).meta
     assert meta.id == "NQ-TEST"
     assert meta.short_name == "Nghị quyết NQ-TEST"
@@ -179,12 +181,6 @@ def test_pdf_text_layer_is_read_intact(plan_pdf: Path) -> None:
     assert doc.meta.short_name == "Nghị quyết 02-NQ/TW"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_read_pdf (loader.py:125) uses pypdf's default extract_text, which emits one '\\n' "
-    "per printed line and no blank line for a vertical gap; split_paragraphs only splits on "
-    "blank lines, so a whole PDF page becomes one preamble paragraph and no heading is found",
-)
 def test_pdf_headings_parse(plan_pdf: Path) -> None:
     doc = load_document(plan_pdf)
     assert list(parse_structure(doc.text).sections) == RESOLUTION_SECTIONS
@@ -206,7 +202,7 @@ def _raises_naming(path: Path) -> str:
     [
         ("empty.txt", b""),
         ("blank.txt", b"  \n\n\t \r\n"),
-        ("front-matter-only.md", "---\nid: 1-KH/TU\n---\n\n  \n".encode()),
+        ("front-matter-only.md", b"---\nid: 1-KH/TU\n---\n\n  \n"),
     ],
 )
 def test_empty_text_is_an_error(tmp_path: Path, name: str, content: bytes) -> None:
@@ -254,7 +250,16 @@ def test_discover_missing_folder_is_an_error(tmp_path: Path) -> None:
 
 
 def test_discover_filters_and_sorts(tmp_path: Path) -> None:
-    for name in ["c.pdf", "a.txt", "b.docx", "d.md", ".hidden.txt", "notes.rtf", "b.docx.meta", "x.png"]:
+    for name in [
+        "c.pdf",
+        "a.txt",
+        "b.docx",
+        "d.md",
+        ".hidden.txt",
+        "notes.rtf",
+        "b.docx.meta",
+        "x.png",
+    ]:
         (tmp_path / name).write_bytes(b"x")
     (tmp_path / "folder.txt").mkdir()
     assert [p.name for p in discover(tmp_path)] == ["a.txt", "b.docx", "c.pdf", "d.md"]

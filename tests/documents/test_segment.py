@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -34,7 +35,7 @@ def test_plan_units_are_trimmed_non_empty_spans(plan: Document, plan_units: list
 
 
 def test_plan_units_are_in_order_and_disjoint(plan_units: list[Unit]) -> None:
-    for before, after in zip(plan_units, plan_units[1:], strict=False):
+    for before, after in itertools.pairwise(plan_units):
         assert before.end <= after.start
 
 
@@ -48,7 +49,9 @@ def test_plan_units_stay_inside_their_paragraph_and_section(
         assert unit.bullet == para.bullet and unit.heading == para.heading
 
 
-def test_plan_units_carry_no_labels_or_bullet_dashes(plan: Document, plan_units: list[Unit]) -> None:
+def test_plan_units_carry_no_labels_or_bullet_dashes(
+    plan: Document, plan_units: list[Unit]
+) -> None:
     label = re.compile(r"(?:[IVX]+\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\))\s")
     for unit in plan_units:
         quote = plan.text[unit.start : unit.end]
@@ -62,8 +65,11 @@ def test_plan_units_carry_no_labels_or_bullet_dashes(plan: Document, plan_units:
     [
         ("II.2.3.1", "Về quy hoạch phát triển Thủ đô với tầm nhìn dài hạn, ổn định"),
         ("IV.1.5", "Đảng ủy UBND Thành phố"),
-        ("III.10", "Chủ động nắm bắt dư luận xã hội, kịp thời phản hồi các vấn đề được quan tâm, "
-         "góp phần nâng cao tính minh bạch và hiệu quả truyền thông chính sách."),
+        (
+            "III.10",
+            "Chủ động nắm bắt dư luận xã hội, kịp thời phản hồi các vấn đề được quan tâm, "
+            "góp phần nâng cao tính minh bạch và hiệu quả truyền thông chính sách.",
+        ),
     ],
 )
 def test_plan_heading_unit_starts_after_label(
@@ -81,7 +87,7 @@ def test_plan_clauses(plan: Document, plan_units: list[Unit]) -> None:
         clauses = unit.clauses
         # Clauses tile the sentence: they start at it, end at it, and only whitespace between.
         assert clauses[0][0] == unit.start and clauses[-1][1] == unit.end
-        for (_, end), (start, _) in zip(clauses, clauses[1:], strict=False):
+        for (_, end), (start, _) in itertools.pairwise(clauses):
             assert plan.text[end:start].strip() == ""
         for start, end in clauses:
             clause = plan.text[start:end]
@@ -110,12 +116,17 @@ def test_plan_numbers_and_references_do_not_split(plan: Document, plan_units: li
     ("text", "expected"),
     [
         ("Câu một. Câu hai.", ["Câu một.", "Câu hai."]),
-        ("Về thu nhập. Để thực hiện, cần quyết tâm.", ["Về thu nhập.", "Để thực hiện, cần quyết tâm."]),
+        (
+            "Về thu nhập. Để thực hiện, cần quyết tâm.",
+            ["Về thu nhập.", "Để thực hiện, cần quyết tâm."],
+        ),
         ("Hoàn thành. Đảng bộ gương mẫu.", ["Hoàn thành.", "Đảng bộ gương mẫu."]),
         ("Vì sao? Ủy ban trả lời! Xong.", ["Vì sao?", "Ủy ban trả lời!", "Xong."]),
         ("Đạt 12.000 USD năm 2030. Tăng tiếp.", ["Đạt 12.000 USD năm 2030.", "Tăng tiếp."]),
-        ("Theo Nghị quyết số 02-NQ/TW ngày 17/3/2026. Thực hiện.",
-         ["Theo Nghị quyết số 02-NQ/TW ngày 17/3/2026.", "Thực hiện."]),
+        (
+            "Theo Nghị quyết số 02-NQ/TW ngày 17/3/2026. Thực hiện.",
+            ["Theo Nghị quyết số 02-NQ/TW ngày 17/3/2026.", "Thực hiện."],
+        ),
         ("Đến năm 2030. 2045 là mốc.", ["Đến năm 2030.", "2045 là mốc."]),
         ("Gồm panô, áp phích,... và tờ gấp.", ["Gồm panô, áp phích,... và tờ gấp."]),
         ("Hướng tới “xanh”. Sau đó.", ["Hướng tới “xanh”.", "Sau đó."]),
@@ -127,7 +138,12 @@ def test_sentence_split(text: str, expected: list[str]) -> None:
 
 
 def test_heading_label_and_bullet_dash_are_not_part_of_units() -> None:
-    text = "II. NỘI DUNG\n\n2.3.1. Về quy hoạch. Tầm nhìn 100 năm.\n\n- Nhấn mạnh việc xây dựng.\n\n– Gạch dài."
+    text = (
+        "II. NỘI DUNG\n\n"
+        "2.3.1. Về quy hoạch. Tầm nhìn 100 năm.\n\n"
+        "- Nhấn mạnh việc xây dựng.\n\n"
+        "– Gạch dài."
+    )
     assert sentences(text) == [
         "NỘI DUNG",
         "Về quy hoạch.",
@@ -142,7 +158,10 @@ def test_heading_label_and_bullet_dash_are_not_part_of_units() -> None:
 
 
 def test_long_sentence_gets_clauses_at_semicolons() -> None:
-    parts = [f"vế thứ {n} nói về nội dung tuyên truyền sâu rộng trong cán bộ, đảng viên" for n in range(6)]
+    parts = [
+        f"vế thứ {n} nói về nội dung tuyên truyền sâu rộng trong cán bộ, đảng viên"
+        for n in range(6)
+    ]
     sentence = "Tuyên truyền: " + "; ".join(parts) + "."
     assert len(sentence) > LONG_SENTENCE
     (unit,) = segment("doc", sentence, parse_structure(sentence))

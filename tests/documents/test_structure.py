@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from bot.documents.model import Document, Section
@@ -153,7 +155,9 @@ def test_preamble_and_signature(plan: Document, plan_structure: DocumentStructur
     assert signature.endswith("Nguyễn Trọng Đông")
 
 
-def test_closing_paragraph_belongs_to_iv_3(plan: Document, plan_structure: DocumentStructure) -> None:
+def test_closing_paragraph_belongs_to_iv_3(
+    plan: Document, plan_structure: DocumentStructure
+) -> None:
     iv_3 = span(plan, plan_structure.sections["IV.3"])
     assert iv_3.endswith("để Ban Thường vụ Thành ủy xem xét, chỉ đạo./.")
     assert "Nơi nhận" not in iv_3
@@ -171,7 +175,7 @@ def _siblings(structure: DocumentStructure) -> list[list[Section]]:
 def test_sibling_spans_do_not_overlap(plan_structure: DocumentStructure) -> None:
     for group in _siblings(plan_structure):
         ordered = sorted(group, key=lambda s: s.start)
-        for left, right in zip(ordered, ordered[1:], strict=False):
+        for left, right in itertools.pairwise(ordered):
             assert left.end <= right.start, f"{left.id} overlaps {right.id}"
 
 
@@ -216,8 +220,14 @@ def test_page_break_is_glued_back_in_the_plan(plan: Document) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Câu bị cắt ở cuối trang, gắn\n\ntuyên truyền tiếp.", ["Câu bị cắt ở cuối trang, gắn\n\ntuyên truyền tiếp."]),
-        ("Câu đã kết thúc.\n\ntiếp theo viết thường.", ["Câu đã kết thúc.", "tiếp theo viết thường."]),
+        (
+            "Câu bị cắt ở cuối trang, gắn\n\ntuyên truyền tiếp.",
+            ["Câu bị cắt ở cuối trang, gắn\n\ntuyên truyền tiếp."],
+        ),
+        (
+            "Câu đã kết thúc.\n\ntiếp theo viết thường.",
+            ["Câu đã kết thúc.", "tiếp theo viết thường."],
+        ),
         ("Tiêu đề\n\nNội dung mới.", ["Tiêu đề", "Nội dung mới."]),
         ("  Đoạn một.  \n \t\n\n  Đoạn hai.\n", ["Đoạn một.", "Đoạn hai."]),
         ("", []),
@@ -252,22 +262,11 @@ def test_lettered_items_under_a_numbered_heading() -> None:
     assert structure.sections["I.1"].children == ["I.1.a", "I.1.b"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="split_paragraphs glues a lower-case 'a)' item onto a heading that has no final "
-    "punctuation (structure.py:81, page-break repair), so the lettered section is lost",
-)
 def test_lettered_item_right_after_a_heading() -> None:
     text = "I. NỘI DUNG\n\n1. Mục đích\n\na) Tuyên truyền về mục tiêu;\n\nb) Phổ biến chính sách."
     assert _ids(text) == ["I", "I.1", "I.1.a", "I.1.b"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_STARTS_LOWER = [a-zđà-ỹ] (structure.py:30) spans U+00E0..U+1EF9, which includes "
-    "upper-case Đ, Ư, Ơ, Ả, Ấ, Ủ, Ở…, so a paragraph starting 'Đảng…' is glued onto a "
-    "preceding heading or unpunctuated line as if it were a page-break fragment",
-)
 def test_paragraph_starting_with_upper_case_vietnamese_letter_is_not_glued() -> None:
     text = "I. NỘI DUNG\n\n1. Mục đích\n\nĐảng viên gương mẫu."
     assert _paragraph_texts(text) == ["I. NỘI DUNG", "1. Mục đích", "Đảng viên gương mẫu."]
@@ -278,7 +277,11 @@ def test_numbered_heading_without_trailing_dot() -> None:
     structure = parse_structure(text)
     assert list(structure.sections) == ["IV", "IV.1", "IV.1.5"]
     section = structure.sections["IV.1.5"]
-    assert (section.label, section.title, section.parent) == ("1.5", "Đảng ủy UBND Thành phố", "IV.1")
+    assert (section.label, section.title, section.parent) == (
+        "1.5",
+        "Đảng ủy UBND Thành phố",
+        "IV.1",
+    )
     assert text[section.start : section.end] == "1.5 Đảng ủy UBND Thành phố\n\nNội dung."
 
 

@@ -58,12 +58,6 @@ def test_upper_only_abbreviation_needs_capitals(lexicon: Lexicon) -> None:
     assert lower.dense_text == "tu là gì"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="abbreviations.tsv lists 'tg&dv' and 'kh&cn', but analyze() (query.py:54) returns '&' "
-    "as a token of its own, so expand_abbreviations never sees 'tg&dv' and these rows can "
-    "never match",
-)
 def test_abbreviation_with_ampersand(lexicon: Lexicon) -> None:
     assert analyze("Ban TG&DV làm gì", lexicon).dense_text == "ban tuyên giáo và dân vận làm gì"
 
@@ -152,13 +146,28 @@ def test_number_and_list_questions(lexicon: Lexicon) -> None:
     assert not analyze("kẹt xe", lexicon).wants_number
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="is_stopword (query.py) treats every unaccented word that folds like a stop word as "
-    "one ('ha' ← 'hả', 'ban' ← 'bạn', 'co' ← 'có'), although stopwords_vi.txt says this should "
-    "only happen when no content word of the documents folds to the same letters; 'ha noi' "
-    "typed without tone marks loses 'ha' from the search terms",
-)
+class _Corpus:
+    """Documents whose content words fold to "ha" (Hà) and "ban" (Ban)."""
+
+    def is_word(self, a: str, b: str) -> bool:
+        return False
+
+    def has_content_word(self, folded: str) -> bool:
+        return folded in {"ha", "ban", "noi", "thuong", "vu"}
+
+
 @pytest.mark.parametrize(("question", "term"), [("ha noi", "f:ha"), ("ban thuong vu", "f:ban")])
-def test_unaccented_content_word_is_not_a_stop_word(lexicon: Lexicon, question: str, term: str) -> None:
-    assert term in analyze(question, lexicon).lexical
+def test_unaccented_content_word_is_not_a_stop_word(
+    lexicon: Lexicon, question: str, term: str
+) -> None:
+    assert term in analyze(question, lexicon, _Corpus()).lexical
+
+
+def test_unaccented_ambiguous_word_is_searched_but_not_a_term(lexicon: Lexicon) -> None:
+    query = analyze("ban thuong vu", lexicon, _Corpus())
+    assert query.lexical["f:ban"] < query.lexical["f:thuong"]
+    assert "ban" not in [t.folded for t in query.terms]
+
+
+def test_unaccented_function_word_stays_a_stop_word_without_a_content_twin(lexicon: Lexicon) -> None:
+    assert "f:ban" not in analyze("ban oi ke hoach", lexicon).lexical
