@@ -63,6 +63,20 @@ class Composer:
             self.index.unit_text(unit_index)
         )
 
+    def headings_above(self, unit_index: int) -> list[int]:
+        """Title units of the sentence's section and of its parent section."""
+        unit = self.index.units[unit_index]
+        found = []
+        section: str | None = unit.section
+        for _ in range(2):
+            if section is None or (unit.doc, section) not in self._by_section:
+                break
+            first = self._by_section[(unit.doc, section)][0]
+            if self.is_title(first):
+                found.append(first)
+            section = self.index.section(unit.doc, section).parent if section not in {"preamble", "signature"} else None
+        return found
+
     def contains(self, heading_unit: int, unit_index: int) -> bool:
         """Whether a unit lies in the section (or a subsection) a heading opens."""
         head, unit = self.index.units[heading_unit], self.index.units[unit_index]

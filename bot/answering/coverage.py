@@ -112,6 +112,17 @@ def _folded_text(text: str) -> str:
 
 
 def _own_heading(index: SearchIndex, unit) -> str:
+    """The name a section gives itself: a title-only heading, or the part before ":".
+
+    Numbered items whose "heading" is a whole sentence (the ten forms under III) have
+    no name of their own.
+    """
     if unit.section in {PREAMBLE, SIGNATURE}:
         return ""
-    return index.section(unit.doc, unit.section).title
+    title = " ".join(index.section(unit.doc, unit.section).title.split())
+    head, colon, _ = title.partition(":")
+    if colon and len(head) <= 100:
+        return head
+    if len(title) <= 150 and not title.rstrip().endswith((".", ";", "!", "?")):
+        return title
+    return ""

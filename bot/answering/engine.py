@@ -141,6 +141,12 @@ class AnswerEngine:
     def _search(self, query: Query, vector: np.ndarray) -> tuple[Composition | None, Features]:
         ranked = self.retriever.rank(query, vector)
         candidates = [int(i) for i in ranked.order[:CANDIDATES]]
+        # The headings above the best sentences compete too: a question may ask for
+        # everything under one ("mục đích của Kế hoạch là gì").
+        for i in list(candidates[:5]):
+            for heading in self.composer.headings_above(i):
+                if heading not in candidates:
+                    candidates.append(heading)
         coverage = {i: self.judge.coverage(query.terms, [i]) for i in candidates}
         heading = {i: self.judge.heading_coverage(query.terms, i) for i in candidates}
 
