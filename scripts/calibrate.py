@@ -21,10 +21,18 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-FEATURES = ["answer_coverage", "coverage", "dense", "dense_top", "fused", "number_missing", "english"]
+FEATURES = [
+    "answer_coverage",
+    "coverage",
+    "dense",
+    "fused",
+    "number_missing",
+    "english",
+    "unknown_weight",
+]
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 20000, lr: float = 0.5) -> tuple[np.ndarray, float]:
+def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.05, steps: int = 20000, lr: float = 0.5) -> tuple[np.ndarray, float]:
     mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
     z = (x - mean) / std
     w, b = np.zeros(z.shape[1]), 0.0
@@ -42,7 +50,7 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 20000, lr: 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("questions", type=Path)
-    parser.add_argument("--decline-cost", type=float, default=2.0, help="a wrong answer costs this many declines")
+    parser.add_argument("--decline-cost", type=float, default=1.5, help="a wrong answer costs this many declines")
     parser.add_argument("--dry-run", action="store_true")
     args = parser.parse_args(argv)
 

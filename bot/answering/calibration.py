@@ -27,6 +27,9 @@ class Features:
     number_missing: float  # the question wants a number and no quote has one
     english: float
     terms: int
+    unknown: float  # content terms found nowhere in the documents
+    unknown_weight: float  # their summed weight (IDF), a sign the question is about something else
+    accented: float  # share of the question's words typed with tone marks
 
     def vector(self, names: list[str]) -> list[float]:
         data = asdict(self)

@@ -19,26 +19,21 @@ from bot.vietnamese.lexicon import Lexicon
 from bot.vietnamese.text import accented_tokens, fold, folded_tokens
 
 MAX_WEIGHT = 6.0
-TONE_MISMATCH_CREDIT = 0.5
+TONE_MISMATCH_CREDIT = 0.2  # "lần" typed with its mark is not "lan" (lan tỏa)
 
 
 class CoverageJudge:
     def __init__(self, index: SearchIndex, lexicon: Lexicon) -> None:
         self._bm25 = index.unit_bm25
-        # The document's own name and title count as said by every sentence of it:
-        # "mục đích của Kế hoạch …" needs "mục đích" from the sentence, not "Kế hoạch".
-        identity = {
-            doc_id: f"{d.document.meta.citation_name} {d.document.meta.title} {d.document.meta.issuer}"
-            for doc_id, d in index.documents.items()
-        }
-        accented = [
-            accented_tokens(f"{identity[u.doc]} {ctx}") for u, ctx in zip(index.units, index.unit_context, strict=True)
+        # Words of a document's name and title ("Kế hoạch … thông tin, tuyên truyền …")
+        # only say which document the question is about: "mục đích của Kế hoạch …" must
+        # find "mục đích", not "Kế hoạch", so such terms do not count either way.
+        self._identity = [
+            _folded_text(f"{d.document.meta.citation_name} {d.document.meta.title}") for d in index.documents.values()
         ]
+        accented = [accented_tokens(ctx) for ctx in index.unit_context]
         self._accented = [f" {' '.join(words)} " for words in accented]
         self._folded = [f" {' '.join(fold(w) for w in words)} " for words in accented]
-        # Rarity is measured without the document's name, so that "Ban Thường vụ" keeps
-        # its weight in a plan that the Ban Thường vụ itself issued.
-        self._plain = [f" {' '.join(folded_tokens(ctx))} " for ctx in index.unit_context]
         # The nearest heading of each sentence: the strongest sign of what it is about.
         self._headings = [_folded_text(_own_heading(index, u)) for u in index.units]
         self._weights: dict[str, float] = {}
@@ -67,8 +62,8 @@ class CoverageJudge:
         cached = self._weights.get(phrase)
         if cached is None:
             needle = f" {phrase} "
-            df = sum(1 for context in self._plain if needle in context)
-            n = len(self._plain)
+            df = sum(1 for context in self._folded if needle in context)
+            n = len(self._folded)
             cached = min(math.log(1.0 + (n - df + 0.5) / (df + 0.5)), MAX_WEIGHT)
             self._weights[phrase] = cached
         return cached
@@ -96,6 +91,18 @@ class CoverageJudge:
             hit = f" {term.folded} " in folded or any(f" {a} " in folded for a in term.alternatives)
             found += w * hit
         return found / total if total else 0.0
+
+    def unknown(self, terms: Iterable[Term]) -> list[Term]:
+        """Terms that no sentence of the documents contains, even through a synonym."""
+        return [t for t in terms if not any(self.found(t, u) for u in range(len(self._folded)))]
+
+    def is_identity(self, term: Term) -> bool:
+        needles = (term.folded, *term.alternatives)
+        return any(f" {n} " in ident for ident in self._identity for n in needles)
+
+    def content_terms(self, terms: Iterable[Term]) -> list[Term]:
+        """The terms that say what is asked, not which document it is asked of."""
+        return [t for t in terms if not self.is_identity(t)]
 
     def coverage(self, terms: Iterable[Term], units: Iterable[int]) -> float:
         units = list(units)

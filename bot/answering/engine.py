@@ -24,11 +24,11 @@ from bot.answering.coverage import CoverageJudge
 from bot.documents.passages import short_title
 from bot.documents.structure import PREAMBLE, SIGNATURE
 from bot.retrieval.index import SearchIndex
-from bot.retrieval.query import Query, analyze
+from bot.retrieval.query import Query, analyze, shows_answer_type
 from bot.retrieval.retriever import HybridRetriever
 from bot.vietnamese.language import detect_language
 from bot.vietnamese.lexicon import Lexicon
-from bot.vietnamese.text import clean, collapse_spaces, folded_tokens
+from bot.vietnamese.text import clean, collapse_spaces, folded_tokens, has_diacritics, tokens
 
 logger = logging.getLogger(__name__)
 
@@ -140,22 +140,23 @@ class AnswerEngine:
 
     def _search(self, query: Query, vector: np.ndarray) -> tuple[Composition | None, Features]:
         ranked = self.retriever.rank(query, vector)
+        terms = self.judge.content_terms(query.terms)
         candidates = [int(i) for i in ranked.order[:CANDIDATES]]
         # The headings above the best sentences compete too: a question may ask for
         # everything under one ("mục đích của Kế hoạch là gì").
-        for i in list(candidates[:5]):
+        for i in list(candidates[:8]):
             for heading in self.composer.headings_above(i):
                 if heading not in candidates:
                     candidates.append(heading)
-        coverage = {i: self.judge.coverage(query.terms, [i]) for i in candidates}
-        heading = {i: self.judge.heading_coverage(query.terms, i) for i in candidates}
+        coverage = {i: self.judge.coverage(terms, [i]) for i in candidates}
+        heading = {i: self.judge.heading_coverage(terms, i) for i in candidates}
 
         def has_number(i: int) -> bool:
-            return bool(_DIGIT.search(self.index.unit_text(i)))
+            return shows_answer_type(query.answer_type, self.index.unit_text(i))
 
         def final(i: int) -> float:
             score = float(ranked.scores[i]) + COVERAGE_WEIGHT * coverage[i] + HEADING_WEIGHT * heading[i]
-            if query.wants_number and not has_number(i):
+            if not has_number(i):
                 score -= 0.15
             if query.wants_reason and _REASON.search(self.index.unit_text(i)):
                 score += 0.1
@@ -165,17 +166,18 @@ class AnswerEngine:
         best = candidates[0]
 
         def adds(chosen: list[int], candidate: int) -> float:
-            before = self.judge.coverage(query.terms, chosen)
-            return self.judge.coverage(query.terms, [*chosen, candidate]) - before
+            before = self.judge.coverage(terms, chosen)
+            return self.judge.coverage(terms, [*chosen, candidate]) - before
 
         head = self._list_head(best, candidates, final)
         items = self.composer.list_items(head) if head is not None else []
         if head is not None and items:
             composition = self.composer.compose_list(head, items)
         else:
-            composition = self.composer.compose_fact(candidates, final, adds, self._clause_scorer(query))
+            composition = self.composer.compose_fact(candidates, final, adds, self._clause_scorer(terms))
 
-        answer_coverage = self.judge.coverage(query.terms, composition.units)
+        answer_coverage = self.judge.coverage(terms, composition.units)
+        unknown = self.judge.unknown(terms)
         features = Features(
             coverage=coverage[best],
             answer_coverage=answer_coverage,
@@ -183,9 +185,12 @@ class AnswerEngine:
             dense_top=float(ranked.dense.max()),
             fused=float(ranked.scores[best]),
             lexical=float(ranked.lexical[best]),
-            number_missing=float(query.wants_number and not any(has_number(i) for i in composition.units)),
+            number_missing=float(not any(has_number(i) for i in composition.units)),
             english=float(query.language == "en"),
             terms=len(query.terms),
+            unknown=float(len(unknown)),
+            unknown_weight=sum(self.judge.weight(t) for t in unknown),
+            accented=_accented_share(query.text),
         )
         return composition, features
 
@@ -200,8 +205,8 @@ class AnswerEngine:
                 return candidate
         return None
 
-    def _clause_scorer(self, query: Query):
-        return lambda text: self.judge.coverage_of_text(query.terms, text)
+    def _clause_scorer(self, terms):
+        return lambda text: self.judge.coverage_of_text(terms, text)
 
     # ------------------------------------------------------------------------------
     def _render(self, composition: Composition, query: Query, confidence: float) -> Answer:
@@ -259,6 +264,11 @@ class AnswerEngine:
             start=quote.start,
             end=quote.end,
         )
+
+
+def _accented_share(text: str) -> float:
+    words = [w for w in tokens(text) if not w.isdigit()]
+    return sum(1 for w in words if has_diacritics(w)) / len(words) if words else 0.0
 
 
 def _shown(quote: Quote, citation: Citation) -> str:

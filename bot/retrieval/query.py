@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.vietnamese.language import Language, detect_language
-from bot.vietnamese.lexicon import Expansion, Lexicon
+from bot.vietnamese.lexicon import Expansion, Lexicon, stem_english
 from bot.vietnamese.text import bigrams, canonical_tone, fold, has_diacritics, tokens
 
 FOLDED, ACCENTED, BIGRAM = "f:", "a:", "b:"
@@ -23,6 +23,31 @@ _NUMBER_QUESTION = re.compile(
     r"nam may|khi nao|bao gio|luc nao|ty le|phan tram|how many|how much|what percentage|what share|"
     r"what rate|growth rate|when|what date|which year|what year|which month)\b"
 )
+_ANSWER_TYPES = (
+    ("money", re.compile(r"\b(bao nhieu|bn|may|how much|how many)\b.*\b(tien|dong|ty|trieu|usd|do la|von|kinh phi|ngan sach|chi phi|gia|luong|phi|money|budget|cost|dong|billion|million)\b|\b(tien|dong|ty|trieu|von|kinh phi|ngan sach|chi phi|gia|luong|phi|money|budget|cost|billion|million)\b.*\b(bao nhieu|bn|how much)\b")),
+    ("percent", re.compile(r"\b(phan tram|ty le|ty trong|percentage|percent|share)\b|%")),
+    ("date", re.compile(r"\b(ngay nao|khi nao|bao gio|nam nao|thang nao|thang may|nam may|luc nao|thoi gian nao|thoi han|han chot|when|what year|which year|what date|which month)\b")),
+)
+_EXPECTED = {
+    "money": re.compile(r"\d[\d.,]*\s*(USD|đồng|tỷ|triệu|đô)", re.IGNORECASE),
+    "percent": re.compile(r"\d\s*%"),
+    "date": re.compile(r"\b(19|20)\d\d\b|\d{1,2}/\d{4}|tháng\s+\d"),
+    "count": re.compile(r"\d"),
+}
+
+
+def answer_type(folded_question: str) -> str:
+    for name, pattern in _ANSWER_TYPES:
+        if pattern.search(folded_question):
+            return name
+    return "count" if _NUMBER_QUESTION.search(folded_question) else ""
+
+
+def shows_answer_type(kind: str, text: str) -> bool:
+    """Whether a quote holds the kind of value the question asks for (an amount, a date…)."""
+    return not kind or bool(_EXPECTED[kind].search(text))
+
+
 _REASON_QUESTION = re.compile(
     r"\b(sao phai|tai sao|vi sao|sao lai|ly do|de lam gi|nham muc dich gi|de lam chi|why|what for|reason)\b"
 )
@@ -48,6 +73,7 @@ class Query:
     lexical: dict[str, float]  # index term → weight
     terms: tuple[Term, ...]
     wants_number: bool
+    answer_type: str  # "money" | "percent" | "date" | "count" | "" (what a number answer must show)
     wants_list: bool
     wants_reason: bool  # "tại sao", "để làm gì", "why"
 
@@ -82,8 +108,10 @@ def analyze(text: str, lexicon: Lexicon, corpus: Corpus | None = None) -> Query:
     words = [canonical_tone(w) for w in words]
     folded = [fold(w) for w in words]
 
-    mapping = lexicon.english if language == "en" else lexicon.synonyms
-    expansions = lexicon.find_phrases(folded, mapping)
+    if language == "en":
+        expansions = lexicon.find_phrases([stem_english(w) for w in folded], lexicon.english)
+    else:
+        expansions = lexicon.find_phrases(folded, lexicon.synonyms)
     # An abbreviation the documents may also use ("MTTQ") stays a term of its own unless
     # a synonym phrase already covers those words.
     taken = {i for e in expansions for i in range(e.start, e.end)}
@@ -99,6 +127,7 @@ def analyze(text: str, lexicon: Lexicon, corpus: Corpus | None = None) -> Query:
         lexical=lexical,
         terms=tuple(terms),
         wants_number=bool(_NUMBER_QUESTION.search(folded_question)),
+        answer_type=answer_type(folded_question),
         wants_list=bool(_LIST_QUESTION.search(folded_question)),
         wants_reason=bool(_REASON_QUESTION.search(folded_question)),
     )

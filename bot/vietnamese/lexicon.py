@@ -53,7 +53,8 @@ class Lexicon:
 
     @cached_property
     def english(self) -> dict[tuple[str, ...], tuple[str, ...]]:
-        return self._phrase_map("english.tsv")
+        """English phrases, keyed by stemmed words ("partnerships" finds "partnership")."""
+        return {tuple(stem_english(w) for w in k): v for k, v in self._phrase_map("english.tsv").items()}
 
     def _phrase_map(self, name: str) -> dict[tuple[str, ...], tuple[str, ...]]:
         mapping: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -133,3 +134,12 @@ class Lexicon:
             if pattern.search(folded_text):
                 return name
         return None
+
+
+def stem_english(word: str) -> str:
+    """Just enough stemming for a glossary: plural and third-person "s"."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
