@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Speed and memory of the answer engine: `python scripts/bench.py [questions.jsonl]`.
+
+Prints: index build time (a fresh process, model load included), model load time,
+single-question latency p50/p95 after warm-up, questions/second with 8 concurrent
+askers, and peak RSS. Numbers go in the closing note, not in test assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+
+
+def build_time() -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of `scripts/build_index.py` in a fresh process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "build_index.py"), "--index", tmp],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, peak_kb / 1024
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("questions", type=Path, nargs="?", default=DEFAULT_QUESTIONS)
+    parser.add_argument("--skip-build", action="store_true")
+    args = parser.parse_args(argv)
+    questions = [
+        json.loads(line)["question"]
+        for line in args.questions.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+    if not args.skip_build:
+        seconds, peak = build_time()
+        print(f"index build (fresh process, model load included): {seconds:.1f} s, peak RSS {peak:.0f} MB")
+
+    started = time.perf_counter()
+    from bot.answering.loading import load_engine
+    from bot.config import Settings
+
+    engine = load_engine(Settings())
+    print(f"engine load (imports + model + index): {time.perf_counter() - started:.2f} s")
+
+    for q in questions[:10]:  # warm-up
+        engine.answer(q)
+    latencies = []
+    for q in questions:
+        t = time.perf_counter()
+        engine.answer(q)
+        latencies.append((time.perf_counter() - t) * 1000)
+    print(
+        f"single question over {len(questions)}: p50 {statistics.median(latencies):.1f} ms, "
+        f"p95 {percentile(latencies, 0.95):.1f} ms, max {max(latencies):.1f} ms"
+    )
+
+    async def concurrent(askers: int = 8, rounds: int = 3) -> float:
+        queue = [q for _ in range(rounds) for q in questions]
+
+        async def asker(mine: list[str]) -> None:
+            for q in mine:
+                await engine.ask(q)
+
+        t = time.perf_counter()
+        await asyncio.gather(*(asker(queue[i::askers]) for i in range(askers)))
+        return len(queue) / (time.perf_counter() - t)
+
+    print(f"8 concurrent askers: {asyncio.run(concurrent()):.1f} questions/s")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process: {peak_mb:.0f} MB")
+    engine.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
