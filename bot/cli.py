@@ -23,12 +23,16 @@ def main(argv: list[str] | None = None) -> int:
     ask = commands.add_parser("ask", help="trả lời một câu hỏi (hoặc nhiều câu qua --jsonl)")
     ask.add_argument("question", nargs="?", help="câu hỏi")
     ask.add_argument("--json", action="store_true", help="in một đối tượng JSON")
-    ask.add_argument("--jsonl", action="store_true", help='đọc {"id","question"} từng dòng từ stdin')
+    ask.add_argument(
+        "--jsonl", action="store_true", help='đọc {"id","question"} từng dòng từ stdin'
+    )
     commands.add_parser("chat", help="trò chuyện trong cửa sổ dòng lệnh")
     args = parser.parse_args(argv)
 
     settings = Settings()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
     if args.command == "ask" and not args.jsonl and args.question is None:
         parser.error('cần câu hỏi, ví dụ: python -m bot ask "mục tiêu thu nhập năm 2045"')
     try:
@@ -43,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.jsonl:
         return ask_jsonl(engine, sys.stdin, sys.stdout)
     answer = engine.answer(args.question)
-    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else render(answer))
+    print(
+        json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else render(answer)
+    )
     return 0
 
 

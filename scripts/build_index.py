@@ -10,8 +10,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.config import Settings  # noqa: E402
-from bot.errors import BotError  # noqa: E402
+from bot.config import Settings
+from bot.errors import BotError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,7 +86,11 @@ def _progress(stage: str, done: int, total: int) -> None:
     width = 30
     filled = int(width * done / max(total, 1))
     end = "\n" if done >= total else ""
-    print(f"\r  {stage:<14} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, flush=True)
+    print(
+        f"\r  {stage:<14} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+        end=end,
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

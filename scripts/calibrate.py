@@ -32,7 +32,9 @@ FEATURES = [
 ]
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.05, steps: int = 20000, lr: float = 0.5) -> tuple[np.ndarray, float]:
+def fit(
+    x: np.ndarray, y: np.ndarray, l2: float = 0.05, steps: int = 20000, lr: float = 0.5
+) -> tuple[np.ndarray, float]:
     mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
     z = (x - mean) / std
     w, b = np.zeros(z.shape[1]), 0.0
@@ -50,7 +52,9 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.05, steps: int = 20000, lr: 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("questions", type=Path)
-    parser.add_argument("--decline-cost", type=float, default=1.5, help="a wrong answer costs this many declines")
+    parser.add_argument(
+        "--decline-cost", type=float, default=1.5, help="a wrong answer costs this many declines"
+    )
     parser.add_argument("--dry-run", action="store_true")
     args = parser.parse_args(argv)
 
@@ -85,12 +89,21 @@ def main(argv: list[str] | None = None) -> int:
         cost = args.decline_cost * wrong + missed
         if cost < best_cost:
             best_t, best_cost = float(t), cost
-    calibration = Calibration(FEATURES, [round(float(v), 4) for v in w], round(float(b), 4), round(best_t, 3))
+    calibration = Calibration(
+        FEATURES, [round(float(v), 4) for v in w], round(float(b), 4), round(best_t, 3)
+    )
     accepted = p >= best_t
     print(f"{len(y)} ví dụ, {int(y.sum())} đúng; ngưỡng {best_t:.2f}")
-    print(f"  trả lời đúng: {int((accepted & (y == 1)).sum())}, trả lời sai: {int((accepted & (y == 0)).sum())}, "
-          f"từ chối: {int((~accepted).sum())} (trong đó ngoài phạm vi {sum(1 for a, k in zip(accepted, kinds) if not a and k == 'out_of_scope')})")
-    print("  trọng số:", dict(zip(FEATURES, calibration.weights)), "bias", calibration.bias)
+    print(
+        f"  trả lời đúng: {int((accepted & (y == 1)).sum())}, trả lời sai: {int((accepted & (y == 0)).sum())}, "
+        f"từ chối: {int((~accepted).sum())} (trong đó ngoài phạm vi {sum(1 for a, k in zip(accepted, kinds, strict=False) if not a and k == 'out_of_scope')})"
+    )
+    print(
+        "  trọng số:",
+        dict(zip(FEATURES, calibration.weights, strict=False)),
+        "bias",
+        calibration.bias,
+    )
     if not args.dry_run:
         calibration.save()
         print("đã ghi bot/answering/calibration.json")

@@ -32,7 +32,9 @@ def section_matches(cited: str, expected: str) -> bool:
 def judge(item: dict, answer: dict, documents: dict[str, str]) -> tuple[bool, str]:
     kind = item["kind"]
     if kind == "out_of_scope":
-        return (not answer["grounded"] and not answer["handoff"]) or (not answer["grounded"]), "phải từ chối"
+        return (not answer["grounded"] and not answer["handoff"]) or (
+            not answer["grounded"]
+        ), "phải từ chối"
     if kind == "handoff":
         return bool(answer["handoff"]), "phải chuyển cán bộ"
     if not answer["grounded"]:
@@ -62,7 +64,11 @@ def main(argv: list[str] | None = None) -> int:
 
     engine = load_engine(Settings())
     documents = {doc_id: norm(d.document.text) for doc_id, d in engine.index.documents.items()}
-    items = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = [
+        json.loads(line)
+        for line in args.questions.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
 
     by_group: dict[tuple[str, str], list[bool]] = defaultdict(list)
     misses, lengths, not_verbatim = [], [], []
@@ -78,16 +84,22 @@ def main(argv: list[str] | None = None) -> int:
         if not ok:
             misses.append((item, answer, why))
         if args.show:
-            print(f"--- {item['id']} [{item['kind']}/{item['style']}] {'OK' if ok else 'MISS ' + why}")
+            print(
+                f"--- {item['id']} [{item['kind']}/{item['style']}] {'OK' if ok else 'MISS ' + why}"
+            )
             print(f"Q: {item['question']}\n{answer['answer']}\n(conf {answer['confidence']})")
         trace = engine.last_trace
         if args.features and trace and trace.features:
             from dataclasses import asdict
 
-            feature_rows.append({"id": item["id"], "kind": item["kind"], "ok": ok, **asdict(trace.features)})
+            feature_rows.append(
+                {"id": item["id"], "kind": item["kind"], "ok": ok, **asdict(trace.features)}
+            )
 
     if args.features:
-        args.features.write_text("\n".join(json.dumps(r) for r in feature_rows) + "\n", encoding="utf-8")
+        args.features.write_text(
+            "\n".join(json.dumps(r) for r in feature_rows) + "\n", encoding="utf-8"
+        )
     return _report(items, by_group, misses, lengths, not_verbatim)
 
 
@@ -105,7 +117,12 @@ def _report(items, by_group, misses, lengths, not_verbatim) -> int:
             if (kind, style) in by_group:
                 print(f"   {style:<14} {rate(by_group[(kind, style)])}")
     in_scope = [v for (k, _), vals in by_group.items() if k in {"fact", "list"} for v in vals]
-    no_marks = [v for (k, s), vals in by_group.items() if k in {"fact", "list"} and s == "no_diacritics" for v in vals]
+    no_marks = [
+        v
+        for (k, s), vals in by_group.items()
+        if k in {"fact", "list"} and s == "no_diacritics"
+        for v in vals
+    ]
     print(f"\ntrong phạm vi: {rate(in_scope)}; gõ không dấu: {rate(no_marks)}")
     if lengths:
         print(
@@ -117,7 +134,9 @@ def _report(items, by_group, misses, lengths, not_verbatim) -> int:
         print("\n== trượt ==")
         for item, answer, why in misses:
             cited = [c["section"] for c in answer["citations"]]
-            print(f"{item['id']} [{item['kind']}/{item['style']}] {item['question']}\n   → {why}; dẫn {cited}; conf {answer['confidence']}")
+            print(
+                f"{item['id']} [{item['kind']}/{item['style']}] {item['question']}\n   → {why}; dẫn {cited}; conf {answer['confidence']}"
+            )
     return 0
 
 

@@ -39,14 +39,22 @@ class Features:
 @dataclass(frozen=True)
 class Calibration:
     names: list[str] = field(
-        default_factory=lambda: ["answer_coverage", "coverage", "dense", "number_missing", "english"]
+        default_factory=lambda: [
+            "answer_coverage",
+            "coverage",
+            "dense",
+            "number_missing",
+            "english",
+        ]
     )
     weights: list[float] = field(default_factory=lambda: [6.0, 2.0, 10.0, -2.0, 0.5])
     bias: float = -12.5
     threshold: float = 0.5
 
     def probability(self, features: Features) -> float:
-        z = self.bias + sum(w * x for w, x in zip(self.weights, features.vector(self.names), strict=True))
+        z = self.bias + sum(
+            w * x for w, x in zip(self.weights, features.vector(self.names), strict=True)
+        )
         return 1.0 / (1.0 + math.exp(-z))
 
     @classmethod

@@ -24,6 +24,7 @@ LIST_BUDGET = 1650  # characters for all items of a list answer (Zalo allows 2,0
 LIST_ITEM_MAX = 400
 LIST_ITEM_MIN = 170
 MAX_FACT_QUOTES = 3
+NEAR_TIE = 0.98
 
 _CUT = re.compile(r"[;,:](?=\s)|\s[-–]\s")
 _PIECE_END = re.compile(r"[;,:](?=\s)")
@@ -59,8 +60,10 @@ class Composer:
         if not unit.heading:
             return False
         section = self.index.section(unit.doc, unit.section)
-        return unit.order == 0 and unit.end >= section.heading_end - 1 and _no_sentence_end(
-            self.index.unit_text(unit_index)
+        return (
+            unit.order == 0
+            and unit.end >= section.heading_end - 1
+            and _no_sentence_end(self.index.unit_text(unit_index))
         )
 
     def headings_above(self, unit_index: int) -> list[int]:
@@ -74,7 +77,11 @@ class Composer:
             first = self._by_section[(unit.doc, section)][0]
             if self.is_title(first):
                 found.append(first)
-            section = self.index.section(unit.doc, section).parent if section not in {"preamble", "signature"} else None
+            section = (
+                self.index.section(unit.doc, section).parent
+                if section not in {"preamble", "signature"}
+                else None
+            )
         return found
 
     def contains(self, heading_unit: int, unit_index: int) -> bool:
@@ -96,7 +103,9 @@ class Composer:
                     items.append(members[0])
             return items
         members = [i for i in self._by_section[(unit.doc, unit.section)] if i != unit_index]
-        bullets = [i for i in members if self.index.units[i].bullet and self.index.units[i].order == 0]
+        bullets = [
+            i for i in members if self.index.units[i].bullet and self.index.units[i].order == 0
+        ]
         if len(bullets) >= 2:
             return bullets
         return members
@@ -127,8 +136,12 @@ class Composer:
             unit = self.index.units[candidate]
             # A close neighbour in the same section usually finishes the thought
             # ("… báo cáo kết quả …" then "Báo cáo phải đầy đủ số liệu …").
-            neighbour = (unit.doc, unit.section) == (home.doc, home.section) and score(candidate) >= 0.9 * score(best)
-            if neighbour or adds_coverage(chosen, candidate) > 0.05:
+            neighbour = (unit.doc, unit.section) == (home.doc, home.section) and score(
+                candidate
+            ) >= 0.9 * score(best)
+            # A near tie elsewhere is shown too: better two sourced candidates than a wrong pick.
+            near_tie = score(candidate) >= NEAR_TIE * score(best)
+            if neighbour or near_tie or adds_coverage(chosen, candidate) > 0.05:
                 chosen.append(candidate)
         chosen.sort(key=lambda i: (self.index.units[i].doc, self.index.units[i].start))
         quotes = [self._best_part(i, clause_score) for i in chosen]

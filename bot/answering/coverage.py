@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from bot.retrieval.index import SearchIndex
-from bot.retrieval.query import BIGRAM, FOLDED, Term
 from bot.documents.structure import PREAMBLE, SIGNATURE
+from bot.retrieval.index import SearchIndex
+from bot.retrieval.lexical import BIGRAM
+from bot.retrieval.query import Term
 from bot.vietnamese.lexicon import Lexicon
 from bot.vietnamese.text import accented_tokens, fold, folded_tokens
 
@@ -29,7 +30,8 @@ class CoverageJudge:
         # only say which document the question is about: "mục đích của Kế hoạch …" must
         # find "mục đích", not "Kế hoạch", so such terms do not count either way.
         self._identity = [
-            _folded_text(f"{d.document.meta.citation_name} {d.document.meta.title}") for d in index.documents.values()
+            _folded_text(f"{d.document.meta.citation_name} {d.document.meta.title}")
+            for d in index.documents.values()
         ]
         accented = [accented_tokens(ctx) for ctx in index.unit_context]
         self._accented = [f" {' '.join(words)} " for words in accented]

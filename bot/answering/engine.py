@@ -155,7 +155,11 @@ class AnswerEngine:
             return shows_answer_type(query.answer_type, self.index.unit_text(i))
 
         def final(i: int) -> float:
-            score = float(ranked.scores[i]) + COVERAGE_WEIGHT * coverage[i] + HEADING_WEIGHT * heading[i]
+            score = (
+                float(ranked.scores[i])
+                + COVERAGE_WEIGHT * coverage[i]
+                + HEADING_WEIGHT * heading[i]
+            )
             if not has_number(i):
                 score -= 0.15
             if query.wants_reason and _REASON.search(self.index.unit_text(i)):
@@ -174,7 +178,9 @@ class AnswerEngine:
         if head is not None and items:
             composition = self.composer.compose_list(head, items)
         else:
-            composition = self.composer.compose_fact(candidates, final, adds, self._clause_scorer(terms))
+            composition = self.composer.compose_fact(
+                candidates, final, adds, self._clause_scorer(terms)
+            )
 
         answer_coverage = self.judge.coverage(terms, composition.units)
         unknown = self.judge.unknown(terms)
@@ -242,7 +248,11 @@ class AnswerEngine:
         """ "mục IV.1.2 (Ban Tuyên giáo và Dân vận Thành ủy)": the heading tells who or what."""
         label = _section_label(citation.section)
         short = citation.title
-        if citation.section in {PREAMBLE, SIGNATURE} or len(short) > TITLE_IN_LABEL or citation.quote.startswith(short):
+        if (
+            citation.section in {PREAMBLE, SIGNATURE}
+            or len(short) > TITLE_IN_LABEL
+            or citation.quote.startswith(short)
+        ):
             return label
         return f"{label} ({short})"
 
@@ -253,7 +263,9 @@ class AnswerEngine:
         title = (
             meta.title
             if unit.section == PREAMBLE
-            else "Nơi nhận" if unit.section == SIGNATURE else short_title(section.title)
+            else "Nơi nhận"
+            if unit.section == SIGNATURE
+            else short_title(section.title)
         )
         return Citation(
             doc=unit.doc,

@@ -122,21 +122,29 @@ def _read_pdf(path: Path) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(str(path))
-    lines = [line.strip() for page in reader.pages for line in (page.extract_text() or "").splitlines()]
+    lines = [
+        line.strip() for page in reader.pages for line in (page.extract_text() or "").splitlines()
+    ]
     return _reflow(line for line in lines if line)
 
 
 # A PDF text layer has one line per printed line and no blank lines. A new paragraph
 # starts at a heading, a numbered or lettered item or a bullet, or after a line that
 # ends a sentence; otherwise the line continues the paragraph.
-_OPENS_PARAGRAPH = re.compile(r"(?:[IVXL]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|[-–+•])\s|Nơi nhận")
+_OPENS_PARAGRAPH = re.compile(
+    r"(?:[IVXL]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|[-–+•])\s|Nơi nhận"
+)
 _CLOSES_PARAGRAPH = re.compile(r"[.:;!?…]$")
 
 
 def _reflow(lines) -> str:
     paragraphs: list[str] = []
     for line in lines:
-        if paragraphs and not _OPENS_PARAGRAPH.match(line) and not _CLOSES_PARAGRAPH.search(paragraphs[-1]):
+        if (
+            paragraphs
+            and not _OPENS_PARAGRAPH.match(line)
+            and not _CLOSES_PARAGRAPH.search(paragraphs[-1])
+        ):
             paragraphs[-1] += " " + line
         else:
             paragraphs.append(line)

@@ -38,7 +38,10 @@ def short_title(title: str, limit: int = 100) -> str:
 # Lines of the letterhead and of the signature block have fixed roles in Vietnamese
 # administrative documents; naming the role lets "ban hành ngày nào" or "ai ký" find them.
 _ROLES = (
-    (re.compile(r"^[^\n,]{2,60},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"), "ngày ban hành, ngày ký văn bản"),
+    (
+        re.compile(r"^[^\n,]{2,60},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"),
+        "ngày ban hành, ngày ký văn bản",
+    ),
     (re.compile(r"^Số\s*:?\s*\d"), "số hiệu văn bản"),
     (re.compile(r"^(ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM)"), "quốc hiệu"),
 )

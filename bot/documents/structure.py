@@ -43,7 +43,15 @@ def roman_to_int(numeral: str) -> int | None:
 
 def _int_to_roman(value: int) -> str:
     out = []
-    for number, letters in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for number, letters in (
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while value >= number:
             out.append(letters)
             value -= number
@@ -198,7 +206,12 @@ def parse_structure(text: str) -> DocumentStructure:
     result.update(sections)
     if tail:
         result[SIGNATURE] = Section(
-            SIGNATURE, "", text[tail[0].start : tail[0].end], tail[0].start, tail[-1].end, tail[-1].end
+            SIGNATURE,
+            "",
+            text[tail[0].start : tail[0].end],
+            tail[0].start,
+            tail[-1].end,
+            tail[-1].end,
         )
 
     paragraphs = [

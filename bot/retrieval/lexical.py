@@ -14,8 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.retrieval.query import ACCENTED, BIGRAM, FOLDED
 from bot.vietnamese.text import accented_tokens, bigrams, fold
+
+# Prefixes of the three kinds of index terms: folded word, accented word, folded word pair.
+FOLDED, ACCENTED, BIGRAM = "f:", "a:", "b:"
 
 
 def index_terms(text: str) -> list[str]:

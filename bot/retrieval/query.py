@@ -8,15 +8,15 @@ the accented field, so "dân" still ranks "dân" above "dần". Shorthand is exp
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.retrieval.lexical import ACCENTED, BIGRAM, FOLDED
 from bot.vietnamese.language import Language, detect_language
 from bot.vietnamese.lexicon import Expansion, Lexicon, stem_english
 from bot.vietnamese.text import bigrams, canonical_tone, fold, has_diacritics, tokens
-
-FOLDED, ACCENTED, BIGRAM = "f:", "a:", "b:"
 
 _NUMBER_QUESTION = re.compile(
     r"\b(bao nhieu|bn|may (nam|thang|ngay|tin|phan tram|%)|so may|nam nao|ngay nao|thang nao|thang may|"
@@ -24,9 +24,19 @@ _NUMBER_QUESTION = re.compile(
     r"what rate|growth rate|when|what date|which year|what year|which month)\b"
 )
 _ANSWER_TYPES = (
-    ("money", re.compile(r"\b(bao nhieu|bn|may|how much|how many)\b.*\b(tien|dong|ty|trieu|usd|do la|von|kinh phi|ngan sach|chi phi|gia|luong|phi|money|budget|cost|dong|billion|million)\b|\b(tien|dong|ty|trieu|von|kinh phi|ngan sach|chi phi|gia|luong|phi|money|budget|cost|billion|million)\b.*\b(bao nhieu|bn|how much)\b")),
+    (
+        "money",
+        re.compile(
+            r"\b(bao nhieu|bn|may|how much|how many)\b.*\b(tien|dong|ty|trieu|usd|do la|von|kinh phi|ngan sach|chi phi|gia|luong|phi|money|budget|cost|dong|billion|million)\b|\b(tien|dong|ty|trieu|von|kinh phi|ngan sach|chi phi|gia|luong|phi|money|budget|cost|billion|million)\b.*\b(bao nhieu|bn|how much)\b"
+        ),
+    ),
     ("percent", re.compile(r"\b(phan tram|ty le|ty trong|percentage|percent|share)\b|%")),
-    ("date", re.compile(r"\b(ngay nao|khi nao|bao gio|nam nao|thang nao|thang may|nam may|luc nao|thoi gian nao|thoi han|han chot|when|what year|which year|what date|which month)\b")),
+    (
+        "date",
+        re.compile(
+            r"\b(ngay nao|khi nao|bao gio|nam nao|thang nao|thang may|nam may|luc nao|thoi gian nao|thoi han|han chot|when|what year|which year|what date|which month)\b"
+        ),
+    ),
 )
 _EXPECTED = {
     "money": re.compile(r"\d[\d.,]*\s*(USD|đồng|tỷ|triệu|đô)", re.IGNORECASE),
@@ -189,9 +199,12 @@ def _terms(
     # Typed without tone marks, "ban" may be "bạn" or "Ban": such words do not count as
     # what the question is about, but still help ranking when the documents use them.
     for i in stop:
-        if language != "en" and not has_diacritics(words[i]) and words[i] not in lexicon.stopwords_vi:
-            if corpus.has_content_word(folded[i]):
-                add(FOLDED + folded[i], 0.5)
+        if (
+            language != "en"
+            and not has_diacritics(words[i])
+            and words[i] not in lexicon.stopwords_vi
+        ) and corpus.has_content_word(folded[i]):
+            add(FOLDED + folded[i], 0.5)
     expansion_at = {e.start: e for e in expansions}
     terms: list[Term] = []
     seen: set[str] = set()
@@ -204,8 +217,10 @@ def _terms(
     sizes: dict[int, int] = {}
     if language != "en":
         # Segment each run of words between synonym phrases into dictionary words.
-        boundaries = sorted({0, len(words), *(e.start for e in expansions), *(e.end for e in expansions)})
-        for lo, hi in zip(boundaries, boundaries[1:], strict=False):
+        boundaries = sorted(
+            {0, len(words), *(e.start for e in expansions), *(e.end for e in expansions)}
+        )
+        for lo, hi in itertools.pairwise(boundaries):
             if lo in expansion_at:
                 continue
             pos = lo
@@ -295,7 +310,11 @@ def _segment(
 def _add_expansion(exp, words, language, lexicon, add, keep) -> None:
     alternatives = tuple(" ".join(fold(t) for t in tokens(target)) for target in exp.targets)
     typed = " ".join(words[exp.start : exp.end])
-    keep(Term(exp.phrase, typed if language != "en" and has_diacritics(typed) else None, alternatives))
+    keep(
+        Term(
+            exp.phrase, typed if language != "en" and has_diacritics(typed) else None, alternatives
+        )
+    )
     if language != "en":
         for w in words[exp.start : exp.end]:
             add(FOLDED + fold(w), 1.0)

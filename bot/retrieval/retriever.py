@@ -62,7 +62,9 @@ class HybridRetriever:
         sims, ids = index.passage_faiss.search(vector.reshape(1, -1), n_passages)
         passage_dense = np.zeros(n_passages, dtype=np.float32)
         passage_dense[ids[0]] = sims[0]
-        passage = 0.3 * min_max(passage_dense) + 0.7 * max_scale(index.passage_bm25.scores(query.lexical))
+        passage = 0.3 * min_max(passage_dense) + 0.7 * max_scale(
+            index.passage_bm25.scores(query.lexical)
+        )
 
         dense_weight = w.english_dense if query.language == "en" else w.unit_dense
         lexical_weight = w.unit_lexical * (1 - dense_weight) / (1 - w.unit_dense)

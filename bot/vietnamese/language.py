@@ -15,10 +15,11 @@ Language = Literal["vi", "en", "other", "none"]
 _VIETNAMESE_LETTERS = set("ăâđêôơưĂÂĐÊÔƠƯ")
 # Frequent Vietnamese syllables typed without tone marks, which English never uses.
 _VI_SYLLABLES = frozenset(
-    "la cua va co duoc nhung cac gi nao ai bao nhieu khong thi ve de nay se da dang cho voi "
-    "nghi quyet ke hoach thu do ha noi thanh pho nhan dan can bo muc tieu nhiem vu tuyen truyen "
-    "trong nguoi viec phat trien xay dung chinh tri dang uy xa phuong the vay ntn sao toi minh "
-    "ban em anh chi khi nam thang ngay duoc phai hay hoi muon biet giup".split()
+    "la cua va co duoc nhung cac gi nao ai bao nhieu khong thi ve de nay se da dang "
+    "cho voi nghi quyet ke hoach thu do ha noi thanh pho nhan dan can bo muc tieu "
+    "nhiem vu tuyen truyen trong nguoi viec phat trien xay dung chinh tri dang uy xa "
+    "phuong the vay ntn sao toi minh ban em anh chi khi nam thang ngay duoc phai hay "
+    "hoi muon biet giup ".split()
 )
 
 
@@ -36,10 +37,14 @@ def detect_language(text: str, lexicon: Lexicon) -> Language:
     if latin < 0.5 * len(letters):
         return "other"
     words = [t for t in tokens(text) if not t.isdigit()]
-    english = sum(1 for w in words if w in lexicon.stopwords_en and w not in {"a", "an", "do", "to"})
+    english = sum(
+        1 for w in words if w in lexicon.stopwords_en and w not in {"a", "an", "do", "to"}
+    )
     # A word with Vietnamese letters is strong evidence, a bare syllable weaker; an English
     # question may still name "Hà Nội".
     vietnamese = sum(
-        1.0 if any(_is_vietnamese_letter(ch) for ch in w) else 0.5 for w in words if fold(w) in _VI_SYLLABLES or any(_is_vietnamese_letter(ch) for ch in w)
+        1.0 if any(_is_vietnamese_letter(ch) for ch in w) else 0.5
+        for w in words
+        if fold(w) in _VI_SYLLABLES or any(_is_vietnamese_letter(ch) for ch in w)
     )
     return "en" if english > vietnamese else "vi"

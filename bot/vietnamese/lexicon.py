@@ -17,8 +17,6 @@ from bot.vietnamese.text import fold, tokens
 DATA = Path(str(resources.files("bot.vietnamese") / "data"))
 
 
-
-
 @dataclass(frozen=True)
 class Expansion:
     """A phrase found in the question and the document words it stands for."""
@@ -44,7 +42,8 @@ class Lexicon:
     def abbreviations(self) -> dict[str, tuple[str, bool]]:
         """short form (lower case) → (expansion, only when written in capitals)."""
         return {
-            row[0].lower(): (row[1], len(row) > 2 and row[2] == "upper") for row in self._rows("abbreviations.tsv")
+            row[0].lower(): (row[1], len(row) > 2 and row[2] == "upper")
+            for row in self._rows("abbreviations.tsv")
         }
 
     @cached_property
@@ -54,7 +53,9 @@ class Lexicon:
     @cached_property
     def english(self) -> dict[tuple[str, ...], tuple[str, ...]]:
         """English phrases, keyed by stemmed words ("partnerships" finds "partnership")."""
-        return {tuple(stem_english(w) for w in k): v for k, v in self._phrase_map("english.tsv").items()}
+        return {
+            tuple(stem_english(w) for w in k): v for k, v in self._phrase_map("english.tsv").items()
+        }
 
     def _phrase_map(self, name: str) -> dict[tuple[str, ...], tuple[str, ...]]:
         mapping: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -68,12 +69,16 @@ class Lexicon:
     @cached_property
     def stopwords_vi(self) -> frozenset[str]:
         words = (self._dir / "stopwords_vi.txt").read_text(encoding="utf-8")
-        return frozenset(t for line in words.splitlines() if not line.startswith("#") for t in tokens(line))
+        return frozenset(
+            t for line in words.splitlines() if not line.startswith("#") for t in tokens(line)
+        )
 
     @cached_property
     def stopwords_en(self) -> frozenset[str]:
         words = (self._dir / "stopwords_en.txt").read_text(encoding="utf-8")
-        return frozenset(t for line in words.splitlines() if not line.startswith("#") for t in tokens(line))
+        return frozenset(
+            t for line in words.splitlines() if not line.startswith("#") for t in tokens(line)
+        )
 
     @cached_property
     def dictionary(self) -> frozenset[tuple[str, ...]]:
@@ -86,7 +91,9 @@ class Lexicon:
     def framing(self) -> frozenset[tuple[str, ...]]:
         lines = (self._dir / "framing.txt").read_text(encoding="utf-8").splitlines()
         return frozenset(
-            tuple(fold(t) for t in tokens(line)) for line in lines if line.strip() and not line.startswith("#")
+            tuple(fold(t) for t in tokens(line))
+            for line in lines
+            if line.strip() and not line.startswith("#")
         )
 
     def framing_positions(self, folded: list[str]) -> set[int]:

@@ -8,13 +8,16 @@ accented question can still tell "dân" from "dần".
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
 
 # Control and format characters (zero-width, bidi marks) are dropped; tabs and
 # newlines survive as whitespace.
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_CONTROL = re.compile(
+    r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+)
 _SPACES = re.compile(r"\s+")
 # Words: letters, or numbers with inner dots or commas ("12.000", "11%"); dates split at
 # "/" so that "2012" finds "06/01/2012".
@@ -28,7 +31,9 @@ def nfc(text: str) -> str:
 
 def clean(text: str) -> str:
     """NFC, no control characters, single spaces, stripped."""
-    text = nfc(_CONTROL.sub("", text))  # drop zero-width marks first: they can split a letter from its accent
+    text = nfc(
+        _CONTROL.sub("", text)
+    )  # drop zero-width marks first: they can split a letter from its accent
     return _SPACES.sub(" ", text).strip()
 
 
@@ -59,14 +64,17 @@ def folded_tokens(text: str) -> list[str]:
 
 
 def bigrams(words: list[str]) -> list[str]:
-    return [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    return [f"{a}_{b}" for a, b in itertools.pairwise(words)]
 
 
 # Old and new tone placement both occur ("hoá"/"hóa", "thuỷ"/"thủy"): open syllables
 # ending in oa/oe/uy are rewritten with the mark on the first vowel, so both spellings
 # meet in the accented index.
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
-_OPEN_SYLLABLE = re.compile(r"(?<![a-z])([a-zđ]*?)(o)([ae])([\u0300\u0301\u0303\u0309\u0323])$|(?<![a-z])([a-zđ]*?)(u)(y)([\u0300\u0301\u0303\u0309\u0323])$", re.IGNORECASE)
+_OPEN_SYLLABLE = re.compile(
+    r"(?<![a-z])([a-zđ]*?)(o)([ae])([\u0300\u0301\u0303\u0309\u0323])$|(?<![a-z])([a-zđ]*?)(u)(y)([\u0300\u0301\u0303\u0309\u0323])$",
+    re.IGNORECASE,
+)
 
 
 def canonical_tone(token: str) -> str:
