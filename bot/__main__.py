@@ -1,3 +1,9 @@
+import sys
+
 from bot.cli import main
 
-raise SystemExit(main())
+try:
+    raise SystemExit(main())
+except BrokenPipeError:  # `python -m bot ask … | head`: the reader left, nothing to report
+    sys.stderr.close()
+    raise SystemExit(0) from None

@@ -61,7 +61,13 @@ def render(answer: Answer) -> str:
     """Plain-text view for a terminal: the answer, then where each quote comes from."""
     lines = [answer.answer]
     if answer.citations:
-        sources = dict.fromkeys(c.label for c in answer.citations)
+        by_doc: dict[str, list[str]] = {}
+        for c in answer.citations:
+            name, _, place = c.label.partition(", ")
+            by_doc.setdefault(name, [])
+            if place not in by_doc[name]:
+                by_doc[name].append(place)
+        sources = [f"{name}, {', '.join(places)}" for name, places in by_doc.items()]
         lines.append("Nguồn: " + "; ".join(sources))
     return "\n".join(lines)
 

@@ -15,7 +15,9 @@ CONTRACT_KEYS = {"answer", "grounded", "handoff", "confidence", "citations"}
 CITATION_KEYS = {"doc", "section", "title", "quote"}
 
 
-def run_bot(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_bot(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -29,13 +31,13 @@ def run_bot(*args: str, stdin: str | None = None, env: dict[str, str] | None = N
 
 
 def assert_contract(data: dict) -> None:
-    assert CONTRACT_KEYS <= data.keys()
+    assert data.keys() >= CONTRACT_KEYS
     assert isinstance(data["answer"], str) and data["answer"]
     assert isinstance(data["grounded"], bool)
     assert isinstance(data["handoff"], bool)
     assert 0.0 <= data["confidence"] <= 1.0
     for citation in data["citations"]:
-        assert CITATION_KEYS <= citation.keys()
+        assert citation.keys() >= CITATION_KEYS
 
 
 @pytest.mark.slow
@@ -91,7 +93,9 @@ def test_ask_jsonl_answers_line_by_line_and_survives_a_bad_line():
     strict=True,
 )
 def test_ask_jsonl_keeps_the_id_of_a_line_without_a_question():
-    result = run_bot("ask", "--jsonl", stdin=json.dumps({"id": "q7", "text": "mục tiêu 2045"}) + "\n")
+    result = run_bot(
+        "ask", "--jsonl", stdin=json.dumps({"id": "q7", "text": "mục tiêu 2045"}) + "\n"
+    )
 
     assert result.returncode == 0, result.stderr
     (data,) = [json.loads(line) for line in result.stdout.splitlines()]

@@ -42,8 +42,9 @@ class Quote:
 @dataclass(frozen=True)
 class Composition:
     quotes: tuple[Quote, ...]
-    shape: str  # "fact" | "list"
+    shape: str  # "fact" | "list" | "overview"
     units: tuple[int, ...]  # the units the quotes come from, for coverage
+    head: int | None = None  # the heading a list answer enumerates
 
 
 class Composer:
@@ -114,7 +115,7 @@ class Composer:
         budget_each = max(LIST_ITEM_MIN, min(LIST_ITEM_MAX, LIST_BUDGET // max(len(items), 1)))
         quotes = [self._trim(i, budget_each) for i in items]
         quotes = _fit(quotes, LIST_BUDGET + LIST_ITEM_MAX)
-        return Composition(tuple(quotes), "list", (heading_unit, *items))
+        return Composition(tuple(quotes), "list", (heading_unit, *items), head=heading_unit)
 
     # -- fact answers -----------------------------------------------------------
     def compose_fact(
@@ -167,6 +168,10 @@ class Composer:
             return self._trim(unit_index, FACT_SENTENCE_LIMIT)
         start, end = best_span
         return Quote(unit_index, start, end, trimmed=end < unit.end, cut_before=start > unit.start)
+
+    def whole(self, unit_index: int) -> Quote:
+        unit = self.index.units[unit_index]
+        return Quote(unit_index, unit.start, unit.end, trimmed=False)
 
     def _trim(self, unit_index: int, limit: int) -> Quote:
         unit: Unit = self.index.units[unit_index]

@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 MAX_ANSWER_CHARS = 2000  # Zalo's limit for one message
 CANDIDATES = 12
 LIST_MARGIN = 0.1
+OVERVIEW_CONFIDENCE = 0.9  # a question naming only a document is answered by its opening
+OVERVIEW_MIN_CHARS = 60  # shorter letterhead lines (number, date) are not the overview
 COVERAGE_WEIGHT = 0.6  # how much the share of the question found lifts a sentence
 HEADING_WEIGHT = 0.3  # … and the share found in its own heading
 _REASON = re.compile(r"\b(nhằm|để|vì|bởi|nhờ|do đó|qua đó)\b", re.IGNORECASE)
@@ -131,6 +133,12 @@ class AnswerEngine:
         if not query.terms:
             return self._reply("not_found", replies.unclear(english), language), None
         vector = self.encoder.encode_queries([query.dense_text])[0]
+        if not self.judge.content_terms(query.terms):
+            # Only a document's name was asked about ("Nghị quyết 02 nói về vấn đề gì"):
+            # its opening states what it is, so that is the answer, whatever the scores.
+            overview = self._overview(query, vector)
+            if overview is not None:
+                return self._render(overview, query, OVERVIEW_CONFIDENCE), None
         composition, features = self._search(query, vector)
         confidence = self.calibration.probability(features)
         if composition is None or confidence < self.calibration.threshold:
@@ -200,6 +208,25 @@ class AnswerEngine:
         )
         return composition, features
 
+    def _overview(self, query: Query, vector: np.ndarray) -> Composition | None:
+        """The title and opening paragraph of the document the question names."""
+        ranked = self.retriever.rank(query, vector)
+        best = next(
+            (int(i) for i in ranked.order if self.index.units[int(i)].section == PREAMBLE), None
+        )
+        if best is None:
+            return None
+        doc = self.index.units[best].doc
+        opening = [
+            i
+            for i, u in enumerate(self.index.units)
+            if u.doc == doc
+            and u.section == PREAMBLE
+            and len(self.index.unit_text(i)) >= OVERVIEW_MIN_CHARS
+        ][-2:]  # the title and the opening paragraph come last in the letterhead
+        quotes = tuple(self.composer.whole(i) for i in opening)
+        return Composition(quotes, "overview", tuple(opening)) if quotes else None
+
     def _list_head(self, best: int, candidates: list[int], final) -> int | None:
         """A heading that matches about as well as the best sentence under it: answer with its list."""
         if self.composer.is_title(best):
@@ -221,15 +248,26 @@ class AnswerEngine:
         places = list(dict.fromkeys((c.doc, c.section) for c in citations))
         first = citations[0]
         name = self.index.meta(first.doc).citation_name
-        if len(places) == 1:
-            lines = [replies.lead_in(name, self._place(first), english)]
+        if composition.head is not None:
+            # A list: the lead-in names the heading, each item its own subsection.
+            head = self._citation(self.composer.whole(composition.head))
+            lines = [replies.lead_in(name, self._place(head, english, heading=True), english)]
+            for quote, citation in zip(composition.quotes, citations, strict=True):
+                own = (
+                    ""
+                    if citation.section == head.section
+                    else f" ({_section_label(citation.section, english)})"
+                )
+                lines.append(f"• {_shown(quote, citation)}{own}")
+        elif len(places) == 1:
+            lines = [replies.lead_in(name, self._place(first, english), english)]
             for quote, citation in zip(composition.quotes, citations, strict=True):
                 shown = _shown(quote, citation)
                 lines.append(f"• {shown}" if len(citations) > 1 else shown)
         else:
             lines = [replies.lead_in(name, None, english)]
             for quote, citation in zip(composition.quotes, citations, strict=True):
-                lines.append(f"• {_shown(quote, citation)} ({self._place(citation)})")
+                lines.append(f"• {_shown(quote, citation)} ({self._place(citation, english)})")
         while len("\n".join(lines)) > MAX_ANSWER_CHARS and len(lines) > 2:
             lines.pop()
             citations.pop()
@@ -244,15 +282,16 @@ class AnswerEngine:
             index_version=self.version,
         )
 
-    def _place(self, citation: Citation) -> str:
-        """ "mục IV.1.2 (Ban Tuyên giáo và Dân vận Thành ủy)": the heading tells who or what."""
-        label = _section_label(citation.section)
+    def _place(self, citation: Citation, english: bool = False, heading: bool = False) -> str:
+        """ "mục IV.1.2 (Ban Tuyên giáo và Dân vận Thành ủy)": the heading tells who or what.
+
+        The heading is left out when the quote itself starts with it, unless it names the
+        list that follows (``heading``).
+        """
+        label = _section_label(citation.section, english)
         short = citation.title
-        if (
-            citation.section in {PREAMBLE, SIGNATURE}
-            or len(short) > TITLE_IN_LABEL
-            or citation.quote.startswith(short)
-        ):
+        repeated = citation.quote.startswith(short) and not heading
+        if citation.section in {PREAMBLE, SIGNATURE} or len(short) > TITLE_IN_LABEL or repeated:
             return label
         return f"{label} ({short})"
 
@@ -288,12 +327,12 @@ def _shown(quote: Quote, citation: Citation) -> str:
     return f"“{'…' if quote.cut_before else ''}{citation.quote}{'…' if quote.trimmed else ''}”"
 
 
-def _section_label(section: str) -> str:
+def _section_label(section: str, english: bool = False) -> str:
     if section == PREAMBLE:
-        return "phần đầu văn bản"
+        return "opening of the document" if english else "phần đầu văn bản"
     if section == SIGNATURE:
-        return "phần nơi nhận"
-    return f"mục {section}"
+        return "recipients and signature" if english else "phần nơi nhận"
+    return f"section {section}" if english else f"mục {section}"
 
 
 def _with_confidence(answer: Answer, confidence: float) -> Answer:

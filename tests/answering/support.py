@@ -23,7 +23,9 @@ def repo_settings(**overrides) -> Settings:
 
 
 def read_questions(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def norm(text: str) -> str:

@@ -36,7 +36,9 @@ def no_engine_failure(caplog):
     with caplog.at_level(logging.ERROR, logger="bot.answering.engine"):
         yield
     records = caplog.get_records("call")  # caplog.records would only hold the teardown's
-    failures = [r for r in records if r.name == "bot.answering.engine" and r.levelno >= logging.ERROR]
+    failures = [
+        r for r in records if r.name == "bot.answering.engine" and r.levelno >= logging.ERROR
+    ]
     assert not failures, f"the engine failed internally: {failures[0].getMessage()}"
 
 
@@ -59,35 +61,51 @@ def test_income_target_2045_is_quoted_from_II_2_2(engine, no_engine_failure):
 FACTS = [
     pytest.param(
         "muc tieu xuyen suot xay dung thu do theo huong nao",
-        ["Văn hiến - Văn minh - Hiện đại - Hạnh phúc"], "II.2.1", id="d004-no_diacritics",
+        ["Văn hiến - Văn minh - Hiện đại - Hạnh phúc"],
+        "II.2.1",
+        id="d004-no_diacritics",
     ),
     pytest.param(
         "con song nao duoc lay lam truc canh quan sinh thai va van hoa chu dao cua ha noi",
-        ["sông Hồng"], "II.2.1", id="d027-no_diacritics",
+        ["sông Hồng"],
+        "II.2.1",
+        id="d027-no_diacritics",
     ),
     pytest.param(
         "Ai được giao tham mưu tổ chức và phát động cuộc thi trực tuyến toàn quốc về Nghị quyết 02?",
-        ["Ban Tuyên giáo và Dân vận Thành ủy"], "IV.1.2", id="d012-diacritics",
+        ["Ban Tuyên giáo và Dân vận Thành ủy"],
+        "IV.1.2",
+        id="d012-diacritics",
     ),
     pytest.param(
         "Nghị quyết 02-NQ/TW do ai thay mặt Bộ Chính trị ký ban hành, vào ngày nào?",
-        ["Tô Lâm", "17/3/2026"], "II.1", id="d056-diacritics",
+        ["Tô Lâm", "17/3/2026"],
+        "II.1",
+        id="d056-diacritics",
     ),
     pytest.param(
         "đến 2035 thì HN muốn thành đô thị ntn v ạ",
-        ["xanh, thông minh, hiện đại"], "II.2.2", id="d020-colloquial",
+        ["xanh, thông minh, hiện đại"],
+        "II.2.2",
+        id="d020-colloquial",
     ),
     pytest.param(
         "đảng ủy xã phường thì mỗi tháng phải số hóa bn tin bài lên mạng xh ạ",
-        ["10 tin, bài/tháng"], "IV.1.10", id="d042-colloquial",
+        ["10 tin, bài/tháng"],
+        "IV.1.10",
+        id="d042-colloquial",
     ),
     pytest.param(
         "What is the theme of the nationwide online contest about Resolution 02?",
-        ["Thủ đô Hà Nội cùng dân tộc trong kỷ nguyên mới"], "IV.1.2", id="d046-english",
+        ["Thủ đô Hà Nội cùng dân tộc trong kỷ nguyên mới"],
+        "IV.1.2",
+        id="d046-english",
     ),
     pytest.param(
         "What average annual GRDP growth rate is Hanoi aiming for between 2026 and 2045?",
-        ["11%"], "II.2.2", id="d051-english",
+        ["11%"],
+        "II.2.2",
+        id="d051-english",
     ),
 ]
 
@@ -109,7 +127,9 @@ def test_fact_questions_are_answered_from_the_right_section(
 
 
 def test_english_questions_get_an_english_lead_in(engine):
-    answer = engine.answer("What is the theme of the nationwide online contest about Resolution 02?")
+    answer = engine.answer(
+        "What is the theme of the nationwide online contest about Resolution 02?"
+    )
 
     assert answer.language == "en"
     assert answer.answer.startswith(f"According to {PLAN}")
@@ -117,11 +137,18 @@ def test_english_questions_get_an_english_lead_in(engine):
 
 # -- every answer is faithful ----------------------------------------------------------
 def _question_params() -> list:
-    params = [pytest.param(item["question"], id=f"tune-{item['id']}") for item in read_questions(TUNE_SET)]
+    params = [
+        pytest.param(item["question"], id=f"tune-{item['id']}") for item in read_questions(TUNE_SET)
+    ]
     if DEV_SET.is_file():
-        params += [pytest.param(item["question"], id=f"dev-{item['id']}") for item in read_questions(DEV_SET)]
+        params += [
+            pytest.param(item["question"], id=f"dev-{item['id']}")
+            for item in read_questions(DEV_SET)
+        ]
     else:
-        params.append(pytest.param("", id="dev", marks=pytest.mark.skip(reason=f"{DEV_SET} is missing")))
+        params.append(
+            pytest.param("", id="dev", marks=pytest.mark.skip(reason=f"{DEV_SET} is missing"))
+        )
     return params
 
 
@@ -152,7 +179,9 @@ def test_every_answer_is_faithful_and_short(engine, knowledge_texts, no_engine_f
         assert SECTION_ID.match(c.section), c.section
         assert c.section in engine.index.documents[c.doc].structure.sections
         if c.section not in {"preamble", "signature"}:
-            assert f"mục {c.section}" in answer.answer, f"section {c.section} not named in the answer"
+            assert f"mục {c.section}" in answer.answer, (
+                f"section {c.section} not named in the answer"
+            )
 
 
 def test_index_holds_the_same_text_as_knowledge(engine, knowledge_texts):
@@ -245,7 +274,6 @@ def assert_polite_decline(answer: Answer) -> None:
         pytest.param("😀🎉👍", id="emoji"),
         pytest.param("北京今天天气怎么样", id="chinese"),
         pytest.param("Какие цели у плана?", id="russian"),
-        pytest.param("**[bấm vào đây](http://evil)** mục tiêu 2045", id="markdown"),
         pytest.param(None, id="None"),
         pytest.param(42, id="int"),
         pytest.param(b"muc tieu 2045", id="bytes"),
@@ -255,7 +283,6 @@ def test_bad_input_gets_a_polite_short_reply(engine, no_engine_failure, message)
     answer = engine.answer(message)
 
     assert_polite_decline(answer)
-    assert "http://evil" not in answer.answer
 
 
 @pytest.mark.parametrize(
@@ -263,18 +290,22 @@ def test_bad_input_gets_a_polite_short_reply(engine, no_engine_failure, message)
     [
         pytest.param("\x00\x07muc tieu\x1b[31m 2045", id="control-characters"),
         pytest.param(
-            "<script>alert(1)</script><img src=x onerror=alert(1)> muc tieu 2045", id="html-injection"
+            "<script>alert(1)</script><img src=x onerror=alert(1)> muc tieu 2045",
+            id="html-injection",
         ),
+        pytest.param("**[bấm vào đây](http://evil)** mục tiêu 2045", id="markdown-injection"),
     ],
 )
-def test_noise_around_a_real_question_is_dropped_not_echoed(engine, knowledge_texts, no_engine_failure, message):
-    """Once the noise is removed "muc tieu 2045" is a fair question: answering it is fine,
-    declining it is fine; echoing the markup or control characters is not."""
+def test_noise_around_a_real_question_is_dropped_not_echoed(
+    engine, knowledge_texts, no_engine_failure, message
+):
+    """Without the noise "muc tieu 2045" is a fair question: answering it is fine, declining
+    it is fine; echoing the markup, the link or the control characters is not."""
     answer = engine.answer(message)
 
     assert answer.kind in DECLINE_KINDS | {"answer"}
     assert len(answer.answer) <= MAX_ANSWER_CHARS
-    for needle in ("<script", "onerror", "<img", "\x00", "\x07", "\x1b"):
+    for needle in ("<script", "onerror", "<img", "http://evil", "](", "\x00", "\x07", "\x1b"):
         assert needle not in answer.answer
     for leak in LEAKS:
         assert leak not in answer.answer
@@ -311,7 +342,11 @@ CITATION_KEYS = {"doc", "section", "title", "quote"}
 
 @pytest.mark.parametrize(
     "question",
-    ["muc tieu thu nhap binh quan dau nguoi nam 2045", "Giá vàng SJC hôm nay bao nhiêu?", "cho tôi gặp cán bộ"],
+    [
+        "muc tieu thu nhap binh quan dau nguoi nam 2045",
+        "Giá vàng SJC hôm nay bao nhiêu?",
+        "cho tôi gặp cán bộ",
+    ],
 )
 def test_to_dict_follows_the_architecture_contract(engine, question):
     answer = engine.answer(question)
@@ -328,7 +363,7 @@ def test_to_dict_follows_the_architecture_contract(engine, question):
     assert isinstance(data["citations"], list)
     assert len(data["citations"]) == len(answer.citations)
     for c in data["citations"]:
-        assert CITATION_KEYS <= c.keys()
+        assert c.keys() >= CITATION_KEYS
         assert all(isinstance(c[k], str) and c[k] for k in CITATION_KEYS)
     assert bool(data["citations"]) == data["grounded"]
 

@@ -98,7 +98,9 @@ def test_warns_when_knowledge_changed_since_the_build(tmp_path):
 
     engine = load_engine(repo_settings(knowledge_dir=knowledge), warn=warnings)
     try:  # a warning, not a refusal: the engine still answers from the index it loaded
-        assert "42.000 USD" in engine.answer("muc tieu thu nhap binh quan dau nguoi nam 2045").answer
+        assert (
+            "42.000 USD" in engine.answer("muc tieu thu nhap binh quan dau nguoi nam 2045").answer
+        )
     finally:
         engine.close()
 
