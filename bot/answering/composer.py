@@ -28,6 +28,7 @@ NEAR_TIE = 0.98
 
 _CUT = re.compile(r"[;,:](?=\s)|\s[-–]\s")
 _PIECE_END = re.compile(r"[;,:](?=\s)")
+_PURPOSE = re.compile(r"\b(nhằm|vì vậy|do đó|qua đó|nhờ đó|từ đó|bởi vì|điều này)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,13 @@ class Composer:
         score: Callable[[int], float],
         adds_coverage: Callable[[list[int], int], float],
         clause_score: Callable[[str], float],
+        reason: bool = False,
     ) -> Composition:
-        """``adds_coverage(chosen, u)``: what unit u adds; ``clause_score(text)``: fit of a clause."""
+        """``adds_coverage(chosen, u)``: what unit u adds; ``clause_score(text)``: fit of a clause.
+
+        With ``reason`` (a "why" question) the purpose statement that follows the best
+        sentence in its paragraph ("Điều này nhằm bảo đảm …") is added.
+        """
         best = ranked[0]
         chosen = [best]
         home = self.index.units[best]
@@ -144,9 +150,24 @@ class Composer:
             near_tie = score(candidate) >= NEAR_TIE * score(best)
             if neighbour or near_tie or adds_coverage(chosen, candidate) > 0.05:
                 chosen.append(candidate)
+        if reason:
+            purpose = self._purpose_after(best)
+            if purpose is not None and purpose not in chosen:
+                chosen.append(purpose)
         chosen.sort(key=lambda i: (self.index.units[i].doc, self.index.units[i].start))
         quotes = [self._best_part(i, clause_score) for i in chosen]
         return Composition(tuple(quotes), "fact", tuple(chosen))
+
+    def _purpose_after(self, unit_index: int, reach: int = 3) -> int | None:
+        """The next sentence of the same paragraph that states a purpose or a cause."""
+        unit = self.index.units[unit_index]
+        for nxt in range(unit_index + 1, min(unit_index + 1 + reach, len(self.index.units))):
+            other = self.index.units[nxt]
+            if other.paragraph != unit.paragraph or other.doc != unit.doc:
+                return None
+            if _PURPOSE.search(self.index.unit_text(nxt)):
+                return nxt
+        return None
 
     def _best_part(self, unit_index: int, clause_score: Callable[[str], float]) -> Quote:
         """The whole sentence if short; else the run of its pieces that fits and matches best."""

@@ -187,7 +187,7 @@ class AnswerEngine:
             composition = self.composer.compose_list(head, items)
         else:
             composition = self.composer.compose_fact(
-                candidates, final, adds, self._clause_scorer(terms)
+                candidates, final, adds, self._clause_scorer(terms), reason=query.wants_reason
             )
 
         answer_coverage = self.judge.coverage(terms, composition.units)
