@@ -119,7 +119,7 @@ class AnswerEngine:
         if language == "other":
             return self._reply("invalid", replies.other_language(), "other"), None
         english = language == "en"
-        intent = self.lexicon.intent(" ".join(folded_tokens(text)))
+        intent = self.lexicon.intent(self._intent_text(text, language))
         if intent == "handoff":
             return self._reply("handoff", replies.handoff(english), language, handoff=True), None
         if intent == "greeting":
@@ -145,6 +145,15 @@ class AnswerEngine:
             answer = self._reply("not_found", replies.not_found(self._names, english), language)
             return _with_confidence(answer, confidence), features
         return self._render(composition, query, confidence), features
+
+    def _intent_text(self, text: str, language: str) -> str:
+        """Folded words with shorthand written out ("gặp ng thật" → "gap nguoi that")."""
+        if language == "en":
+            return " ".join(folded_tokens(text))
+        words = []
+        for token in re.findall(r"[^\W_]+(?:&[^\W_]+)?", text):
+            words.append(self.lexicon.abbreviation(token) or token)
+        return " ".join(folded_tokens(" ".join(words)))
 
     def _search(self, query: Query, vector: np.ndarray) -> tuple[Composition | None, Features]:
         ranked = self.retriever.rank(query, vector)
