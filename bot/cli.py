@@ -77,16 +77,18 @@ def ask_jsonl(engine, lines: Iterable[str], out) -> int:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
+        item_id = None
         try:
             item = json.loads(line)
             if not isinstance(item, dict):
                 raise ValueError("mỗi dòng phải là một đối tượng JSON")
+            item_id = item.get("id")
             question = item.get("question")
             if not isinstance(question, str):
                 raise ValueError('thiếu trường "question" kiểu chuỗi')
-            result = engine.answer(question).to_dict(item.get("id"))
+            result = engine.answer(question).to_dict(item_id)
         except ValueError as exc:  # json.JSONDecodeError is a ValueError
-            result = {"id": None, "error": f"dòng {number}: {exc}"}
+            result = {"id": item_id, "error": f"dòng {number}: {exc}"}
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
         out.flush()
     return 0

@@ -61,11 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     from bot.answering.calibration import Calibration
     from bot.answering.loading import load_engine
     from bot.config import Settings
-    from scripts.evaluate import judge, norm
+    from scripts.evaluate import judge
 
     engine = load_engine(Settings())
     engine.calibration = replace(engine.calibration, threshold=-1.0)
-    documents = {doc_id: norm(d.document.text) for doc_id, d in engine.index.documents.items()}
     rows, labels, kinds = [], [], []
     for line in args.questions.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
@@ -75,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         trace = engine.last_trace
         if trace is None or trace.features is None:
             continue
-        ok = item["kind"] != "out_of_scope" and judge(item, answer, documents)[0]
+        ok = item["kind"] != "out_of_scope" and judge(item, answer)[0]
         rows.append(trace.features.vector(FEATURES))
         labels.append(float(ok))
         kinds.append(item["kind"])

@@ -29,12 +29,10 @@ def section_matches(cited: str, expected: str) -> bool:
     return cited == expected or cited.startswith(expected + ".") or expected.startswith(cited + ".")
 
 
-def judge(item: dict, answer: dict, documents: dict[str, str]) -> tuple[bool, str]:
+def judge(item: dict, answer: dict) -> tuple[bool, str]:
     kind = item["kind"]
     if kind == "out_of_scope":
-        return (not answer["grounded"] and not answer["handoff"]) or (
-            not answer["grounded"]
-        ), "phải từ chối"
+        return not answer["grounded"], "phải từ chối"
     if kind == "handoff":
         return bool(answer["handoff"]), "phải chuyển cán bộ"
     if not answer["grounded"]:
@@ -75,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     feature_rows = []
     for item in items:
         answer = engine.answer(item["question"]).to_dict(item["id"])
-        ok, why = judge(item, answer, documents)
+        ok, why = judge(item, answer)
         by_group[(item["kind"], item["style"])].append(ok)
         if answer["grounded"]:
             lengths.append(len(answer["answer"]))

@@ -87,11 +87,6 @@ def test_ask_jsonl_answers_line_by_line_and_survives_a_bad_line():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="bot/cli.py ask_jsonl(): a line that parses but lacks a string 'question' gets "
-    "{'id': None, 'error': ...} although its id is known, so the caller cannot match the error",
-    strict=True,
-)
 def test_ask_jsonl_keeps_the_id_of_a_line_without_a_question():
     result = run_bot(
         "ask", "--jsonl", stdin=json.dumps({"id": "q7", "text": "mục tiêu 2045"}) + "\n"

@@ -96,9 +96,14 @@ def empty() -> str:
 
 def too_long(length: int) -> str:
     return (
-        f"Tin nhắn của bạn quá dài ({length:,} ký tự). Bạn vui lòng hỏi ngắn gọn, mỗi lần một câu "
-        f"(dưới {MAX_QUESTION_CHARS:,} ký tự)."
-    ).replace(",", ".")
+        f"Tin nhắn của bạn quá dài ({_thousands(length)} ký tự). Bạn vui lòng hỏi ngắn gọn, "
+        f"mỗi lần một câu (dưới {_thousands(MAX_QUESTION_CHARS)} ký tự)."
+    )
+
+
+def _thousands(number: int) -> str:
+    """Vietnamese groups thousands with a dot: 54.000."""
+    return f"{number:,}".replace(",", ".")
 
 
 def no_text() -> str:

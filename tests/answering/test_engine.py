@@ -330,11 +330,6 @@ def test_a_question_at_the_length_limit_is_still_read(engine, no_engine_failure)
     assert engine.answer(question + "x").kind == "invalid"
 
 
-@pytest.mark.xfail(
-    reason="bot/answering/replies.py too_long(): .replace(',', '.') meant for the thousands "
-    "separator also turns the clause comma into a full stop: 'hỏi ngắn gọn. mỗi lần một câu'",
-    strict=True,
-)
 def test_too_long_reply_reads_correctly(engine):
     answer = engine.answer("mục tiêu " * 6000)
 
