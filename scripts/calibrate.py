@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Fit the confidence model: `python scripts/calibrate.py tests/data/tune.jsonl`.
+"""Fit the confidence model: `python scripts/calibrate.py tests/data/tune.jsonl [more.jsonl …]`.
 
 Every question is answered with the decision threshold disabled; an answer is a
-positive example when it would be judged right (scripts/evaluate.py's rule), and
-every out-of-scope question is a negative one. A small L2-regularised logistic
-regression over the engine's features gives a calibrated probability; the threshold
-is then chosen on the same data, preferring to decline when in doubt.
-Writes bot/answering/calibration.json.
+positive example when it would be judged right (scripts/evaluate.py's rule), and every
+out-of-scope question is a negative one. A small L2-regularised logistic regression
+over the engine's features gives a calibrated probability; the threshold is chosen to
+minimise wrong answers × ``--decline-cost`` + right answers declined. With several
+files, each is first held out in turn (fit on the others) and the held-out result is
+printed, so the threshold is not judged only on the data it was fitted on. The dev set
+is never used here. Writes bot/answering/calibration.json.
 """
 
 from __future__ import annotations
@@ -44,29 +46,23 @@ def fit(
         w -= lr * (z.T @ grad / len(y) + l2 * w)
         b -= lr * grad.mean()
     # Back to raw feature units so that the runtime needs no scaler.
-    raw_w = w / std
-    raw_b = b - float((w * mean / std).sum())
-    return raw_w, raw_b
+    return w / std, float(b - (w * mean / std).sum())
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("questions", type=Path)
-    parser.add_argument(
-        "--decline-cost", type=float, default=1.5, help="a wrong answer costs this many declines"
-    )
-    parser.add_argument("--dry-run", action="store_true")
-    args = parser.parse_args(argv)
+def choose_threshold(p: np.ndarray, y: np.ndarray, cost: float) -> float:
+    best_t, best_cost = 0.5, float("inf")
+    for t in np.linspace(0.2, 0.8, 61):
+        total = cost * ((p >= t) & (y == 0)).sum() + ((p < t) & (y == 1)).sum()
+        if total < best_cost:
+            best_t, best_cost = float(t), total
+    return best_t
 
-    from bot.answering.calibration import Calibration
-    from bot.answering.loading import load_engine
-    from bot.config import Settings
+
+def examples(path: Path, engine) -> tuple[np.ndarray, np.ndarray, list[str]]:
     from scripts.evaluate import judge
 
-    engine = load_engine(Settings())
-    engine.calibration = replace(engine.calibration, threshold=-1.0)
     rows, labels, kinds = [], [], []
-    for line in args.questions.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
         if item["kind"] not in {"fact", "list", "out_of_scope"}:
             continue
@@ -74,34 +70,59 @@ def main(argv: list[str] | None = None) -> int:
         trace = engine.last_trace
         if trace is None or trace.features is None:
             continue
-        ok = item["kind"] != "out_of_scope" and judge(item, answer)[0]
         rows.append(trace.features.vector(FEATURES))
-        labels.append(float(ok))
+        labels.append(float(item["kind"] != "out_of_scope" and judge(item, answer)[0]))
         kinds.append(item["kind"])
-    x, y = np.asarray(rows), np.asarray(labels)
+    return np.asarray(rows), np.asarray(labels), kinds
+
+
+def summary(p: np.ndarray, y: np.ndarray, kinds: list[str], t: float) -> str:
+    accepted = p >= t
+    in_scope = np.asarray([k != "out_of_scope" for k in kinds])
+    return (
+        f"trả lời đúng {int((accepted & (y == 1)).sum())}/{int(in_scope.sum())} câu trong phạm vi, "
+        f"trả lời sai {int((accepted & (y == 0)).sum())}, "
+        f"từ chối đúng {int((~accepted & ~in_scope).sum())}/{int((~in_scope).sum())} câu ngoài phạm vi"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("questions", type=Path, nargs="+")
+    parser.add_argument(
+        "--decline-cost", type=float, default=2.0, help="a wrong answer costs this many declines"
+    )
+    parser.add_argument("--dry-run", action="store_true")
+    args = parser.parse_args(argv)
+
+    from bot.answering.calibration import Calibration
+    from bot.answering.loading import load_engine
+    from bot.config import Settings
+
+    engine = load_engine(Settings())
+    engine.calibration = replace(engine.calibration, threshold=-1.0)
+    data = {path: examples(path, engine) for path in args.questions}
+
+    if len(data) > 1:
+        for held_out, (hx, hy, hk) in data.items():
+            rest = [v for k, v in data.items() if k != held_out]
+            x = np.vstack([r[0] for r in rest])
+            y = np.concatenate([r[1] for r in rest])
+            w, b = fit(x, y)
+            t = choose_threshold(1 / (1 + np.exp(-(x @ w + b))), y, args.decline_cost)
+            p = 1 / (1 + np.exp(-(hx @ w + b)))
+            print(f"giữ lại {held_out.name}: {summary(p, hy, hk, t)} (ngưỡng {t:.2f})")
+
+    x = np.vstack([v[0] for v in data.values()])
+    y = np.concatenate([v[1] for v in data.values()])
+    kinds = [k for v in data.values() for k in v[2]]
     w, b = fit(x, y)
     p = 1 / (1 + np.exp(-(x @ w + b)))
-    best_t, best_cost = 0.5, float("inf")
-    for t in np.linspace(0.2, 0.8, 61):
-        wrong = ((p >= t) & (y == 0)).sum()
-        missed = ((p < t) & (y == 1)).sum()
-        cost = args.decline_cost * wrong + missed
-        if cost < best_cost:
-            best_t, best_cost = float(t), cost
-    calibration = Calibration(
-        FEATURES, [round(float(v), 4) for v in w], round(float(b), 4), round(best_t, 3)
-    )
-    accepted = p >= best_t
-    print(f"{len(y)} ví dụ, {int(y.sum())} đúng; ngưỡng {best_t:.2f}")
+    t = choose_threshold(p, y, args.decline_cost)
+    calibration = Calibration(FEATURES, [round(float(v), 4) for v in w], round(b, 4), round(t, 3))
+    print(f"tất cả ({len(y)} ví dụ): {summary(p, y, kinds, t)} (ngưỡng {t:.2f})")
     print(
-        f"  trả lời đúng: {int((accepted & (y == 1)).sum())}, trả lời sai: {int((accepted & (y == 0)).sum())}, "
-        f"từ chối: {int((~accepted).sum())} (trong đó ngoài phạm vi {sum(1 for a, k in zip(accepted, kinds, strict=False) if not a and k == 'out_of_scope')})"
-    )
-    print(
-        "  trọng số:",
-        dict(zip(FEATURES, calibration.weights, strict=False)),
-        "bias",
-        calibration.bias,
+        "trọng số:", dict(zip(FEATURES, calibration.weights, strict=True)), "bias", calibration.bias
     )
     if not args.dry_run:
         calibration.save()
