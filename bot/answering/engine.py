@@ -81,6 +81,12 @@ class AnswerEngine:
         """Answer without blocking the event loop (one worker: the model uses every core)."""
         return await asyncio.get_running_loop().run_in_executor(self._executor, self.answer, text)
 
+    def passage(self, doc_id: str, section_id: str) -> str:
+        """The full text of a section (with its subsections), for "Xem nguyên văn"."""
+        section = self.index.section(doc_id, section_id)
+        body = self.index.text(doc_id, section.start, section.end)
+        return "\n".join(line.strip() for line in body.splitlines() if line.strip())
+
     def close(self) -> None:
         self._executor.shutdown(wait=True)
 

@@ -4,17 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answering.engine import AnswerEngine
-from bot.answering.loading import load_engine
 from bot.documents.loader import discover, load_document
-from tests.answering.support import KNOWLEDGE_DIR, repo_settings
-
-
-@pytest.fixture(scope="session")
-def engine() -> AnswerEngine:
-    loaded = load_engine(repo_settings())
-    yield loaded
-    loaded.close()
+from tests.answering.support import KNOWLEDGE_DIR
 
 
 @pytest.fixture(scope="session")

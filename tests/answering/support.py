@@ -12,7 +12,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 KNOWLEDGE_DIR = REPO_ROOT / "knowledge"
 INDEX_DIR = REPO_ROOT / "index"
 DATA_DIR = REPO_ROOT / "data"
-DEV_SET = Path("/work/shared/eval/dev.jsonl")
+DEV_SET = REPO_ROOT.parent / "shared" / "eval" / "dev.jsonl"  # shared/ sits beside the checkout
 TUNE_SET = REPO_ROOT / "tests" / "data" / "tune.jsonl"
 
 

@@ -16,7 +16,7 @@ from bot.errors import DocumentError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PLAN_PATH = REPO_ROOT / "knowledge" / "57-KH-TU.txt"
-SEED_PATH = Path("/work/shared/seeds/000_f210f8c8790143bc.txt")
+SEED_PATH = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_f210f8c8790143bc.txt"
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 RESOLUTION_LINES = [

@@ -1,0 +1,350 @@
+"""Telegram adapter: python-telegram-bot for parsing and sending, nothing else.
+
+Updates arrive either through the project's aiohttp server (webhook, secret header
+checked) or through a small polling loop of our own that advances the offset only after
+an update was processed, so a stop or crash never drops an update already fetched
+(PTB's own queue is discarded on stop). Each update is processed before it is
+acknowledged; the conversation service deduplicates by update_id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import html
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import MessageLimit, ParseMode
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.conversation.messages import Inbound, OperatorReply, Outbound
+from bot.conversation.service import ConversationService
+
+logger = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_BODY_BYTES = 1 << 20  # Telegram updates are small; anything bigger is not from Telegram
+SEND_ATTEMPTS = 3
+MAX_RETRY_AFTER = 30.0  # seconds we are willing to wait for one interactive reply
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…”])\s+|\n")
+
+
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Pieces that stay within ``limit`` once HTML-escaped, cut at sentence ends when possible."""
+    pieces: list[str] = []
+    rest = text
+    while len(html.escape(rest)) > limit:
+        window = rest[: limit // 2 if "&" in rest or "<" in rest else limit]
+        while len(html.escape(window)) > limit:
+            window = window[: len(window) * 9 // 10]
+        cuts = [m.end() for m in _SENTENCE_BREAK.finditer(window) if m.end() > len(window) // 3]
+        cut = (
+            cuts[-1]
+            if cuts
+            else (window.rfind(" ") if window.rfind(" ") > len(window) // 3 else len(window))
+        )
+        pieces.append(rest[:cut].strip())
+        rest = rest[cut:].strip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+class TelegramChannel:
+    def __init__(
+        self,
+        service: ConversationService,
+        token: str,
+        base_url: str,
+        operator_chat_id: str | None,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+    ) -> None:
+        self.service = service
+        self.operator_chat_id = operator_chat_id
+        self.webhook_url = webhook_url
+        self.webhook_secret = webhook_secret
+        self.application = (
+            Application.builder()
+            .token(token)
+            .base_url(base_url)
+            .base_file_url(base_url.replace("/bot", "/file/bot"))
+            .updater(None)
+            .build()
+        )
+        self.application.add_handler(CallbackQueryHandler(self._on_callback))
+        if operator_chat_id:
+            self.application.add_handler(
+                MessageHandler(
+                    filters.Chat(int(operator_chat_id)) & filters.REPLY, self._on_operator
+                )
+            )
+        self.application.add_handler(MessageHandler(filters.ChatType.PRIVATE, self._on_citizen))
+        self.application.add_error_handler(self._on_error)
+        self._poller: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+        self._in_flight: set[asyncio.Task[None]] = set()
+
+    @property
+    def bot(self) -> Bot:
+        return self.application.bot
+
+    # ---- lifecycle ------------------------------------------------------------------
+    async def start(self) -> None:
+        await self.application.initialize()
+        await self.application.start()
+        if self.webhook_url:
+            await self.bot.set_webhook(
+                self.webhook_url,
+                secret_token=self.webhook_secret,
+                allowed_updates=["message", "callback_query"],
+            )
+            logger.info("Telegram webhook set to %s", self.webhook_url)
+        else:
+            await self.bot.delete_webhook()
+            self._poller = asyncio.create_task(self._poll(), name="telegram-poller")
+            logger.info("Telegram long polling started")
+
+    async def stop(self) -> None:
+        """Stop taking updates, finish what is in flight, then close the client."""
+        self._stopping.set()
+        if self._poller is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+        await self.application.stop()
+        await self.application.shutdown()
+
+    async def _poll(self) -> None:
+        offset: int | None = None
+        while not self._stopping.is_set():
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset, timeout=10, allowed_updates=["message", "callback_query"]
+                )
+            except (TimedOut, NetworkError) as exc:
+                logger.warning("Telegram polling: %s", exc)
+                await self._pause(2.0)
+                continue
+            except RetryAfter as exc:
+                await self._pause(_seconds(exc.retry_after))
+                continue
+            for update in updates:
+                # Processed before the offset moves past it: a crash re-delivers, dedup skips.
+                await self._process(update)
+                offset = update.update_id + 1
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+    async def _process(self, update: Update) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+        try:
+            await self.application.process_update(update)
+        finally:
+            if task is not None:
+                self._in_flight.discard(task)
+
+    # ---- webhook --------------------------------------------------------------------
+    def routes(self, path: str = "/telegram/webhook") -> list[web.RouteDef]:
+        return [web.post(path, self.webhook)]
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        if self._stopping.is_set():
+            return web.Response(status=503, text="shutting down")
+        given = request.headers.get(SECRET_HEADER, "")
+        if not self.webhook_secret or not hmac.compare_digest(
+            given.encode(), self.webhook_secret.encode()
+        ):
+            logger.warning(
+                "Telegram webhook call with a wrong or missing secret from %s", request.remote
+            )
+            return web.Response(status=403, text="forbidden")
+        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+            return web.Response(status=413, text="too large")
+        try:
+            data = json.loads(await request.read())
+            update = Update.de_json(data, self.bot)
+        except (ValueError, TypeError, KeyError) as exc:
+            logger.warning("malformed Telegram update rejected: %s", exc)
+            return web.Response(status=400, text="malformed update")
+        if update is None:
+            return web.Response(status=400, text="malformed update")
+        await self._process(update)
+        return web.Response(text="ok")
+
+    # ---- from Telegram ----------------------------------------------------------------
+    async def _on_citizen(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        user = update.effective_user
+        if message is None or user is None:
+            return
+        text = message.text
+        inbound = Inbound(
+            platform=PLATFORM,
+            user_id=str(user.id),
+            chat_id=str(message.chat_id),
+            update_key=str(update.update_id),
+            message_id=str(message.message_id),
+            text=text,
+            display_name=user.full_name,
+            language=user.language_code,
+            content="text" if text is not None else "unsupported",
+        )
+        await self.deliver(await self.service.handle(inbound))
+
+    async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        try:
+            await query.answer()  # always, or the client keeps spinning
+        except TelegramError as exc:
+            logger.info("answer_callback_query failed: %s", exc)
+        message = query.message
+        chat_id = str(message.chat.id) if message is not None else str(query.from_user.id)
+        inbound = Inbound(
+            platform=PLATFORM,
+            user_id=str(query.from_user.id),
+            chat_id=chat_id,
+            update_key=str(update.update_id),
+            display_name=query.from_user.full_name,
+            language=query.from_user.language_code,
+            action=query.data or "",
+        )
+        await self.deliver(await self.service.handle(inbound))
+
+    async def _on_operator(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        user = update.effective_user
+        if message is None or user is None or message.reply_to_message is None:
+            return
+        replied = message.reply_to_message
+        if replied.from_user is None or replied.from_user.id != self.bot.id:
+            return  # a conversation among officers, not a reply to a ticket
+        if not await self.service.store.claim_update(PLATFORM, str(update.update_id)):
+            return
+        reply = OperatorReply(
+            platform=PLATFORM,
+            chat_id=str(message.chat_id),
+            message_id=str(message.message_id),
+            reply_to_message_id=str(replied.message_id),
+            officer_id=str(user.id),
+            officer_name=user.full_name,
+            text=message.text or message.caption or "",
+        )
+        await self.deliver(await self.service.handle_operator(reply))
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        logger.error("error while handling a Telegram update", exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            with contextlib.suppress(TelegramError):
+                await self.bot.send_message(
+                    update.effective_chat.id,
+                    "Xin lỗi, hệ thống đang gặp sự cố. Bạn vui lòng thử lại sau ít phút.",
+                )
+
+    # ---- to Telegram ----------------------------------------------------------------
+    async def deliver(
+        self,
+        outbounds: list[Outbound],
+        send_elsewhere: Callable[[Outbound], Awaitable[None]] | None = None,
+    ) -> None:
+        for outbound in outbounds:
+            if outbound.platform != PLATFORM:
+                if send_elsewhere is not None:
+                    await send_elsewhere(outbound)
+                else:
+                    logger.error(
+                        "no adapter for %s; message to %s dropped",
+                        outbound.platform,
+                        outbound.chat_id,
+                    )
+                continue
+            await self.send(outbound)
+
+    async def send(self, outbound: Outbound) -> None:
+        pieces = split_text(outbound.text) or [""]
+        markup = _keyboard(outbound)
+        for n, piece in enumerate(pieces):
+            last = n == len(pieces) - 1
+            sent = await self._send_piece(outbound, piece, markup if last else None)
+            if sent is None:
+                return
+            if n == 0:
+                await self.service.delivered(outbound, str(sent))
+
+    async def _send_piece(
+        self, outbound: Outbound, piece: str, markup: InlineKeyboardMarkup | None
+    ) -> int | None:
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                message = await self.bot.send_message(
+                    chat_id=int(outbound.chat_id),
+                    text=html.escape(piece, quote=False),
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    disable_web_page_preview=True,
+                )
+                return message.message_id
+            except RetryAfter as exc:
+                wait = _seconds(exc.retry_after)
+                if wait > MAX_RETRY_AFTER or attempt == SEND_ATTEMPTS:
+                    await self._undeliverable(
+                        outbound, f"Telegram yêu cầu chờ {wait:.0f} giây", blocked=False
+                    )
+                    return None
+                await asyncio.sleep(wait)
+            except Forbidden as exc:
+                await self._undeliverable(outbound, str(exc), blocked=True)
+                return None
+            except (TimedOut, NetworkError) as exc:
+                if attempt == SEND_ATTEMPTS:
+                    await self._undeliverable(outbound, str(exc), blocked=False)
+                    return None
+                await asyncio.sleep(0.5 * attempt)
+            except TelegramError as exc:
+                await self._undeliverable(outbound, str(exc), blocked=False)
+                return None
+        return None
+
+    async def _undeliverable(self, outbound: Outbound, reason: str, blocked: bool) -> None:
+        logger.warning("message to Telegram chat %s not delivered: %s", outbound.chat_id, reason)
+        notes = await self.service.undeliverable(outbound, reason, blocked)
+        for note in notes:
+            if note.platform == PLATFORM and note.chat_id != outbound.chat_id:
+                await self.send(note)
+
+
+def _keyboard(outbound: Outbound) -> InlineKeyboardMarkup | None:
+    if not outbound.buttons:
+        return None
+    rows: list[list[InlineKeyboardButton]] = []
+    row: list[InlineKeyboardButton] = []
+    for button in outbound.buttons:
+        data = button.action.encode()[:64].decode(errors="ignore")
+        row.append(InlineKeyboardButton(button.label, callback_data=data))
+        if len(row) == 2:
+            rows.append(row)
+            row = []
+    if row:
+        rows.append(row)
+    return InlineKeyboardMarkup(rows)
+
+
+def _seconds(retry_after: object) -> float:
+    """PTB gives an int, or a timedelta with PTB_TIMEDELTA=true."""
+    total = getattr(retry_after, "total_seconds", None)
+    return float(total()) if callable(total) else float(retry_after)  # type: ignore[arg-type]

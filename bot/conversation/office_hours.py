@@ -1,0 +1,49 @@
+"""When officers are on duty, to tell a citizen outside those hours when to expect a reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+WEEKDAYS_VI = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    opens: time
+    closes: time
+    days: frozenset[int]  # 0 = Monday
+    zone: ZoneInfo
+
+    @classmethod
+    def parse(cls, hours: str, days: str, zone: str) -> OfficeHours:
+        """``hours`` like "08:00-17:00", ``days`` like "1-5" (Monday = 1) or "1,2,3"."""
+        start, _, end = hours.partition("-")
+        day_set: set[int] = set()
+        for part in days.split(","):
+            lo, _, hi = part.strip().partition("-")
+            day_set.update(range(int(lo) - 1, int(hi or lo)))
+        return cls(
+            time.fromisoformat(start.strip()),
+            time.fromisoformat(end.strip()),
+            frozenset(day_set),
+            ZoneInfo(zone),
+        )
+
+    def is_open(self, moment: datetime) -> bool:
+        local = moment.astimezone(self.zone)
+        return local.weekday() in self.days and self.opens <= local.time() < self.closes
+
+    def next_opening(self, moment: datetime) -> datetime:
+        local = moment.astimezone(self.zone)
+        for offset in range(8):
+            day = (local + timedelta(days=offset)).date()
+            opening = datetime.combine(day, self.opens, self.zone)
+            if day.weekday() in self.days and opening > local:
+                return opening
+        return local
+
+    def describe_next(self, moment: datetime) -> str:
+        opening = self.next_opening(moment)
+        return f"{opening:%H:%M} {WEEKDAYS_VI[opening.weekday()]}, {opening:%d/%m}"

@@ -1,0 +1,308 @@
+"""The one conversation service every channel calls.
+
+Takes an inbound message, persists it, decides (answer, decline and offer an officer,
+hand off, relay to an open ticket, or a command), persists what it will say and
+returns the messages to send. Adapters only parse, call and send.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.answering import replies
+from bot.answering.contract import Answer
+from bot.conversation import texts
+from bot.conversation.flood import FloodLimiter
+from bot.conversation.messages import Inbound, OperatorReply, Outbound
+from bot.conversation.office_hours import OfficeHours
+from bot.store.records import PersonRecord, TicketRecord
+from bot.store.repository import Store
+from bot.vietnamese.text import folded_tokens
+
+logger = logging.getLogger(__name__)
+
+PASSAGE_PAGE_CHARS = 3500  # one Telegram message with room for the header
+HISTORY_IN_TICKET = 6
+# What goes into a ticket's summary: questions and answers, not button acknowledgements.
+CONVERSATION_KINDS = {"question", "answer", "not_found", "operator", "handoff_request"}
+_ACCEPT_OFFER = re.compile(
+    r"^(co|co a|vang|vang a|dong y|ok|oke|okay|uh|u|yes|y|gap|gap can bo|co gap|co cho toi gap|muon gap)( a| nhe| nha| a nhe)?$"
+)
+_CLOSE_COMMAND = re.compile(r"^/(dong|close)(@\w+)?$", re.IGNORECASE)
+_COMMAND = re.compile(r"^/(\w+)(@\w+)?(\s|$)")
+
+
+@dataclass(frozen=True)
+class OperatorDesk:
+    """Where tickets are posted: the operators' group on one platform."""
+
+    platform: str
+    chat_id: str
+
+
+class ConversationService:
+    def __init__(
+        self,
+        store: Store,
+        engine,
+        desk: OperatorDesk | None,
+        flood: FloodLimiter,
+        office_hours: OfficeHours | None = None,
+    ) -> None:
+        self.store = store
+        self.engine = engine
+        self.desk = desk
+        self.flood = flood
+        self.office_hours = office_hours
+        self._names = [d.document.meta.citation_name for d in engine.index.documents.values()]
+
+    # ---- citizens -------------------------------------------------------------------
+    async def handle(self, inbound: Inbound) -> list[Outbound]:
+        if not await self.store.claim_update(inbound.platform, inbound.update_key):
+            logger.info("duplicate update %s/%s ignored", inbound.platform, inbound.update_key)
+            return []
+        person = await self.store.upsert_person(
+            inbound.platform,
+            inbound.user_id,
+            inbound.chat_id,
+            inbound.display_name,
+            inbound.language,
+        )
+        if person.blocked:  # they wrote again, so they unblocked the bot
+            await self.store.set_blocked(person.id, False)
+        if inbound.action:
+            return await self._on_action(person, inbound)
+
+        text = (inbound.text or "").strip()
+        kind = "question" if inbound.content == "text" else "unsupported"
+        await self.store.add_message(
+            person.id,
+            "in",
+            text or f"[{inbound.content}]",
+            kind,
+            platform_message_id=inbound.message_id or None,
+        )
+        if not self.flood.allow(f"{person.platform}:{person.user_id}"):
+            warn = self.flood.should_warn(f"{person.platform}:{person.user_id}")
+            return [await self._say(person, texts.FLOODED, "notice")] if warn else []
+        if inbound.content != "text":
+            return [await self._say(person, texts.UNSUPPORTED, "notice")]
+
+        command = _command(text)
+        if command in {"start", "batdau"}:
+            return [await self._say(person, replies.greeting(self._names), "greeting", start=True)]
+        if command in {"help", "huongdan", "trogiup"}:
+            return [await self._say(person, replies.help_text(self._names), "help")]
+        if command in {"canbo", "gapcanbo"}:
+            return await self._open_ticket(person, "người dân yêu cầu gặp cán bộ")
+
+        ticket = await self.store.active_ticket(person.id)
+        if ticket is not None:
+            return await self._relay(person, ticket, text)
+        if await self._accepts_offer(person, text):
+            return await self._open_ticket(
+                person, "văn bản chưa có câu trả lời, người dân đồng ý gặp cán bộ"
+            )
+        return await self._answer(person, text)
+
+    async def _answer(self, person: PersonRecord, text: str) -> list[Outbound]:
+        answer: Answer = await self.engine.ask(text)
+        message = await self.store.add_message(
+            person.id, "out", answer.answer, answer.kind, answer=answer
+        )
+        buttons = (
+            texts.answer_buttons(message.id, bool(answer.citations))
+            if answer.kind == "answer"
+            else ()
+        )
+        if answer.kind == "not_found":
+            buttons = (texts.Button(texts.TALK_TO_OFFICER, "handoff"),)
+        out = [
+            Outbound(person.platform, person.chat_id, answer.answer, buttons, person_id=person.id)
+        ]
+        if answer.handoff:
+            out = await self._open_ticket(
+                person, f"yêu cầu người thật / khiếu nại / kiến nghị: “{_clip(text)}”"
+            )
+        return out
+
+    async def _accepts_offer(self, person: PersonRecord, text: str) -> bool:
+        """ "có" right after "không tìm thấy … Bạn có muốn gặp cán bộ?" accepts the offer."""
+        if not _ACCEPT_OFFER.match(" ".join(folded_tokens(text))):
+            return False
+        last = await self.store.last_answer(person.id)
+        return last is not None and last.kind == "not_found"
+
+    async def _on_action(self, person: PersonRecord, inbound: Inbound) -> list[Outbound]:
+        action = inbound.action or ""
+        if action == "handoff":
+            return await self._open_ticket(person, "người dân bấm “Gặp cán bộ”")
+        if action.startswith("ex:"):
+            index = int(action[3:]) if action[3:].isdigit() else 0
+            question = replies.EXAMPLES_VI[min(index, len(replies.EXAMPLES_VI) - 1)]
+            await self.store.add_message(person.id, "in", question, "question")
+            return await self._answer(person, question)
+        if action.startswith("fb:"):
+            return await self._feedback(person, action)
+        if action.startswith("full:"):
+            return await self._full_passage(person, action)
+        logger.warning("unknown action %r", action)
+        return []
+
+    async def _feedback(self, person: PersonRecord, action: str) -> list[Outbound]:
+        _, vote, message_id = [*action.split(":"), "", ""][:3]
+        if not message_id.isdigit():
+            return []
+        value = 1 if vote == "up" else -1
+        await self.store.add_feedback(int(message_id), person.id, value)
+        if value < 0 and (await self.store.recent_feedback(person.id, 2)) == [-1, -1]:
+            return await self._open_ticket(
+                person, "người dân không hài lòng với hai câu trả lời liên tiếp"
+            )
+        return [
+            await self._say(
+                person, texts.FEEDBACK_THANKS if value > 0 else texts.FEEDBACK_SORRY, "notice"
+            )
+        ]
+
+    async def _full_passage(self, person: PersonRecord, action: str) -> list[Outbound]:
+        parts = action.split(":")
+        if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+            return []
+        message = await self.store.get_message(int(parts[1]))
+        if message is None or not message.citations:
+            return [await self._say(person, texts.NO_SUCH_PASSAGE, "notice")]
+        citation = message.citations[0]
+        passage = self.engine.passage(citation.doc, citation.section)
+        pages = [
+            passage[i : i + PASSAGE_PAGE_CHARS] for i in range(0, len(passage), PASSAGE_PAGE_CHARS)
+        ] or [""]
+        page = min(int(parts[2]), len(pages) - 1)
+        header = f"📄 {citation.label} (nguyên văn, trang {page + 1}/{len(pages)}):\n"
+        buttons = (
+            (texts.Button("Trang sau ▶", f"full:{message.id}:{page + 1}"),)
+            if page + 1 < len(pages)
+            else ()
+        )
+        return [await self._say(person, header + pages[page], "passage", buttons=buttons)]
+
+    # ---- tickets --------------------------------------------------------------------
+    async def _open_ticket(self, person: PersonRecord, reason: str) -> list[Outbound]:
+        existing = await self.store.active_ticket(person.id)
+        if existing is not None:
+            return [await self._say(person, texts.TICKET_ALREADY_OPEN, "notice")]
+        last = await self.store.last_answer(person.id)
+        ticket = await self.store.open_ticket(person.id, reason, last.id if last else None)
+        now = datetime.now(UTC)
+        after_hours = None
+        if self.office_hours is not None and not self.office_hours.is_open(now):
+            after_hours = self.office_hours.describe_next(now)
+        out = [
+            await self._say(
+                person, texts.handoff_notice(ticket.id, after_hours), "handoff", ticket_id=ticket.id
+            )
+        ]
+        if self.desk is None:
+            logger.warning("ticket #%s opened but no operators' chat is configured", ticket.id)
+            return out
+        history = [
+            (m.direction, m.text)
+            for m in await self.store.recent_messages(person.id, HISTORY_IN_TICKET)
+        ]
+        post = texts.ticket_post(ticket.id, person.platform, person.display_name, reason, history)
+        out.append(Outbound(self.desk.platform, self.desk.chat_id, post, ticket_id=ticket.id))
+        return out
+
+    async def _relay(self, person: PersonRecord, ticket: TicketRecord, text: str) -> list[Outbound]:
+        if self.desk is None:
+            return [await self._say(person, texts.TICKET_ALREADY_OPEN, "notice")]
+        post = texts.relay_post(ticket.id, person.platform, person.display_name, text)
+        return [Outbound(self.desk.platform, self.desk.chat_id, post, ticket_id=ticket.id)]
+
+    # ---- operators ------------------------------------------------------------------
+    async def handle_operator(self, reply: OperatorReply) -> list[Outbound]:
+        """An officer replied in the group to one of the bot's posts about a ticket."""
+        ticket = await self.store.ticket_for_post(reply.chat_id, reply.reply_to_message_id)
+        if ticket is None:
+            return []
+        note = Outbound(reply.platform, reply.chat_id, "", ticket_id=None)
+        if ticket.state == "closed":
+            return [_replace_text(note, texts.ticket_already_closed(ticket.id))]
+        person = await self.store.get_person(ticket.person_id)
+        officer = f"{reply.officer_name} ({reply.platform}:{reply.officer_id})"
+        if _CLOSE_COMMAND.match(reply.text.strip()):
+            await self.store.close_ticket(ticket.id, officer)
+            citizen = await self._say(
+                person, texts.TICKET_CLOSED_FOR_CITIZEN, "notice", ticket_id=ticket.id
+            )
+            return [citizen, _replace_text(note, texts.ticket_closed_note(ticket.id))]
+        if ticket.state == "open":
+            await self.store.assign_ticket(ticket.id, officer)
+        await self.store.mark_answered(ticket.id, officer)
+        return [
+            await self._say(
+                person, texts.operator_reply(reply.text), "operator", ticket_id=ticket.id
+            )
+        ]
+
+    async def delivered(self, outbound: Outbound, platform_message_id: str) -> None:
+        """The adapter sent ``outbound``; a post about a ticket is remembered for replies."""
+        if (
+            outbound.ticket_id is not None
+            and self.desk is not None
+            and outbound.chat_id == self.desk.chat_id
+        ):
+            await self.store.link_ticket_post(
+                outbound.ticket_id, outbound.chat_id, platform_message_id
+            )
+
+    async def undeliverable(self, outbound: Outbound, reason: str, blocked: bool) -> list[Outbound]:
+        """A send failed for good: a citizen who blocked the bot is marked, officers are told."""
+        if blocked and outbound.person_id is not None:
+            await self.store.set_blocked(outbound.person_id, True)
+        if (
+            outbound.ticket_id is not None
+            and self.desk is not None
+            and outbound.chat_id != self.desk.chat_id
+        ):
+            return [
+                Outbound(
+                    self.desk.platform,
+                    self.desk.chat_id,
+                    texts.delivery_failed(outbound.ticket_id, reason),
+                )
+            ]
+        return []
+
+    # ---- helpers --------------------------------------------------------------------
+    async def _say(
+        self,
+        person: PersonRecord,
+        text: str,
+        kind: str,
+        *,
+        buttons: tuple[texts.Button, ...] = (),
+        ticket_id: int | None = None,
+        start: bool = False,
+    ) -> Outbound:
+        await self.store.add_message(person.id, "out", text, kind, ticket_id=ticket_id)
+        if start:
+            buttons = texts.start_buttons(replies.EXAMPLES_VI)
+        return Outbound(person.platform, person.chat_id, text, buttons, person_id=person.id)
+
+
+def _command(text: str) -> str | None:
+    match = _COMMAND.match(text)
+    return match.group(1).lower() if match else None
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _replace_text(outbound: Outbound, text: str) -> Outbound:
+    return Outbound(outbound.platform, outbound.chat_id, text)

@@ -1,0 +1,106 @@
+"""What the conversation says to citizens and operators, in Vietnamese."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.conversation.messages import Button
+
+FEEDBACK_UP = "👍"
+FEEDBACK_DOWN = "👎"
+FULL_TEXT = "Xem nguyên văn"
+TALK_TO_OFFICER = "Gặp cán bộ"
+
+UNSUPPORTED = "Xin lỗi, hiện tôi chỉ hỗ trợ câu hỏi bằng chữ. Bạn vui lòng gõ câu hỏi (có dấu hoặc không dấu đều được)."
+FLOODED = "Bạn đang gửi tin nhắn quá nhanh. Vui lòng đợi khoảng một phút rồi hỏi tiếp nhé."
+FEEDBACK_THANKS = "Cảm ơn bạn đã góp ý!"
+FEEDBACK_SORRY = "Cảm ơn bạn. Nếu câu trả lời chưa đúng ý, bạn có thể bấm “Gặp cán bộ”."
+TICKET_ALREADY_OPEN = "Yêu cầu của bạn đã được chuyển tới cán bộ. Bạn cứ nhắn thêm ở đây, cán bộ sẽ đọc được và trả lời."
+RELAYED = "Đã chuyển tin nhắn của bạn tới cán bộ."
+TICKET_CLOSED_FOR_CITIZEN = "Cán bộ đã kết thúc cuộc trao đổi. Cảm ơn bạn! Bạn có thể tiếp tục hỏi về Nghị quyết và Kế hoạch bất cứ lúc nào."
+NO_SUCH_PASSAGE = "Không tìm thấy nguyên văn cho câu trả lời này."
+
+
+def handoff_notice(ticket_id: int, after_hours_until: str | None) -> str:
+    text = (
+        f"Đã chuyển yêu cầu #{ticket_id} của bạn tới cán bộ phụ trách. "
+        "Cán bộ sẽ trả lời ngay trong cuộc trò chuyện này, bạn không cần nhắc lại nội dung."
+    )
+    if after_hours_until:
+        text += f" Hiện đã ngoài giờ làm việc; cán bộ sẽ phản hồi từ {after_hours_until}."
+    return text
+
+
+def operator_reply(text: str) -> str:
+    return f"💬 Cán bộ trả lời:\n{text}"
+
+
+def answer_buttons(message_id: int, has_citations: bool) -> tuple[Button, ...]:
+    buttons = [
+        Button(FEEDBACK_UP, f"fb:up:{message_id}"),
+        Button(FEEDBACK_DOWN, f"fb:dn:{message_id}"),
+    ]
+    if has_citations:
+        buttons.append(Button(FULL_TEXT, f"full:{message_id}:0"))
+    buttons.append(Button(TALK_TO_OFFICER, "handoff"))
+    return tuple(buttons)
+
+
+def start_buttons(examples: Sequence[str]) -> tuple[Button, ...]:
+    return (
+        *(Button(q[:40], f"ex:{i}") for i, q in enumerate(examples)),
+        Button(TALK_TO_OFFICER, "handoff"),
+    )
+
+
+# ---- operators' group -------------------------------------------------------------------
+PLATFORM_NAMES = {
+    "telegram": "Telegram",
+    "zalo_oa": "Zalo OA",
+    "zalo_bot": "Zalo Bot",
+    "web": "Web",
+}
+
+
+def ticket_post(
+    ticket_id: int,
+    platform: str,
+    name: str,
+    reason: str,
+    history: Sequence[tuple[str, str]],
+) -> str:
+    """The post that opens a ticket in the operators' group: who, why, and the recent exchange."""
+    lines = [
+        f"🆘 Yêu cầu #{ticket_id} · {PLATFORM_NAMES.get(platform, platform)} · {name or 'Người dân'}"
+    ]
+    lines.append(f"Lý do: {reason}")
+    if history:
+        lines.append("— Trao đổi gần đây —")
+        for direction, text in history:
+            who = "👤" if direction == "in" else "🤖"
+            lines.append(f"{who} {_clip(text, 600)}")
+    lines.append(
+        "↩️ Trả lời (Reply) tin này để gửi tới người dân; trả lời bằng /dong để đóng yêu cầu."
+    )
+    return "\n".join(lines)
+
+
+def relay_post(ticket_id: int, platform: str, name: str, text: str) -> str:
+    return f"💬 #{ticket_id} · {PLATFORM_NAMES.get(platform, platform)} · {name or 'Người dân'}:\n{text}"
+
+
+def ticket_closed_note(ticket_id: int) -> str:
+    return f"✅ Đã đóng yêu cầu #{ticket_id} và báo cho người dân."
+
+
+def ticket_already_closed(ticket_id: int) -> str:
+    return f"⚠️ Yêu cầu #{ticket_id} đã đóng, tin nhắn này không được gửi tới người dân."
+
+
+def delivery_failed(ticket_id: int, reason: str) -> str:
+    return f"⚠️ Không gửi được tới người dân của yêu cầu #{ticket_id}: {reason}"
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

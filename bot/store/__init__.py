@@ -1,0 +1,44 @@
+"""Persistent storage: SQLite by default, PostgreSQL for scale-out (SQLAlchemy 2 async).
+
+``records`` and ``errors`` import no SQLAlchemy; ``Store``, ``open_store`` and ``upgrade``
+are loaded on first use so the core can type against the records alone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.store.errors import StoreError
+from bot.store.records import (
+    FeedbackRecord,
+    MessageRecord,
+    PersonRecord,
+    TicketRecord,
+)
+
+if TYPE_CHECKING:
+    from bot.store.migrate import upgrade
+    from bot.store.repository import Store, open_store
+
+__all__ = [
+    "FeedbackRecord",
+    "MessageRecord",
+    "PersonRecord",
+    "Store",
+    "StoreError",
+    "TicketRecord",
+    "open_store",
+    "upgrade",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("Store", "open_store"):
+        from bot.store import repository
+
+        return getattr(repository, name)
+    if name == "upgrade":
+        from bot.store import migrate
+
+        return migrate.upgrade
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

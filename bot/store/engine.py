@@ -1,0 +1,92 @@
+"""One AsyncEngine per database URL, set up for many concurrent callers.
+
+SQLite (the embedded default) gets WAL, a busy timeout, foreign keys, and transactions
+that take the write lock up front (``BEGIN IMMEDIATE``) so two writers queue on the busy
+timeout instead of failing on a lock upgrade; read-only sessions begin DEFERRED.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+from bot.store.errors import StoreError
+
+logger = logging.getLogger(__name__)
+
+READ_ONLY = "bot_store_read_only"  # execution option: a session that never writes
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+# Plain scheme → the async driver this package uses (``postgresql://…`` works as given).
+ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+}
+
+
+def create_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
+    """The engine for ``url`` (``sqlite+aiosqlite:///…`` or ``postgresql+asyncpg://…``)."""
+    parsed = async_url(url)
+    if parsed.drivername == "sqlite+aiosqlite":
+        return _sqlite_engine(parsed, echo=echo)
+    return create_async_engine(parsed, echo=echo, pool_pre_ping=True)
+
+
+def async_url(url: str | URL) -> URL:
+    """``url`` with its async driver; StoreError unless SQLite/aiosqlite or PostgreSQL/asyncpg."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"Not a database URL: {exc}") from exc
+    parsed = parsed.set(drivername=ASYNC_DRIVERS.get(parsed.drivername, parsed.drivername))
+    if parsed.drivername not in ASYNC_DRIVERS.values():
+        shown = parsed.render_as_string(hide_password=True)
+        raise StoreError(
+            f"Unsupported database URL {shown} (use sqlite+aiosqlite:// or postgresql+asyncpg://)"
+        )
+    return parsed
+
+
+def is_memory(url: URL) -> bool:
+    database = url.database or ""
+    return database in ("", ":memory:") or "mode=memory" in str(url)
+
+
+def _sqlite_engine(url: URL, *, echo: bool) -> AsyncEngine:
+    options: dict[str, Any] = {"echo": echo}
+    if is_memory(url):
+        # Each connection would have its own empty database: keep exactly one, and let
+        # concurrent sessions queue for it.
+        options.update(poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0)
+    elif not (url.database or "").startswith("file:"):
+        Path(url.database or "").expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, **options)
+    event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+    event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # the driver emits no BEGIN; _sqlite_on_begin does
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(connection: Connection) -> None:
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -1,0 +1,168 @@
+"""Declarative models of the bot's database (migrations/versions/ mirrors them by hand)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.store.columns import UTCDateTime, utcnow
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+ID = String(128)  # a platform's id (user, chat, message, officer) as text
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012
+
+
+def _created() -> Any:
+    return mapped_column(default=utcnow)
+
+
+def _updated() -> Any:
+    return mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Person(Base):
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(ID)
+    chat_id: Mapped[str] = mapped_column(ID)
+    display_name: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str | None] = mapped_column(String(16))
+    subscribed: Mapped[bool] = mapped_column(Boolean, default=False)
+    subscribed_at: Mapped[datetime | None]
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    blocked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = _created()
+    updated_at: Mapped[datetime] = _updated()
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        CheckConstraint("direction IN ('in', 'out')", name="direction"),
+        Index(None, "person_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    direction: Mapped[str] = mapped_column(String(3))
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    platform_message_id: Mapped[str | None] = mapped_column(ID)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    citations: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    grounded: Mapped[bool | None] = mapped_column(Boolean)
+    handoff: Mapped[bool] = mapped_column(Boolean, default=False)
+    index_version: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = _created()
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        CheckConstraint("state IN ('open', 'assigned', 'answered', 'closed')", name="state"),
+        # One active ticket per person; also what makes open_ticket safe under races.
+        Index(
+            "uq_tickets_active_person",
+            "person_id",
+            unique=True,
+            sqlite_where=text("state <> 'closed'"),
+            postgresql_where=text("state <> 'closed'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # messages.ticket_id points back here: the cycle is closed with ALTER (use_alter).
+    last_answer_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", use_alter=True))
+    opened_at: Mapped[datetime] = _created()
+    assigned_at: Mapped[datetime | None]
+    assigned_by: Mapped[str | None] = mapped_column(ID)
+    answered_at: Mapped[datetime | None]
+    answered_by: Mapped[str | None] = mapped_column(ID)
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(ID)
+    updated_at: Mapped[datetime] = _updated()
+
+
+class TicketPost(Base):
+    """A message posted about a ticket in the operators' group (a reply to it finds the ticket)."""
+
+    __tablename__ = "ticket_posts"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    chat_id: Mapped[str] = mapped_column(ID)
+    message_id: Mapped[str] = mapped_column(ID)
+    created_at: Mapped[datetime] = _created()
+
+
+class Feedback(Base):
+    __tablename__ = "feedback"
+    __table_args__ = (
+        UniqueConstraint("message_id", "person_id"),
+        CheckConstraint("value IN (-1, 1)", name="value"),
+        Index(None, "person_id", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    value: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = _created()
+    updated_at: Mapped[datetime] = _updated()
+
+
+class ProcessedUpdate(Base):
+    """A platform update already handled (webhooks are retried; each is processed once)."""
+
+    __tablename__ = "processed_updates"
+    __table_args__ = (UniqueConstraint("platform", "update_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    update_key: Mapped[str] = mapped_column(String(255))
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class SecretKV(Base):
+    """Small key-value texts (platform tokens that get refreshed)."""
+
+    __tablename__ = "secrets_kv"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = _updated()

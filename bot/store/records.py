@@ -1,0 +1,87 @@
+"""What the store hands out: small frozen dataclasses, never ORM objects.
+
+This module imports no SQLAlchemy, so the core can type against it freely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from bot.answering.contract import Citation
+
+Direction = Literal["in", "out"]
+TicketState = Literal["open", "assigned", "answered", "closed"]
+PlatformId = str | int  # platform ids arrive as int (Telegram) or str (Zalo); stored as text
+
+ACTIVE_TICKET_STATES: tuple[TicketState, ...] = ("open", "assigned", "answered")
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    id: int
+    platform: str  # "telegram" | "zalo" | "web"
+    user_id: str  # the platform's user id
+    chat_id: str  # where replies go
+    display_name: str
+    language: str | None
+    subscribed: bool
+    subscribed_at: datetime | None  # consent time of the current subscription
+    blocked: bool
+    blocked_at: datetime | None  # since when the person has blocked the bot
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    id: int
+    person_id: int
+    direction: Direction
+    text: str
+    kind: str
+    created_at: datetime
+    platform_message_id: str | None = None
+    ticket_id: int | None = None
+    # Filled only for messages produced by the answer engine (see Store.add_message):
+    citations: tuple[Citation, ...] = ()
+    confidence: float | None = None
+    grounded: bool | None = None
+    handoff: bool = False
+    index_version: str | None = None
+
+    @property
+    def from_answer(self) -> bool:
+        """True when the answer engine produced this message."""
+        return self.grounded is not None
+
+
+@dataclass(frozen=True)
+class TicketRecord:
+    id: int
+    person_id: int
+    state: TicketState
+    reason: str
+    last_answer_id: int | None
+    opened_at: datetime
+    assigned_at: datetime | None = None
+    assigned_by: str | None = None
+    answered_at: datetime | None = None
+    answered_by: str | None = None
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.state != "closed"
+
+
+@dataclass(frozen=True)
+class FeedbackRecord:
+    id: int
+    message_id: int
+    person_id: int
+    value: int  # +1 or -1
+    created_at: datetime
+    updated_at: datetime

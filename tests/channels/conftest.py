@@ -1,0 +1,55 @@
+"""A running bot (real engine, SQLite store, aiohttp server) talking to the fake Telegram API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+
+from bot.app import Running, running
+from bot.config import Settings
+from tests.answering.support import repo_settings
+from tests.fakes.telegram_api import FakeTelegram
+
+OPERATORS = -1001234567890
+CITIZEN = 424242
+OFFICER = 777001
+SECRET = "s3cr3t-Token_ok"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as server:
+        server.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
+        yield server
+
+
+@pytest.fixture
+def database_url(store_url: str) -> str:
+    """The flows run on SQLite and on PostgreSQL (see tests/conftest.py)."""
+    return store_url
+
+
+def bot_settings(
+    fake: FakeTelegram, database_url: str, *, webhook: bool = True, **overrides
+) -> Settings:
+    values = {
+        "database_url": database_url,
+        "http_host": "127.0.0.1",
+        "http_port": 0,  # any free port
+        "telegram_bot_token": fake.token,
+        "telegram_api_base_url": fake.base_url,
+        "telegram_operator_chat_id": str(OPERATORS),
+        "telegram_webhook_url": "https://bot.example.vn/telegram/webhook" if webhook else None,
+        "telegram_webhook_secret": SECRET if webhook else None,
+        "office_days": "1-7",
+        "office_hours": "00:00-23:59",
+    }
+    return repo_settings(**{**values, **overrides})
+
+
+@asynccontextmanager
+async def started(settings: Settings, engine) -> AsyncIterator[Running]:
+    async with running(settings, engine) as state:
+        yield state

@@ -1,0 +1,275 @@
+"""Whole conversations through the real python-telegram-bot client and the fake Telegram API."""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+import pytest
+
+from tests.channels.conftest import CITIZEN, OFFICER, OPERATORS, SECRET, bot_settings, started
+
+pytestmark = pytest.mark.slow
+
+
+async def webhook(state, fake, update: dict, secret: str | None = SECRET) -> int:
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{state.base_url}/telegram/webhook", json=update, headers=headers) as response,
+    ):
+        return response.status
+
+
+def keyboard_actions(message: dict) -> list[str]:
+    markup = message.get("reply_markup") or {}
+    return [button["callback_data"] for row in markup.get("inline_keyboard", []) for button in row]
+
+
+async def test_question_feedback_handoff_operator_reply_and_close(
+    fake, database_url, engine
+) -> None:
+    name = {"first_name": "Bác Hòa"}
+    async with started(bot_settings(fake, database_url), engine) as state:
+        assert fake.calls_to("setWebhook")[-1].params["secret_token"] == SECRET
+
+        assert (
+            await webhook(
+                state, fake, fake.text_update(CITIZEN, CITIZEN, "/start", first_name="Bác Hòa")
+            )
+            == 200
+        )
+        greeting = fake.sent_messages(CITIZEN)[-1]
+        assert "Xin chào" in greeting["text"] and "handoff" in keyboard_actions(greeting)
+
+        await webhook(
+            state,
+            fake,
+            fake.text_update(
+                CITIZEN, CITIZEN, "muc tieu thu nhap binh quan dau nguoi nam 2045", **name
+            ),
+        )
+        answer = fake.sent_messages(CITIZEN)[-1]
+        assert "42.000 USD" in answer["text"] and "II.2.2" in answer["text"]
+        assert answer["parse_mode"] == "HTML"
+        actions = keyboard_actions(answer)
+        assert any(a.startswith("fb:dn:") for a in actions) and "handoff" in actions
+        assert all(len(a.encode()) <= 64 for a in actions)
+        answer_id = fake.calls_to("sendMessage", ok_only=True)[-1].result["message_id"]
+
+        down = next(a for a in actions if a.startswith("fb:dn:"))
+        await webhook(state, fake, fake.callback_update(CITIZEN, CITIZEN, down, answer_id, **name))
+        assert fake.calls_to("answerCallbackQuery"), "every callback is answered"
+
+        full = next(a for a in actions if a.startswith("full:"))
+        await webhook(state, fake, fake.callback_update(CITIZEN, CITIZEN, full, answer_id, **name))
+        passage = fake.sent_messages(CITIZEN)[-1]["text"]
+        assert "nguyên văn" in passage and "95.000 USD" in passage
+
+        await webhook(
+            state, fake, fake.callback_update(CITIZEN, CITIZEN, "handoff", answer_id, **name)
+        )
+        notice = fake.sent_messages(CITIZEN)[-1]["text"]
+        assert "Đã chuyển yêu cầu #" in notice
+        post = fake.sent_messages(OPERATORS)[-1]["text"]
+        assert (
+            "Bác Hòa" in post
+            and "Telegram" in post
+            and "muc tieu thu nhap" in post
+            and "42.000 USD" in post
+        )
+        post_id = fake.calls_to("sendMessage", ok_only=True)[-1].result["message_id"]
+
+        reply = fake.text_update(
+            OPERATORS,
+            OFFICER,
+            "Chào bác, cán bộ phường sẽ gọi lại.",
+            first_name="Cán bộ Lan",
+            reply_to_message_id=post_id,
+        )
+        await webhook(state, fake, reply)
+        relayed = fake.sent_messages(CITIZEN)[-1]["text"]
+        assert "Cán bộ trả lời" in relayed and "cán bộ phường sẽ gọi lại" in relayed
+
+        await webhook(
+            state, fake, fake.text_update(CITIZEN, CITIZEN, "Cảm ơn, tôi ở phường Ba Đình", **name)
+        )
+        follow_up = fake.sent_messages(OPERATORS)[-1]["text"]
+        assert "phường Ba Đình" in follow_up
+        follow_up_id = fake.calls_to("sendMessage", ok_only=True)[-1].result["message_id"]
+
+        await webhook(
+            state,
+            fake,
+            fake.text_update(OPERATORS, OFFICER, "/dong", reply_to_message_id=follow_up_id),
+        )
+        assert "kết thúc" in fake.sent_messages(CITIZEN)[-1]["text"]
+        assert "Đã đóng" in fake.sent_messages(OPERATORS)[-1]["text"]
+
+        await webhook(
+            state,
+            fake,
+            fake.text_update(OPERATORS, OFFICER, "Còn gì nữa không?", reply_to_message_id=post_id),
+        )
+        assert "đã đóng" in fake.sent_messages(OPERATORS)[-1]["text"]
+
+        ticket = await state.service.store.ticket_for_post(str(OPERATORS), str(post_id))
+        assert ticket is not None and ticket.state == "closed" and ticket.closed_by
+
+
+async def test_forged_webhook_is_rejected_and_nothing_is_stored(fake, database_url, engine) -> None:
+    async with started(bot_settings(fake, database_url), engine) as state:
+        update = fake.text_update(CITIZEN, CITIZEN, "xin chào")
+        assert await webhook(state, fake, update, secret="wrong") == 403
+        assert await webhook(state, fake, update, secret=None) == 403
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(
+                f"{state.base_url}/telegram/webhook",
+                data=b"{not json",
+                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+            ) as response,
+        ):
+            assert response.status == 400
+        assert fake.sent_messages(CITIZEN) == []
+        assert await state.service.store.find_person("telegram", str(CITIZEN)) is None
+
+
+async def test_duplicate_update_is_processed_once(fake, database_url, engine) -> None:
+    async with started(bot_settings(fake, database_url), engine) as state:
+        update = fake.text_update(CITIZEN, CITIZEN, "Kế hoạch 57-KH/TU được ban hành ngày nào?")
+        assert await webhook(state, fake, update) == 200
+        assert await webhook(state, fake, update) == 200
+        assert len(fake.sent_messages(CITIZEN)) == 1
+
+
+async def test_ticket_survives_a_restart(fake, database_url, engine) -> None:
+    settings = bot_settings(fake, database_url)
+    async with started(settings, engine) as state:
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "/canbo"))
+        post_id = fake.calls_to("sendMessage", ok_only=True)[-1].result["message_id"]
+        assert "Yêu cầu #" in fake.sent_messages(OPERATORS)[-1]["text"]
+    async with started(settings, engine) as state:
+        await webhook(
+            state,
+            fake,
+            fake.text_update(
+                OPERATORS, OFFICER, "Xin chào, tôi là cán bộ trực.", reply_to_message_id=post_id
+            ),
+        )
+        assert "cán bộ trực" in fake.sent_messages(CITIZEN)[-1]["text"]
+        await webhook(
+            state, fake, fake.text_update(CITIZEN, CITIZEN, "Vâng, tôi muốn hỏi về cuộc thi")
+        )
+        assert "cuộc thi" in fake.sent_messages(OPERATORS)[-1]["text"]
+
+
+async def test_declined_answer_then_yes_opens_a_ticket(fake, database_url, engine) -> None:
+    async with started(bot_settings(fake, database_url), engine) as state:
+        await webhook(
+            state, fake, fake.text_update(CITIZEN, CITIZEN, "Giá vàng SJC hôm nay bao nhiêu?")
+        )
+        assert "không tìm thấy" in fake.sent_messages(CITIZEN)[-1]["text"]
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "có"))
+        assert "Đã chuyển yêu cầu #" in fake.sent_messages(CITIZEN)[-1]["text"]
+        assert "Giá vàng" in fake.sent_messages(OPERATORS)[-1]["text"]
+
+
+async def test_two_thumbs_down_in_a_row_hand_over(fake, database_url, engine) -> None:
+    async with started(bot_settings(fake, database_url), engine) as state:
+        for question in (
+            "mục tiêu xuyên suốt xây dựng thủ đô",
+            "trung tâm tài chính gắn với không gian nào",
+        ):
+            await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, question))
+            message = fake.calls_to("sendMessage", ok_only=True)[-1].result
+            down = next(
+                a
+                for a in keyboard_actions(fake.sent_messages(CITIZEN)[-1])
+                if a.startswith("fb:dn:")
+            )
+            await webhook(
+                state, fake, fake.callback_update(CITIZEN, CITIZEN, down, message["message_id"])
+            )
+        assert "Đã chuyển yêu cầu #" in fake.sent_messages(CITIZEN)[-1]["text"]
+        assert "không hài lòng" in fake.sent_messages(OPERATORS)[-1]["text"]
+
+
+async def test_bad_input_gets_polite_replies(fake, database_url, engine) -> None:
+    async with started(bot_settings(fake, database_url), engine) as state:
+        await webhook(state, fake, fake.sticker_update(CITIZEN, CITIZEN))
+        assert "chỉ hỗ trợ câu hỏi bằng chữ" in fake.sent_messages(CITIZEN)[-1]["text"]
+        await webhook(state, fake, fake.photo_update(CITIZEN, CITIZEN))
+        assert "chỉ hỗ trợ câu hỏi bằng chữ" in fake.sent_messages(CITIZEN)[-1]["text"]
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "x" * 50_000))
+        assert "quá dài" in fake.sent_messages(CITIZEN)[-1]["text"]
+        await webhook(
+            state,
+            fake,
+            fake.text_update(CITIZEN, CITIZEN, "<b>mục tiêu</b> <script>alert(1)</script> 2045"),
+        )
+        reply = fake.sent_messages(CITIZEN)[-1]["text"]
+        assert "<script>" not in reply  # sent as escaped HTML text, never as markup
+
+
+async def test_blocked_user_is_marked(fake, database_url, engine) -> None:
+    async with started(bot_settings(fake, database_url), engine) as state:
+        fake.block_chat(CITIZEN)
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "mục tiêu năm 2045"))
+        person = await state.service.store.find_person("telegram", str(CITIZEN))
+        assert person is not None and person.blocked
+
+
+async def test_flood_limit_sends_one_notice(fake, database_url, engine) -> None:
+    settings = bot_settings(fake, database_url, flood_limit=3, flood_window_seconds=60)
+    async with started(settings, engine) as state:
+        for n in range(6):
+            await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, f"xin chào lần {n}"))
+        texts = [m["text"] for m in fake.sent_messages(CITIZEN)]
+        assert len(texts) == 4 and "quá nhanh" in texts[-1]
+        stored = await state.service.store.recent_messages(
+            (await state.service.store.find_person("telegram", str(CITIZEN))).id, 50
+        )
+        assert (
+            sum(1 for m in stored if m.direction == "in") == 6
+        )  # nothing the citizen said is lost
+
+
+async def test_long_operator_reply_is_split_at_the_telegram_limit(
+    fake, database_url, engine
+) -> None:
+    async with started(bot_settings(fake, database_url), engine) as state:
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "/canbo"))
+        post_id = fake.calls_to("sendMessage", ok_only=True)[-1].result["message_id"]
+        long_reply = " ".join(f"Câu trả lời số {n} của cán bộ." for n in range(400))
+        await webhook(
+            state,
+            fake,
+            fake.text_update(OPERATORS, OFFICER, long_reply, reply_to_message_id=post_id),
+        )
+        pieces = [m["text"] for m in fake.sent_messages(CITIZEN)][-2:]
+        assert all(len(p) <= 4096 for p in pieces) and "số 399" in pieces[-1]
+
+
+async def test_polling_mode_answers(fake, database_url, engine) -> None:
+    async with started(bot_settings(fake, database_url, webhook=False), engine):
+        fake.push_update(
+            fake.text_update(CITIZEN, CITIZEN, "cuoc thi truc tuyen du kien phat dong thang may")
+        )
+        message = await fake.wait_for_message(CITIZEN, timeout=15)
+        assert "6/2026" in message["text"]
+    assert fake.calls_to("deleteWebhook")
+
+
+async def test_shutdown_finishes_an_update_in_flight(fake, database_url, engine) -> None:
+    async with started(bot_settings(fake, database_url), engine) as state:
+        task = asyncio.create_task(
+            webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "mục tiêu 2045"))
+        )
+        store = state.service.store
+        for _ in range(200):  # stop as soon as the question is stored, before it is answered
+            if await store.find_person("telegram", str(CITIZEN)) is not None:
+                break
+            await asyncio.sleep(0.005)
+    assert await task == 200
+    assert "2045" in fake.sent_messages(CITIZEN)[-1]["text"]

@@ -1,0 +1,88 @@
+"""Fixtures shared by every test folder."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.answering.engine import AnswerEngine
+from bot.answering.loading import load_engine
+from tests.answering.support import repo_settings
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[AnswerEngine]:
+    """One real answer engine (real index, real embedding model) for the whole session."""
+    loaded = load_engine(repo_settings())
+    yield loaded
+    loaded.close()
+
+
+# ---- databases: every storage and flow test runs on SQLite and on PostgreSQL ----------
+DEFAULT_CANDIDATES = (
+    "postgresql+asyncpg://postgres@127.0.0.1:5432/test",
+    "postgresql+asyncpg://root@127.0.0.1:5432/test",
+)
+
+
+def _plain(url: str) -> str:
+    """The asyncpg form of a SQLAlchemy URL."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _first_reachable(candidates: list[str]) -> tuple[str | None, str]:
+    errors = []
+    for url in candidates:
+        try:
+            connection = await asyncpg.connect(_plain(url), timeout=3)
+        except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+            errors.append(f"{make_url(url).username}: {exc}")
+            continue
+        await connection.close()
+        return url, ""
+    return None, "; ".join(errors)
+
+
+async def _admin(url: str, sql: str) -> None:
+    connection = await asyncpg.connect(_plain(url), timeout=5)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A scratch database for this test session on the PostgreSQL server."""
+    given = os.environ.get("STORE_TEST_POSTGRES_URL")
+    candidates = [given] if given else list(DEFAULT_CANDIDATES)
+    admin_url, why = asyncio.run(_first_reachable(candidates))
+    if admin_url is None:
+        pytest.skip(f"PostgreSQL is not reachable ({why})")
+    name = f"store_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(admin_url, f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def empty_postgres(url: str) -> None:
+    await _admin(url, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: a SQLite file in a folder not created yet, or a clean PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'data' / 'bot.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    asyncio.run(empty_postgres(url))
+    return url
