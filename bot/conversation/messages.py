@@ -58,3 +58,4 @@ class Outbound:
     buttons: tuple[Button, ...] = ()
     ticket_id: int | None = None
     person_id: int | None = None  # the citizen it is for (blocked users are marked on 403)
+    record_id: int | None = None  # the stored message, so its delivery can be recorded

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bot.answering import replies
-from bot.answering.contract import Answer
-from bot.conversation import texts
+from bot.answering.cache import AnswerCache
+from bot.conversation import shortcuts, texts
 from bot.conversation.flood import FloodLimiter
 from bot.conversation.messages import Inbound, OperatorReply, Outbound
 from bot.conversation.office_hours import OfficeHours
@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 PASSAGE_PAGE_CHARS = 3500  # one Telegram message with room for the header
 HISTORY_IN_TICKET = 6
+MAX_TYPED_PAGES = 5  # "xem nguyên văn" typed on a text-only platform sends the pages at once
 # What goes into a ticket's summary: questions and answers, not button acknowledgements.
 CONVERSATION_KINDS = {"question", "answer", "not_found", "operator", "handoff_request"}
 _ACCEPT_OFFER = re.compile(
@@ -51,8 +52,10 @@ class ConversationService:
         desk: OperatorDesk | None,
         flood: FloodLimiter,
         office_hours: OfficeHours | None = None,
+        answer_cache_size: int = 2048,
     ) -> None:
         self.store = store
+        self.answers = AnswerCache(answer_cache_size)
         self.engine = engine
         self.desk = desk
         self.flood = flood
@@ -61,30 +64,28 @@ class ConversationService:
 
     # ---- citizens -------------------------------------------------------------------
     async def handle(self, inbound: Inbound) -> list[Outbound]:
-        if not await self.store.claim_update(inbound.platform, inbound.update_key):
-            logger.info("duplicate update %s/%s ignored", inbound.platform, inbound.update_key)
-            return []
-        person = await self.store.upsert_person(
+        text = (inbound.text or "").strip()
+        kind = "question" if inbound.content == "text" else "unsupported"
+        arrival = await self.store.record_arrival(
             inbound.platform,
+            inbound.update_key,
             inbound.user_id,
             inbound.chat_id,
             inbound.display_name,
             inbound.language,
+            text=None if inbound.action else (text or f"[{inbound.content}]"),
+            kind=kind,
+            platform_message_id=inbound.message_id or None,
         )
+        if arrival is None:
+            logger.info("duplicate update %s/%s ignored", inbound.platform, inbound.update_key)
+            return []
+        person = arrival.person
         if person.blocked:  # they wrote again, so they unblocked the bot
             await self.store.set_blocked(person.id, False)
         if inbound.action:
-            return await self._on_action(person, inbound)
+            return await self._on_action(person, inbound.action)
 
-        text = (inbound.text or "").strip()
-        kind = "question" if inbound.content == "text" else "unsupported"
-        await self.store.add_message(
-            person.id,
-            "in",
-            text or f"[{inbound.content}]",
-            kind,
-            platform_message_id=inbound.message_id or None,
-        )
         if not self.flood.allow(f"{person.platform}:{person.user_id}"):
             warn = self.flood.should_warn(f"{person.platform}:{person.user_id}")
             return [await self._say(person, texts.FLOODED, "notice")] if warn else []
@@ -96,10 +97,10 @@ class ConversationService:
             return [await self._say(person, replies.greeting(self._names), "greeting", start=True)]
         if command in {"help", "huongdan", "trogiup"}:
             return [await self._say(person, replies.help_text(self._names), "help")]
-        if command in {"canbo", "gapcanbo"}:
-            return await self._open_ticket(person, "người dân yêu cầu gặp cán bộ")
-
-        ticket = await self.store.active_ticket(person.id)
+        typed = shortcuts.action_for(text, command)
+        ticket = arrival.ticket
+        if typed is not None and (ticket is None or typed in {"handoff", "sub", "unsub"}):
+            return await self._on_action(person, typed, typed=True)
         if ticket is not None:
             return await self._relay(person, ticket, text)
         if await self._accepts_offer(person, text):
@@ -109,7 +110,10 @@ class ConversationService:
         return await self._answer(person, text)
 
     async def _answer(self, person: PersonRecord, text: str) -> list[Outbound]:
-        answer: Answer = await self.engine.ask(text)
+        answer = self.answers.get(text)
+        if answer is None:
+            answer = await self.engine.ask(text)
+            self.answers.put(text, answer)
         message = await self.store.add_message(
             person.id, "out", answer.answer, answer.kind, answer=answer
         )
@@ -121,7 +125,14 @@ class ConversationService:
         if answer.kind == "not_found":
             buttons = (texts.Button(texts.TALK_TO_OFFICER, "handoff"),)
         out = [
-            Outbound(person.platform, person.chat_id, answer.answer, buttons, person_id=person.id)
+            Outbound(
+                person.platform,
+                person.chat_id,
+                answer.answer,
+                buttons,
+                person_id=person.id,
+                record_id=message.id,
+            )
         ]
         if answer.handoff:
             out = await self._open_ticket(
@@ -136,10 +147,24 @@ class ConversationService:
         last = await self.store.last_answer(person.id)
         return last is not None and last.kind == "not_found"
 
-    async def _on_action(self, person: PersonRecord, inbound: Inbound) -> list[Outbound]:
-        action = inbound.action or ""
+    async def _on_action(
+        self, person: PersonRecord, action: str, *, typed: bool = False
+    ) -> list[Outbound]:
+        """A pressed button, or the words typed instead of one (``typed``)."""
         if action == "handoff":
-            return await self._open_ticket(person, "người dân bấm “Gặp cán bộ”")
+            how = "gõ “gặp cán bộ”" if typed else "bấm “Gặp cán bộ”"
+            return await self._open_ticket(person, f"người dân {how}")
+        if action in {"sub", "follow"}:
+            await self.store.set_subscribed(person.id, True)
+            if action == "follow":  # a new follower: greet, and say they will get updates
+                text = replies.greeting(self._names) + "\n" + texts.SUBSCRIBED
+                return [await self._say(person, text, "greeting", start=True)]
+            return [await self._say(person, texts.SUBSCRIBED, "notice")]
+        if action in {"unsub", "unfollow"}:
+            await self.store.set_subscribed(person.id, False)
+            if action == "unfollow":  # they left: the platform would refuse a reply
+                return []
+            return [await self._say(person, texts.UNSUBSCRIBED, "notice")]
         if action.startswith("ex:"):
             index = int(action[3:]) if action[3:].isdigit() else 0
             question = replies.EXAMPLES_VI[min(index, len(replies.EXAMPLES_VI) - 1)]
@@ -147,13 +172,18 @@ class ConversationService:
             return await self._answer(person, question)
         if action.startswith("fb:"):
             return await self._feedback(person, action)
-        if action.startswith("full:"):
+        if action == "full" or action.startswith("full:"):
             return await self._full_passage(person, action)
         logger.warning("unknown action %r", action)
         return []
 
     async def _feedback(self, person: PersonRecord, action: str) -> list[Outbound]:
         _, vote, message_id = [*action.split(":"), "", ""][:3]
+        if not message_id:  # typed 👍/👎: about the latest answer
+            last = await self.store.last_answer(person.id)
+            if last is None:
+                return [await self._say(person, texts.NOTHING_TO_RATE, "notice")]
+            message_id = str(last.id)
         if not message_id.isdigit():
             return []
         value = 1 if vote == "up" else -1
@@ -169,6 +199,11 @@ class ConversationService:
         ]
 
     async def _full_passage(self, person: PersonRecord, action: str) -> list[Outbound]:
+        if action == "full":  # typed “xem nguyên văn”: every page of the latest answer's passage
+            last = await self.store.last_answer(person.id)
+            if last is None or not last.citations:
+                return [await self._say(person, texts.NO_SUCH_PASSAGE, "notice")]
+            return await self._all_pages(person, last.id)
         parts = action.split(":")
         if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
             return []
@@ -188,6 +223,15 @@ class ConversationService:
             else ()
         )
         return [await self._say(person, header + pages[page], "passage", buttons=buttons)]
+
+    async def _all_pages(self, person: PersonRecord, message_id: int) -> list[Outbound]:
+        out: list[Outbound] = []
+        for page in range(MAX_TYPED_PAGES):
+            said = await self._full_passage(person, f"full:{message_id}:{page}")
+            out.extend(replace(o, buttons=()) for o in said)
+            if not said or not said[-1].buttons:  # no "next page" button: that was the last
+                break
+        return out
 
     # ---- tickets --------------------------------------------------------------------
     async def _open_ticket(self, person: PersonRecord, reason: str) -> list[Outbound]:
@@ -250,11 +294,12 @@ class ConversationService:
 
     async def delivered(self, outbound: Outbound, platform_message_id: str) -> None:
         """The adapter sent ``outbound``; a post about a ticket is remembered for replies."""
-        if (
-            outbound.ticket_id is not None
-            and self.desk is not None
-            and outbound.chat_id == self.desk.chat_id
-        ):
+        # Confirmations are kept where an officer may ask "did they get it?" (tickets);
+        # for ordinary answers one write less per message matters more. Failures are
+        # always recorded (undeliverable).
+        if outbound.record_id is not None and outbound.ticket_id is not None:
+            await self.store.mark_delivery(outbound.record_id, "sent", platform_message_id)
+        if outbound.ticket_id is not None and self._is_desk(outbound):
             await self.store.link_ticket_post(
                 outbound.ticket_id, outbound.chat_id, platform_message_id
             )
@@ -263,11 +308,11 @@ class ConversationService:
         """A send failed for good: a citizen who blocked the bot is marked, officers are told."""
         if blocked and outbound.person_id is not None:
             await self.store.set_blocked(outbound.person_id, True)
-        if (
-            outbound.ticket_id is not None
-            and self.desk is not None
-            and outbound.chat_id != self.desk.chat_id
-        ):
+        if outbound.record_id is not None:
+            await self.store.mark_delivery(
+                outbound.record_id, "blocked" if blocked else "failed", error=reason
+            )
+        if outbound.ticket_id is not None and self.desk is not None and not self._is_desk(outbound):
             return [
                 Outbound(
                     self.desk.platform,
@@ -278,6 +323,12 @@ class ConversationService:
         return []
 
     # ---- helpers --------------------------------------------------------------------
+    def _is_desk(self, outbound: Outbound) -> bool:
+        return self.desk is not None and (outbound.platform, outbound.chat_id) == (
+            self.desk.platform,
+            self.desk.chat_id,
+        )
+
     async def _say(
         self,
         person: PersonRecord,
@@ -288,10 +339,18 @@ class ConversationService:
         ticket_id: int | None = None,
         start: bool = False,
     ) -> Outbound:
-        await self.store.add_message(person.id, "out", text, kind, ticket_id=ticket_id)
+        record = await self.store.add_message(person.id, "out", text, kind, ticket_id=ticket_id)
         if start:
             buttons = texts.start_buttons(replies.EXAMPLES_VI)
-        return Outbound(person.platform, person.chat_id, text, buttons, person_id=person.id)
+        return Outbound(
+            person.platform,
+            person.chat_id,
+            text,
+            buttons,
+            ticket_id=ticket_id,
+            person_id=person.id,
+            record_id=record.id,
+        )
 
 
 def _command(text: str) -> str | None:

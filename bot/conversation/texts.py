@@ -19,6 +19,10 @@ TICKET_ALREADY_OPEN = "Yêu cầu của bạn đã được chuyển tới cán 
 RELAYED = "Đã chuyển tin nhắn của bạn tới cán bộ."
 TICKET_CLOSED_FOR_CITIZEN = "Cán bộ đã kết thúc cuộc trao đổi. Cảm ơn bạn! Bạn có thể tiếp tục hỏi về Nghị quyết và Kế hoạch bất cứ lúc nào."
 NO_SUCH_PASSAGE = "Không tìm thấy nguyên văn cho câu trả lời này."
+NOTHING_TO_RATE = "Chưa có câu trả lời nào để đánh giá. Bạn hãy đặt câu hỏi trước nhé."
+SUBSCRIBE = "🔔 Nhận tin mới"
+SUBSCRIBED = "🔔 Bạn đã đăng ký nhận tin mới về Nghị quyết và Kế hoạch. Gõ “hủy đăng ký” bất cứ lúc nào để ngừng."
+UNSUBSCRIBED = "Bạn đã hủy đăng ký, sẽ không nhận tin mới nữa. Gõ “đăng ký” nếu muốn nhận lại."
 
 
 def handoff_notice(ticket_id: int, after_hours_until: str | None) -> str:
@@ -50,6 +54,7 @@ def start_buttons(examples: Sequence[str]) -> tuple[Button, ...]:
     return (
         *(Button(q[:40], f"ex:{i}") for i, q in enumerate(examples)),
         Button(TALK_TO_OFFICER, "handoff"),
+        Button(SUBSCRIBE, "sub"),
     )
 
 

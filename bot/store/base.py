@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -27,6 +28,10 @@ class StoreBase:
         self._readers = async_sessionmaker(
             engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
+        # SQLite has one writer at a time; writers that collide wait in its busy handler,
+        # which sleeps in growing steps (up to 100 ms). Queueing them here instead keeps
+        # 50 concurrent conversations fast. Other processes still meet the busy timeout.
+        self._write_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -36,7 +41,11 @@ class StoreBase:
     async def _write(self) -> AsyncIterator[AsyncSession]:
         """A session in a transaction committed on success; database errors become StoreError."""
         with _translated():
-            async with self._writers.begin() as session:
+            if self._write_turn is None:
+                async with self._writers.begin() as session:
+                    yield session
+                return
+            async with self._write_turn, self._writers.begin() as session:
                 yield session
 
     @asynccontextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, fields
 from typing import Any, get_args
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.answering.contract import Answer, Citation
 from bot.store.base import StoreBase, as_optional_id
@@ -31,26 +31,25 @@ class MessagesMixin(StoreBase):
         """Persist one message; an engine ``answer`` also stores its citations and scores."""
         if direction not in get_args(Direction):
             raise StoreError(f"Message direction must be 'in' or 'out', not {direction!r}")
-        row = Message(
-            person_id=person_id,
-            direction=direction,
-            text=text.replace("\x00", ""),  # the one change: PostgreSQL text cannot hold NUL
-            kind=kind,
-            platform_message_id=as_optional_id(platform_message_id),
-            ticket_id=ticket_id,
-            handoff=False,
-            created_at=utcnow(),
-        )
-        if answer is not None:
-            row.citations = [asdict(c) for c in answer.citations]
-            row.confidence = answer.confidence
-            row.grounded = answer.grounded
-            row.handoff = answer.handoff
-            row.index_version = answer.index_version or None
+        row = new_message(person_id, direction, text, kind, platform_message_id, answer, ticket_id)
         async with self._write() as session:
             session.add(row)
             await session.flush()
             return message_record(row)
+
+    async def mark_delivery(
+        self,
+        message_id: int,
+        delivery: str,
+        platform_message_id: PlatformId | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record what the platform did with an outbound message (sent / failed / blocked)."""
+        values: dict[str, Any] = {"delivery": delivery, "delivery_error": error}
+        if platform_message_id is not None:
+            values["platform_message_id"] = as_optional_id(platform_message_id)
+        async with self._write() as session:
+            await session.execute(update(Message).where(Message.id == message_id).values(**values))
 
     async def get_message(self, message_id: int) -> MessageRecord | None:
         async with self._read() as session:
@@ -115,6 +114,35 @@ class MessagesMixin(StoreBase):
             return list((await session.scalars(query)).all())
 
 
+def new_message(
+    person_id: int,
+    direction: Direction,
+    text: str,
+    kind: str,
+    platform_message_id: PlatformId | None = None,
+    answer: Answer | None = None,
+    ticket_id: int | None = None,
+) -> Message:
+    """A new messages row; an engine ``answer`` also gives its citations and scores."""
+    row = Message(
+        person_id=person_id,
+        direction=direction,
+        text=text.replace("\x00", ""),  # the one change: PostgreSQL text cannot hold NUL
+        kind=kind,
+        platform_message_id=as_optional_id(platform_message_id),
+        ticket_id=ticket_id,
+        handoff=False,
+        created_at=utcnow(),
+    )
+    if answer is not None:
+        row.citations = [asdict(c) for c in answer.citations]
+        row.confidence = answer.confidence
+        row.grounded = answer.grounded
+        row.handoff = answer.handoff
+        row.index_version = answer.index_version or None
+    return row
+
+
 def _citation(data: dict[str, Any]) -> Citation:
     return Citation(**{name: data[name] for name in _CITATION_FIELDS if name in data})
 
@@ -134,6 +162,8 @@ def message_record(row: Message) -> MessageRecord:
         grounded=row.grounded,
         handoff=row.handoff,
         index_version=row.index_version,
+        delivery=row.delivery,
+        delivery_error=row.delivery_error,
     )
 
 

@@ -84,6 +84,9 @@ class Message(Base):
     grounded: Mapped[bool | None] = mapped_column(Boolean)
     handoff: Mapped[bool] = mapped_column(Boolean, default=False)
     index_version: Mapped[str | None] = mapped_column(String(128))
+    # Outbound only: "sent", "failed" or "blocked", and the platform's reason for a failure.
+    delivery: Mapped[str | None] = mapped_column(String(16))
+    delivery_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = _created()
 
 

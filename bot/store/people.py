@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +24,19 @@ class PeopleMixin(StoreBase):
         language: str | None = None,
     ) -> PersonRecord:
         """Create the person or refresh their chat id (and name/language when given)."""
+        statement = self._upsert_person(platform, user_id, chat_id, display_name, language)
+        async with self._write() as session:
+            person_id = (await session.execute(statement)).scalar_one()
+            return await load_person(session, person_id)
+
+    def _upsert_person(
+        self,
+        platform: str,
+        user_id: PlatformId,
+        chat_id: PlatformId,
+        display_name: str,
+        language: str | None,
+    ) -> Any:
         now = utcnow()
         insert = self._insert(Person).values(
             platform=platform,
@@ -39,12 +54,9 @@ class PeopleMixin(StoreBase):
             changes["display_name"] = insert.excluded.display_name
         if language is not None:
             changes["language"] = insert.excluded.language
-        statement = insert.on_conflict_do_update(
+        return insert.on_conflict_do_update(
             index_elements=[Person.platform, Person.user_id], set_=changes
         ).returning(Person.id)
-        async with self._write() as session:
-            person_id = (await session.execute(statement)).scalar_one()
-            return await _load(session, person_id)
 
     async def get_person(self, person_id: int) -> PersonRecord | None:
         async with self._read() as session:
@@ -66,7 +78,7 @@ class PeopleMixin(StoreBase):
         )
         async with self._write() as session:
             await session.execute(statement)
-            return await _load(session, person_id)
+            return await load_person(session, person_id)
 
     async def set_subscribed(self, person_id: int, subscribed: bool) -> PersonRecord:
         """Subscribe (recording the consent time) or unsubscribe (clearing it)."""
@@ -77,10 +89,10 @@ class PeopleMixin(StoreBase):
         )
         async with self._write() as session:
             await session.execute(statement)
-            return await _load(session, person_id)
+            return await load_person(session, person_id)
 
 
-async def _load(session: AsyncSession, person_id: int) -> PersonRecord:
+async def load_person(session: AsyncSession, person_id: int) -> PersonRecord:
     row = await session.get(Person, person_id, populate_existing=True)
     if row is None:
         raise StoreError(f"No person with id {person_id}")

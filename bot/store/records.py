@@ -50,6 +50,8 @@ class MessageRecord:
     grounded: bool | None = None
     handoff: bool = False
     index_version: str | None = None
+    delivery: str | None = None  # outbound: "sent" | "failed" | "blocked"
+    delivery_error: str | None = None
 
     @property
     def from_answer(self) -> bool:

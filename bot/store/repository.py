@@ -17,6 +17,7 @@ from typing import Self
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.store.arrivals import ArrivalsMixin
 from bot.store.engine import create_engine
 from bot.store.errors import StoreError
 from bot.store.kv import KeyValueMixin
@@ -29,7 +30,7 @@ from bot.store.updates import UpdatesMixin
 logger = logging.getLogger(__name__)
 
 
-class Store(PeopleMixin, MessagesMixin, TicketsMixin, UpdatesMixin, KeyValueMixin):
+class Store(ArrivalsMixin, PeopleMixin, MessagesMixin, TicketsMixin, UpdatesMixin, KeyValueMixin):
     """People, messages, tickets, feedback, dedup keys and secrets; all methods are async."""
 
     @classmethod

@@ -34,7 +34,7 @@ class TicketsMixin(StoreBase):
     ) -> TicketRecord:
         """A new ticket, or the person's active one if they already have one."""
         async with self._write() as session:
-            active = await _active(session, person_id)
+            active = await active_ticket_in(session, person_id)
             if active is not None:
                 return active
             row = Ticket(
@@ -48,7 +48,7 @@ class TicketsMixin(StoreBase):
                 async with session.begin_nested():
                     session.add(row)
             except IntegrityError as exc:  # a concurrent caller opened one first, or bad ids
-                active = await _active(session, person_id)
+                active = await active_ticket_in(session, person_id)
                 if active is None:
                     raise StoreError(f"Cannot open a ticket: {exc.orig}") from exc
                 return active
@@ -56,7 +56,7 @@ class TicketsMixin(StoreBase):
 
     async def active_ticket(self, person_id: int) -> TicketRecord | None:
         async with self._read() as session:
-            return await _active(session, person_id)
+            return await active_ticket_in(session, person_id)
 
     async def get_ticket(self, ticket_id: int) -> TicketRecord | None:
         async with self._read() as session:
@@ -147,7 +147,7 @@ def _repeat_is_noop(record: TicketRecord, move: _Transition, officer: str) -> bo
     return True
 
 
-async def _active(session: AsyncSession, person_id: int) -> TicketRecord | None:
+async def active_ticket_in(session: AsyncSession, person_id: int) -> TicketRecord | None:
     query = select(Ticket).where(
         Ticket.person_id == person_id, Ticket.state.in_(ACTIVE_TICKET_STATES)
     )

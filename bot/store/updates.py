@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete
 
@@ -18,7 +19,13 @@ class UpdatesMixin(StoreBase):
 
         Safe under concurrency: the unique constraint decides, ``ON CONFLICT DO NOTHING``.
         """
-        statement = (
+        async with self._write() as session:
+            return (
+                await session.execute(self._claim(platform, update_key))
+            ).scalar_one_or_none() is not None
+
+    def _claim(self, platform: str, update_key: PlatformId) -> Any:
+        return (
             self._insert(ProcessedUpdate)
             .values(platform=platform, update_key=as_id(update_key), processed_at=utcnow())
             .on_conflict_do_nothing(
@@ -26,8 +33,6 @@ class UpdatesMixin(StoreBase):
             )
             .returning(ProcessedUpdate.id)
         )
-        async with self._write() as session:
-            return (await session.execute(statement)).scalar_one_or_none() is not None
 
     async def forget_updates(self, before: datetime) -> int:
         """Drop dedup keys processed before ``before`` (platforms stop retrying); the count."""

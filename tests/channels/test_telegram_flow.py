@@ -273,3 +273,63 @@ async def test_shutdown_finishes_an_update_in_flight(fake, database_url, engine)
             await asyncio.sleep(0.005)
     assert await task == 200
     assert "2045" in fake.sent_messages(CITIZEN)[-1]["text"]
+
+
+async def test_subscribe_with_the_button_and_unsubscribe_by_typing(
+    fake, database_url, engine
+) -> None:
+    async with started(bot_settings(fake, database_url), engine) as state:
+        store = state.service.store
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "/start"))
+        greeting = fake.sent_messages(CITIZEN)[-1]
+        assert "sub" in keyboard_actions(greeting)
+        message_id = fake.calls_to("sendMessage", ok_only=True)[-1].result["message_id"]
+        await webhook(state, fake, fake.callback_update(CITIZEN, CITIZEN, "sub", message_id))
+        assert "đã đăng ký nhận tin" in fake.sent_messages(CITIZEN)[-1]["text"]
+        person = await store.find_person("telegram", str(CITIZEN))
+        assert person.subscribed and person.subscribed_at is not None
+
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "huy dang ky"))
+        assert "đã hủy đăng ký" in fake.sent_messages(CITIZEN)[-1]["text"]
+        assert not (await store.find_person("telegram", str(CITIZEN))).subscribed
+        # A question that merely starts with the words stays a question.
+        await webhook(
+            state,
+            fake,
+            fake.text_update(CITIZEN, CITIZEN, "đăng ký tham gia cuộc thi trực tuyến thế nào?"),
+        )
+        assert "đăng ký nhận tin" not in fake.sent_messages(CITIZEN)[-1]["text"]
+
+
+async def test_typed_commands_stand_in_for_the_buttons(fake, database_url, engine) -> None:
+    async with started(bot_settings(fake, database_url), engine) as state:
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "muc tieu thu nhap nam 2045"))
+        assert "42.000 USD" in fake.sent_messages(CITIZEN)[-1]["text"]
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "xem nguyen van"))
+        assert "nguyên văn" in fake.sent_messages(CITIZEN)[-1]["text"]
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "👎"))
+        person = await state.service.store.find_person("telegram", str(CITIZEN))
+        assert await state.service.store.recent_feedback(person.id, 1) == [-1]
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "Gặp cán bộ"))
+        assert "Đã chuyển yêu cầu #" in fake.sent_messages(CITIZEN)[-1]["text"]
+
+
+async def test_a_reply_the_citizen_cannot_receive_is_reported_to_the_officers(
+    fake, database_url, engine
+) -> None:
+    async with started(bot_settings(fake, database_url), engine) as state:
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "/canbo"))
+        post_id = fake.calls_to("sendMessage", ok_only=True)[-1].result["message_id"]
+        fake.block_chat(CITIZEN)
+        await webhook(
+            state,
+            fake,
+            fake.text_update(OPERATORS, OFFICER, "Chào bác ạ", reply_to_message_id=post_id),
+        )
+        note = fake.sent_messages(OPERATORS)[-1]["text"]
+        assert "Không gửi được" in note
+        store = state.service.store
+        person = await store.find_person("telegram", str(CITIZEN))
+        assert person.blocked
+        last = (await store.recent_messages(person.id, 1))[-1]
+        assert last.kind == "operator" and last.delivery == "blocked" and last.delivery_error

@@ -169,5 +169,7 @@ def test_unaccented_ambiguous_word_is_searched_but_not_a_term(lexicon: Lexicon) 
     assert "ban" not in [t.folded for t in query.terms]
 
 
-def test_unaccented_function_word_stays_a_stop_word_without_a_content_twin(lexicon: Lexicon) -> None:
+def test_unaccented_function_word_stays_a_stop_word_without_a_content_twin(
+    lexicon: Lexicon,
+) -> None:
     assert "f:ban" not in analyze("ban oi ke hoach", lexicon).lexical

@@ -1,0 +1,182 @@
+"""The answer engine in a process of its own, for the long-running bot.
+
+In one process the model's Python work and the event loop take turns on the GIL, and
+under load (50 people asking at once) each slows the other. Here the event loop keeps
+its process: questions go to a child process through a pipe, and every question waiting
+there is answered as one batch (see AnswerEngine.answer_batch). The parent keeps only
+the index, for document names and "Xem nguyên văn" passages; the model lives in the child.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import multiprocessing
+import threading
+from multiprocessing.connection import Connection
+from typing import Any
+
+from bot.answering.contract import Answer
+from bot.answering.engine import section_passage
+from bot.config import Settings
+from bot.errors import BotError
+from bot.retrieval.index import SearchIndex
+
+logger = logging.getLogger(__name__)
+
+MAX_BATCH = 32
+START_TIMEOUT = 300.0  # first start converts the model: minutes on a slow disk
+
+
+class EngineUnavailable(BotError):
+    """The engine process stopped; questions cannot be answered until it is back."""
+
+
+class EngineProcess:
+    """Same async surface as AnswerEngine for the conversation service: ask, passage, index."""
+
+    def __init__(self, settings: Settings, index: SearchIndex) -> None:
+        self.settings = settings
+        self.index = index
+        self._context = multiprocessing.get_context("spawn")  # no forked event loop or threads
+        self._process: Any = None
+        self._connection: Connection | None = None
+        self._send_lock = threading.Lock()
+        self._pending: dict[int, asyncio.Future[Answer]] = {}
+        self._ids = itertools.count(1)
+        self._reader: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._restarting = asyncio.Lock()
+
+    @classmethod
+    async def start(cls, settings: Settings) -> EngineProcess:
+        engine = cls(settings, SearchIndex.load(settings.index_dir))
+        await engine._spawn()
+        return engine
+
+    async def _spawn(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        parent, child = self._context.Pipe()
+        settings = self.settings.model_copy(
+            update={"torch_threads": self.settings.engine_process_threads}
+        )
+        self._process = self._context.Process(
+            target=_child_main, args=(child, settings), name="answer-engine", daemon=True
+        )
+        self._process.start()
+        child.close()
+        ready = await self._loop.run_in_executor(None, _wait_ready, parent, START_TIMEOUT)
+        if ready is not True:
+            self._process.kill()
+            raise EngineUnavailable(f"Bộ trả lời không khởi động được: {ready}")
+        self._connection = parent
+        self._reader = threading.Thread(target=self._read, name="answer-reader", daemon=True)
+        self._reader.start()
+
+    async def ask(self, text: str) -> Answer:
+        if self._connection is None or self._loop is None:
+            raise EngineUnavailable("Bộ trả lời chưa chạy")
+        if not self._process.is_alive():
+            await self._restart()
+        request_id = next(self._ids)
+        future: asyncio.Future[Answer] = self._loop.create_future()
+        self._pending[request_id] = future
+        try:
+            with self._send_lock:
+                self._connection.send((request_id, text))
+        except (OSError, ValueError) as exc:
+            self._pending.pop(request_id, None)
+            raise EngineUnavailable(f"Bộ trả lời đã dừng: {exc}") from exc
+        return await asyncio.shield(future)
+
+    async def _restart(self) -> None:
+        """The child died (killed, out of memory): start a new one, once at a time."""
+        async with self._restarting:
+            if self._process.is_alive():
+                return
+            logger.error("answer engine process exited (%s); restarting", self._process.exitcode)
+            if self._reader is not None:
+                await asyncio.get_running_loop().run_in_executor(None, self._reader.join, 5)
+            if self._connection is not None:
+                self._connection.close()
+            await self._spawn()
+
+    def passage(self, doc_id: str, section_id: str) -> str:
+        return section_passage(self.index, doc_id, section_id)
+
+    def _read(self) -> None:
+        """Reader thread: hand each answer back to the event loop."""
+        assert self._connection is not None and self._loop is not None
+        while True:
+            try:
+                batch = self._connection.recv()
+            except (EOFError, OSError):
+                break
+            for request_id, answer in batch:
+                self._loop.call_soon_threadsafe(self._resolve, request_id, answer)
+        self._loop.call_soon_threadsafe(self._fail_all)
+
+    def _resolve(self, request_id: int, answer: Answer) -> None:
+        future = self._pending.pop(request_id, None)
+        if future is not None and not future.done():
+            future.set_result(answer)
+
+    def _fail_all(self) -> None:
+        pending, self._pending = self._pending, {}
+        for future in pending.values():
+            if not future.done():
+                future.set_exception(EngineUnavailable("Bộ trả lời đã dừng"))
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                with self._send_lock:
+                    self._connection.send(None)  # finish the questions already sent, then stop
+            except (OSError, ValueError):
+                pass
+        if self._process is not None:
+            self._process.join(timeout=30)
+            if self._process.is_alive():
+                self._process.kill()
+        if self._reader is not None:
+            self._reader.join(timeout=5)
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+def _wait_ready(connection: Connection, timeout: float) -> object:
+    if not connection.poll(timeout):
+        return "quá thời gian chờ"
+    try:
+        return connection.recv()
+    except EOFError:
+        return "tiến trình con đã thoát"
+
+
+def _child_main(connection: Connection, settings: Settings) -> None:
+    """The child: load the engine, then answer whatever has queued up, batch after batch."""
+    from bot.answering.loading import load_engine
+
+    try:
+        engine = load_engine(settings)
+    except BotError as exc:
+        connection.send(str(exc))
+        return
+    connection.send(True)
+    stopping = False
+    while not stopping:
+        try:
+            requests = [connection.recv()]
+            while len(requests) < MAX_BATCH and connection.poll(0):
+                requests.append(connection.recv())
+        except EOFError:
+            break
+        if None in requests:
+            stopping = True
+            requests = [r for r in requests if r is not None]
+        if requests:
+            answers = engine.answer_batch([text for _, text in requests])
+            connection.send([(rid, a) for (rid, _), a in zip(requests, answers, strict=True)])
+    engine.close()

@@ -1,0 +1,72 @@
+"""Short typed commands that stand in for buttons, with or without tone marks.
+
+Zalo consultation messages carry no buttons, so every button has a few words a citizen can
+type instead ("gặp cán bộ" / "gap can bo"). They are recognised on every platform, but only
+when the whole message is the command: "đăng ký dự thi thế nào?" stays a question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.conversation.messages import Button
+from bot.vietnamese.text import folded_tokens
+
+# folded words -> the action a button with the same meaning carries
+_PHRASES: dict[str, str] = {
+    "gap can bo": "handoff",
+    "gap canbo": "handoff",
+    "gap nguoi": "handoff",
+    "noi chuyen voi can bo": "handoff",
+    "dang ky": "sub",
+    "dang ki": "sub",
+    "dang ky nhan tin": "sub",
+    "dang ki nhan tin": "sub",
+    "nhan tin moi": "sub",
+    "huy dang ky": "unsub",
+    "huy dang ki": "unsub",
+    "huy nhan tin": "unsub",
+    "ngung nhan tin": "unsub",
+    "xem nguyen van": "full",
+    "nguyen van": "full",
+}
+_EMOJI: dict[str, str] = {"👍": "fb:up", "👎": "fb:dn"}
+_COMMANDS: dict[str, str] = {
+    "canbo": "handoff",
+    "gapcanbo": "handoff",
+    "dangky": "sub",
+    "huydangky": "unsub",
+}
+
+# What a text-only platform shows instead of each button (see text_hint).
+TYPED = {
+    "handoff": "“gặp cán bộ”",
+    "sub": "“đăng ký” (nhận tin mới)",
+    "unsub": "“hủy đăng ký”",
+    "full": "“xem nguyên văn”",
+    "fb": "👍 hoặc 👎 (đánh giá câu trả lời)",
+}
+
+
+def action_for(text: str, command: str | None = None) -> str | None:
+    """The button action a typed message or /command stands for, if it is one."""
+    if command is not None:
+        return _COMMANDS.get(command)
+    stripped = text.strip()
+    if stripped in _EMOJI:
+        return _EMOJI[stripped]
+    if len(stripped) > 40:
+        return None
+    return _PHRASES.get(" ".join(folded_tokens(stripped)))
+
+
+def text_hint(buttons: Sequence[Button]) -> str:
+    """One line telling a citizen without buttons what to type instead."""
+    seen: list[str] = []
+    for button in buttons:
+        key = button.action.split(":", 1)[0]
+        if key in TYPED and TYPED[key] not in seen:
+            seen.append(TYPED[key])
+        if key == "sub" and TYPED["unsub"] not in seen:
+            seen.append(TYPED["unsub"])
+    return ("Bạn có thể gõ: " + " · ".join(seen)) if seen else ""
