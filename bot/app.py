@@ -106,7 +106,44 @@ def configured_channels(settings: Settings, router: Router) -> list[Channel]:
                 webhook_secret=_secret(settings.telegram_webhook_secret),
             )
         )
+    if settings.zalo_bot_token:
+        from bot.channels.zalo_bot import ZaloBotChannel
+
+        channels.append(
+            ZaloBotChannel(
+                router,
+                token=settings.zalo_bot_token.get_secret_value(),
+                base_url=settings.zalo_bot_api_base_url,
+                webhook_url=settings.zalo_bot_webhook_url,
+                webhook_secret=_secret(settings.zalo_bot_webhook_secret),
+            )
+        )
+    if settings.zalo_oa_app_id and settings.zalo_oa_secret_key:
+        channels.append(zalo_oa_channel(settings, router))
     return channels
+
+
+def zalo_oa_channel(settings: Settings, router: Router) -> Channel:
+    from bot.channels.zalo_oa import ZaloOAChannel
+    from bot.channels.zalo_oa_client import ZaloOAClient
+
+    assert settings.zalo_oa_app_id and settings.zalo_oa_secret_key
+    client = ZaloOAClient(
+        router.service.store,
+        app_id=settings.zalo_oa_app_id,
+        app_secret=_secret(settings.zalo_oa_app_secret),
+        access_token=_secret(settings.zalo_oa_access_token),
+        refresh_token=_secret(settings.zalo_oa_refresh_token),
+        api_base_url=settings.zalo_oa_api_base_url,
+        oauth_base_url=settings.zalo_oauth_base_url,
+    )
+    return ZaloOAChannel(
+        router,
+        client,
+        app_id=settings.zalo_oa_app_id,
+        oa_secret_key=settings.zalo_oa_secret_key.get_secret_value(),
+        max_event_age=settings.zalo_oa_max_event_age_seconds,
+    )
 
 
 def _secret(value: SecretStr | None) -> str | None:

@@ -66,6 +66,38 @@ class Settings(BaseSettings):
         None, description="checked against X-Telegram-Bot-Api-Secret-Token (A-Z a-z 0-9 _ -)"
     )
 
+    # Zalo Official Account (webhook + consultation messages)
+    zalo_oa_app_id: str | None = Field(None, description="the Zalo app the OA is linked to")
+    zalo_oa_secret_key: SecretStr | None = Field(
+        None, description="OA Secret Key: checks X-ZEvent-Signature (not the App Secret)"
+    )
+    zalo_oa_app_secret: SecretStr | None = Field(
+        None, description="App Secret: the secret_key header of the OAuth token refresh"
+    )
+    zalo_oa_access_token: SecretStr | None = Field(
+        None, description="first access token; refreshed ones are kept in the database"
+    )
+    zalo_oa_refresh_token: SecretStr | None = Field(
+        None, description="first refresh token (single-use; rotated ones are kept in the database)"
+    )
+    zalo_oa_api_base_url: str = Field("https://openapi.zalo.me", description="OA Open API host")
+    zalo_oauth_base_url: str = Field("https://oauth.zaloapp.com", description="OAuth v4 host")
+    zalo_oa_max_event_age_seconds: float = Field(
+        12 * 3600, gt=0, description="older signed events are refused (Zalo retries up to 12 h)"
+    )
+
+    # Zalo Bot Platform (Telegram-like bot API)
+    zalo_bot_token: SecretStr | None = None
+    zalo_bot_api_base_url: str = Field(
+        "https://bot-api.zaloplatforms.com/bot", description="the token is appended to it"
+    )
+    zalo_bot_webhook_url: str | None = Field(
+        None, description="public HTTPS URL of /zalo/bot/webhook; unset = long polling"
+    )
+    zalo_bot_webhook_secret: SecretStr | None = Field(
+        None, description="8-256 characters, compared with X-Bot-Api-Secret-Token"
+    )
+
     # Conversation
     flood_limit: int = Field(20, ge=1, description="messages per person per window")
     flood_window_seconds: float = Field(60.0, gt=0)

@@ -6,6 +6,8 @@ single-question latency p50/p95 after warm-up, questions/second with 8 and 50
 concurrent askers, and peak RSS.
 telegram: the webhook path with the fake Telegram Bot API (tests/fakes), 50 citizens
 asking at once: answers/s, p50/p95 from update to sendMessage, memory.
+zalo: 50 senders of signed Zalo OA events: events handled/s, receipt→CS call p50/p95,
+webhook acknowledgement time.
 Numbers go in the closing note, not in test assertions.
 """
 
@@ -44,7 +46,9 @@ def build_time() -> tuple[float, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", default="engine", choices=["engine", "telegram", "all"])
+    parser.add_argument(
+        "what", nargs="?", default="engine", choices=["engine", "telegram", "zalo", "all"]
+    )
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--citizens", type=int, default=50)
@@ -61,26 +65,31 @@ def main(argv: list[str] | None = None) -> int:
             f"index build (fresh process, model load included): {seconds:.1f} s, peak RSS {peak:.0f} MB"
         )
 
-    started = time.perf_counter()
-    from bot.answering.loading import load_engine
-    from bot.config import Settings
-
-    engine = load_engine(Settings())
-    print(f"engine load (imports + model + index): {time.perf_counter() - started:.2f} s")
-    for q in questions[:10]:  # warm-up
-        engine.answer(q)
-
     if args.what in {"engine", "all"}:
+        started = time.perf_counter()
+        from bot.answering.loading import load_engine
+        from bot.config import Settings
+
+        engine = load_engine(Settings())
+        print(f"engine load (imports + model + index): {time.perf_counter() - started:.2f} s")
+        for q in questions[:10]:  # warm-up
+            engine.answer(q)
         bench_engine(engine, questions)
+        engine.close()
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak RSS of this process: {peak_mb:.0f} MB")
     if args.what in {"telegram", "all"}:
         from scripts.benchmarks import telegram
 
         asked = load_questions(args.questions, skip_kinds=("handoff",))
         result = asyncio.run(telegram.run(asked, args.citizens, args.rounds, args.cache))
         print(telegram.report(result, args.citizens))
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS of this process: {peak_mb:.0f} MB")
-    engine.close()
+    if args.what in {"zalo", "all"}:
+        from scripts.benchmarks import zalo
+
+        asked = load_questions(args.questions, skip_kinds=("handoff",))
+        result = asyncio.run(zalo.run(asked, args.citizens, args.rounds, args.cache))
+        print(zalo.report(result, args.citizens))
     return 0
 
 

@@ -15,7 +15,6 @@ import hmac
 import html
 import json
 import logging
-import re
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -25,6 +24,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, T
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.channels.telegram_http import AiohttpRequest
+from bot.channels.text import split_text as split_plain
 from bot.conversation.messages import Inbound, OperatorReply, Outbound
 
 if TYPE_CHECKING:
@@ -38,28 +38,11 @@ MAX_BODY_BYTES = 1 << 20  # Telegram updates are small; anything bigger is not f
 SEND_ATTEMPTS = 3
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll may wait
 MAX_RETRY_AFTER = 30.0  # seconds we are willing to wait for one interactive reply
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?…”])\s+|\n")
 
 
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
     """Pieces that stay within ``limit`` once HTML-escaped, cut at sentence ends when possible."""
-    pieces: list[str] = []
-    rest = text
-    while len(html.escape(rest)) > limit:
-        window = rest[: limit // 2 if "&" in rest or "<" in rest else limit]
-        while len(html.escape(window)) > limit:
-            window = window[: len(window) * 9 // 10]
-        cuts = [m.end() for m in _SENTENCE_BREAK.finditer(window) if m.end() > len(window) // 3]
-        cut = (
-            cuts[-1]
-            if cuts
-            else (window.rfind(" ") if window.rfind(" ") > len(window) // 3 else len(window))
-        )
-        pieces.append(rest[:cut].strip())
-        rest = rest[cut:].strip()
-    if rest:
-        pieces.append(rest)
-    return pieces
+    return split_plain(text, limit, lambda piece: len(html.escape(piece, quote=False)))
 
 
 class TelegramChannel:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -15,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.store.engine import READ_ONLY
 from bot.store.errors import StoreError
 from bot.store.records import PlatformId
+from bot.store.turns import WriteTurns
 
 logger = logging.getLogger(__name__)
 
@@ -28,24 +28,26 @@ class StoreBase:
         self._readers = async_sessionmaker(
             engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
-        # SQLite has one writer at a time; writers that collide wait in its busy handler,
-        # which sleeps in growing steps (up to 100 ms). Queueing them here instead keeps
-        # 50 concurrent conversations fast. Other processes still meet the busy timeout.
-        self._write_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        # SQLite: writers of this process queue here (see turns.py); other processes
+        # still meet SQLite's busy timeout.
+        self._write_turns = WriteTurns() if engine.dialect.name == "sqlite" else None
 
     @property
     def engine(self) -> AsyncEngine:
         return self._engine
 
     @asynccontextmanager
-    async def _write(self) -> AsyncIterator[AsyncSession]:
-        """A session in a transaction committed on success; database errors become StoreError."""
+    async def _write(self, urgent: bool = False) -> AsyncIterator[AsyncSession]:
+        """A session in a transaction committed on success; database errors become StoreError.
+
+        ``urgent``: a short write someone is waiting on (a webhook's acknowledgement).
+        """
         with _translated():
-            if self._write_turn is None:
+            if self._write_turns is None:
                 async with self._writers.begin() as session:
                     yield session
                 return
-            async with self._write_turn, self._writers.begin() as session:
+            async with self._write_turns.turn(urgent), self._writers.begin() as session:
                 yield session
 
     @asynccontextmanager

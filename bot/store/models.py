@@ -161,6 +161,24 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
+class InboxEvent(Base):
+    """A webhook event accepted (and acknowledged) but perhaps not yet handled.
+
+    Zalo wants an answer within about 2 s, before the bot has answered: the event is
+    written here first, so a crash before it is handled does not lose it.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (UniqueConstraint("platform", "event_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    event_key: Mapped[str] = mapped_column(String(255))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = _created()
+    done_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
 class SecretKV(Base):
     """Small key-value texts (platform tokens that get refreshed)."""
 

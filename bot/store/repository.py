@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.store.arrivals import ArrivalsMixin
 from bot.store.engine import create_engine
 from bot.store.errors import StoreError
+from bot.store.inbox import InboxMixin
 from bot.store.kv import KeyValueMixin
 from bot.store.messages import MessagesMixin
 from bot.store.migrate import upgrade_engine
@@ -30,7 +31,9 @@ from bot.store.updates import UpdatesMixin
 logger = logging.getLogger(__name__)
 
 
-class Store(ArrivalsMixin, PeopleMixin, MessagesMixin, TicketsMixin, UpdatesMixin, KeyValueMixin):
+class Store(
+    ArrivalsMixin, InboxMixin, PeopleMixin, MessagesMixin, TicketsMixin, UpdatesMixin, KeyValueMixin
+):
     """People, messages, tickets, feedback, dedup keys and secrets; all methods are async."""
 
     @classmethod

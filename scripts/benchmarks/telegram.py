@@ -11,78 +11,17 @@ the bot process's memory (VmRSS, VmHWM).
 from __future__ import annotations
 
 import asyncio
-import os
 import random
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import aiohttp
 
-from scripts.benchmarks.common import ROOT, percentile
+from scripts.benchmarks.common import BotProcess, percentile, resources
 
 SECRET = "bench-secret"
 OPERATORS = -1009000000000
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process and its live children (the engine) have used."""
-    total = 0.0
-    for one in [pid, *children(pid)]:
-        fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(stat[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def process_memory_mb(pid: int) -> tuple[float, float]:
-    """(current, peak) resident memory of a process and its children, summed."""
-    rss = peak = 0.0
-    for one in [pid, *children(pid)]:
-        fields = {}
-        for line in Path(f"/proc/{one}/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            fields[key] = value
-        rss += int(fields["VmRSS"].split()[0]) / 1024
-        peak += int(fields["VmHWM"].split()[0]) / 1024
-    return rss, peak
-
-
-async def wait_healthy(url: str, bot: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    async with aiohttp.ClientSession() as http:
-        while time.monotonic() < deadline:
-            if bot.poll() is not None:
-                raise RuntimeError(f"the bot exited with {bot.returncode}")
-            try:
-                async with http.get(f"{url}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.3)
-    raise TimeoutError("the bot did not start")
 
 
 async def run(
@@ -90,50 +29,20 @@ async def run(
 ) -> dict[str, float]:
     from tests.fakes.telegram_api import FakeTelegram
 
-    port = free_port()
-    bot_url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
         async with FakeTelegram() as fake:
             fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
             env = {
-                **os.environ,
-                "DATABASE_URL": f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}",
-                "HTTP_HOST": "127.0.0.1",
-                "HTTP_PORT": str(port),
                 "TELEGRAM_BOT_TOKEN": fake.token,
                 "TELEGRAM_API_BASE_URL": fake.base_url,
                 "TELEGRAM_OPERATOR_CHAT_ID": str(OPERATORS),
                 "TELEGRAM_WEBHOOK_URL": "https://bot.example.vn/telegram/webhook",
                 "TELEGRAM_WEBHOOK_SECRET": SECRET,
-                "FLOOD_LIMIT": "1000",
-                # Off by default: every question then costs the model (worst case).
-                "ANSWER_CACHE_SIZE": os.environ.get("ANSWER_CACHE_SIZE", "2048" if cache else "0"),
-                "LOG_LEVEL": "WARNING",
             }
-            bot = subprocess.Popen(
-                [
-                    sys.executable,
-                    *os.environ.get("BENCH_BOT_PREFIX", "").split(),
-                    "-m",
-                    "bot",
-                    "run",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-            )
-            try:
-                await wait_healthy(bot_url, bot)
-                bot_cpu, own_cpu = cpu_seconds(bot.pid), time.process_time()
-                result = await _ask(
-                    fake, f"{bot_url}/telegram/webhook", questions, citizens, rounds
+            async with BotProcess(Path(tmp), env, cache) as bot:
+                result = await bot.measure(
+                    _ask(fake, f"{bot.url}/telegram/webhook", questions, citizens, rounds)
                 )
-                result["bot_cpu_ms"] = (cpu_seconds(bot.pid) - bot_cpu) * 1000 / result["answers"]
-                result["load_cpu_ms"] = (time.process_time() - own_cpu) * 1000 / result["answers"]
-                result["rss_mb"], result["peak_rss_mb"] = process_memory_mb(bot.pid)
-            finally:
-                bot.terminate()
-                bot.wait(timeout=60)
     return result
 
 
@@ -207,8 +116,5 @@ def report(result: dict[str, float], citizens: int) -> str:
         f"Telegram webhook, {citizens} citizens each asking once a second "
         f"({result['paced_answers']:.0f} answers): {result['paced_per_s']:.1f} answers/s, "
         f"p50 {result['paced_p50_ms']:.0f} ms, p95 {result['paced_p95_ms']:.0f} ms\n"
-        f"bot RSS (server + engine process) {result['rss_mb']:.0f} MB "
-        f"(peaks {result['peak_rss_mb']:.0f} MB); "
-        f"CPU per answer: bot {result['bot_cpu_ms']:.1f} ms, fake Telegram + citizens "
-        f"{result['load_cpu_ms']:.1f} ms (both share the 2 cores)"
+        + resources(result)
     )

@@ -28,6 +28,7 @@ TABLES = {
     "feedback",
     "processed_updates",
     "secrets_kv",
+    "inbox",
 }
 
 

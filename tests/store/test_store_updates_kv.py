@@ -55,3 +55,15 @@ async def test_kv_compare_and_set_under_concurrency(store: Store) -> None:
     )
     assert results.count(True) == 1
     assert await store.kv_get("refresh") == f"new-{results.index(True)}"
+
+
+async def test_inbox_keeps_events_until_done(store: Store) -> None:
+    event = {"event_name": "user_send_text", "message": {"text": "xin chào", "msg_id": "m1"}}
+    assert await store.inbox_put("zalo_oa", "m1", event) is True
+    assert await store.inbox_put("zalo_oa", "m1", event) is False  # Zalo's retry
+    assert await store.inbox_put("zalo_oa", "m2", {"n": 2}) is True
+    assert await store.inbox_pending("zalo_oa") == [("m1", event), ("m2", {"n": 2})]
+    assert await store.inbox_pending("zalo_bot") == []
+    await store.inbox_done("zalo_oa", "m1")
+    assert [key for key, _ in await store.inbox_pending("zalo_oa")] == ["m2"]
+    assert await store.inbox_forget(datetime.now(UTC) + timedelta(seconds=1)) == 1

@@ -1,0 +1,287 @@
+"""Zalo Bot Platform adapter: a thin aiohttp client of Zalo's Telegram-like bot API.
+
+python-telegram-bot cannot parse this API (no update_id, one update per getUpdates, string
+ids, no first_name in getMe: shared/design/CHANNELS.md section 2), so the five methods the
+bot needs are called directly. Webhook events are checked against the shared secret, kept
+in the EventInbox and acknowledged at once; polled updates are handled before the next
+poll. Both are deduplicated by the conversation service on the message id. Zalo Bot shows
+no buttons, so a line saying what to type stands in for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+from collections.abc import AsyncIterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from bot.channels.inbox import EventInbox
+from bot.channels.text import split_text
+from bot.channels.zalo_bot_client import ZaloBotClient, ZaloBotError
+from bot.channels.zalo_protocol import (
+    BOT_EVENT_PREFIX,
+    BOT_MAX_TEXT,
+    BOT_POLL_TIMEOUT,
+    BOT_PRIVATE_CHAT,
+    BOT_SECRET_HEADER,
+    BOT_SECRET_MAX,
+    BOT_SECRET_MIN,
+    BOT_TEXT_EVENT,
+)
+from bot.conversation.messages import Inbound, Outbound
+from bot.conversation.shortcuts import text_hint
+from bot.errors import BotError
+
+if TYPE_CHECKING:
+    from bot.channels.router import Router
+
+logger = logging.getLogger(__name__)
+
+PLATFORM = "zalo_bot"
+WEBHOOK_PATH = "/zalo/bot/webhook"
+MAX_BODY_BYTES = 1 << 20  # Zalo events are small; anything bigger is not from Zalo
+SEND_ATTEMPTS = 3
+RETRY_BACKOFF = 0.5  # seconds, times the attempt number
+ERROR_PAUSE = 2.0  # seconds between polls after a failed one: no busy loop
+SORRY = "Xin lỗi, hệ thống đang gặp sự cố. Bạn vui lòng thử lại sau ít phút."
+
+
+# ---- from Zalo ----------------------------------------------------------------------
+def unwrap(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The update itself: webhooks wrap it as ``{"ok", "result"}``, some senders do not."""
+    result = data.get("result")
+    if "event_name" not in data and isinstance(result, dict):
+        return dict(result)
+    return dict(data)
+
+
+def parse_update(update: Mapping[str, Any]) -> Inbound | None:
+    """The citizen's message in an (unwrapped) update; None for what the bot ignores.
+
+    Raises ValueError, KeyError or TypeError when a message lacks its sender or chat.
+    """
+    event = update.get("event_name")
+    message = update.get("message")
+    if not isinstance(event, str) or not event.startswith(BOT_EVENT_PREFIX):
+        logger.info("Zalo Bot event %r ignored", event)
+        return None
+    if not isinstance(message, dict):
+        raise ValueError("event without a message")
+    sender, chat = message.get("from"), message.get("chat")
+    if not isinstance(sender, dict) or not isinstance(chat, dict):
+        raise ValueError("message without its sender or chat")
+    if sender.get("is_bot") is True:
+        logger.info("Zalo Bot message from another bot ignored")
+        return None
+    chat_type = str(chat.get("chat_type") or BOT_PRIVATE_CHAT)
+    if chat_type.upper() != BOT_PRIVATE_CHAT:
+        logger.info("Zalo Bot message in a %s chat ignored", chat_type)
+        return None
+    user_id, chat_id = str(sender["id"]), str(chat["id"])
+    message_id = str(message.get("message_id") or "")
+    text = message.get("text")
+    is_text = event == BOT_TEXT_EVENT and isinstance(text, str)
+    return Inbound(
+        platform=PLATFORM,
+        user_id=user_id,
+        chat_id=chat_id,
+        # No update_id exists; a retried event carries the same message id.
+        update_key=message_id or f"{chat_id}:{message.get('date', '')}",
+        message_id=message_id,
+        text=text if is_text else None,
+        display_name=str(sender.get("display_name") or ""),
+        content="text" if is_text else "unsupported",
+    )
+
+
+def _sender(update: Mapping[str, Any]) -> str:
+    """Whose turn an inbox event waits for (events were validated before they were kept)."""
+    return str(update["message"]["from"]["id"])
+
+
+# ---- the channel ----------------------------------------------------------------------
+class ZaloBotChannel:
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        router: Router,
+        token: str,
+        base_url: str,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+    ) -> None:
+        if webhook_url and not (BOT_SECRET_MIN <= len(webhook_secret or "") <= BOT_SECRET_MAX):
+            raise BotError(
+                f"ZALO_BOT_WEBHOOK_SECRET phải dài {BOT_SECRET_MIN}–{BOT_SECRET_MAX} ký tự "
+                "khi đặt ZALO_BOT_WEBHOOK_URL"
+            )
+        self.router = router
+        self.service = router.service
+        self.client = ZaloBotClient(token, base_url)
+        self.webhook_url = webhook_url
+        self.webhook_secret = webhook_secret
+        self.inbox = EventInbox(self.service.store, PLATFORM, self._handle_update, _sender)
+        self._poller: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+        self._in_flight: set[asyncio.Task[Any]] = set()
+
+    # ---- lifecycle --------------------------------------------------------------------
+    async def start(self) -> None:
+        await self.client.open()
+        try:
+            me = await self.client.get_me()
+            await self.inbox.start()
+            if self.webhook_url and self.webhook_secret:
+                await self.client.set_webhook(self.webhook_url, self.webhook_secret)
+                logger.info("Zalo Bot %s: webhook set", me.get("account_name", ""))
+            else:
+                await self.client.delete_webhook()
+                self._poller = asyncio.create_task(self._poll(), name="zalo-bot-poller")
+                logger.info("Zalo Bot %s: long polling started", me.get("account_name", ""))
+        except BaseException:
+            await self.inbox.stop()
+            await self.client.close()
+            raise
+
+    async def stop(self) -> None:
+        """Stop taking updates, finish what is in flight, then close the client."""
+        self._stopping.set()
+        if self._poller is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+        if self._in_flight:  # webhook calls still writing their event to the inbox
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+        await self.inbox.stop()
+        await self.client.close()
+
+    # ---- long polling -----------------------------------------------------------------
+    async def _poll(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                update = await self._next_update()
+            except ZaloBotError as exc:
+                logger.warning("Zalo Bot polling: %s", exc)
+                await self._pause(ERROR_PAUSE)
+                continue
+            except Exception:
+                logger.exception("Zalo Bot polling failed")
+                await self._pause(ERROR_PAUSE)
+                continue
+            if update is not None:
+                # Handled before the next poll; no offset exists, dedup is by message id.
+                await self._handle_update(update)
+
+    async def _next_update(self) -> dict[str, Any] | None:
+        """The next update, or None once stopping: a waiting long poll is abandoned."""
+        fetch = asyncio.ensure_future(self.client.get_updates(BOT_POLL_TIMEOUT))
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        done, _ = await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if fetch in done:
+            return fetch.result()
+        fetch.cancel()
+        with contextlib.suppress(asyncio.CancelledError, ZaloBotError):
+            await fetch
+        return None
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+    # ---- webhook --------------------------------------------------------------------
+    def routes(self, path: str = WEBHOOK_PATH) -> list[web.RouteDef]:
+        return [web.post(path, self.webhook)]
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        if self._stopping.is_set():
+            return web.Response(status=503, text="shutting down")
+        if not self._authorised(request):
+            logger.warning("Zalo Bot webhook call with a wrong or missing secret")
+            return web.Response(status=403, text="forbidden")
+        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+            return web.Response(status=413, text="too large")
+        async with self._tracked():
+            try:
+                data = json.loads(await request.read())
+                if not isinstance(data, dict):
+                    raise ValueError("not a JSON object")
+                update = unwrap(data)
+                inbound = parse_update(update)
+            except (ValueError, KeyError, TypeError) as exc:
+                logger.warning("malformed Zalo Bot event rejected: %r", exc)
+                return web.Response(status=400, text="malformed update")
+            if inbound is not None and not await self.inbox.accept(inbound.update_key, update):
+                logger.info("Zalo Bot event %s received again", inbound.update_key)
+        return web.Response(text="ok")
+
+    def _authorised(self, request: web.Request) -> bool:
+        given = request.headers.get(BOT_SECRET_HEADER, "")
+        expected = self.webhook_secret or ""
+        # A plain shared secret, compared in constant time all the same.
+        return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+    @contextlib.asynccontextmanager
+    async def _tracked(self) -> AsyncIterator[None]:
+        """Lets stop() wait for a webhook call that is writing its event."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+        try:
+            yield
+        finally:
+            if task is not None:
+                self._in_flight.discard(task)
+
+    # ---- to the conversation service ---------------------------------------------------
+    async def _handle_update(self, update: dict[str, Any]) -> None:
+        try:
+            inbound = parse_update(update)
+        except (ValueError, KeyError, TypeError) as exc:
+            logger.warning("malformed Zalo Bot update skipped: %r", exc)
+            return
+        if inbound is None:
+            return
+        try:
+            await self.router.deliver(await self.service.handle(inbound))
+        except Exception:
+            logger.exception("error while handling a Zalo Bot update")
+            with contextlib.suppress(ZaloBotError):
+                await self.client.send_message(inbound.chat_id, SORRY)
+
+    # ---- to Zalo ----------------------------------------------------------------------
+    async def send(self, outbound: Outbound) -> None:
+        pieces = split_text(_with_hint(outbound), BOT_MAX_TEXT)
+        if not pieces:
+            await self.router.failed(outbound, "tin nhắn rỗng")
+            return
+        for n, piece in enumerate(pieces):
+            try:
+                message_id = await self._send_piece(outbound.chat_id, piece)
+            except ZaloBotError as exc:
+                await self.router.failed(outbound, str(exc), blocked=exc.blocked)
+                return
+            if n == 0:
+                await self.router.sent(outbound, message_id)
+
+    async def _send_piece(self, chat_id: str, piece: str) -> str:
+        for attempt in range(1, SEND_ATTEMPTS):
+            try:
+                return await self.client.send_message(chat_id, piece)
+            except ZaloBotError as exc:
+                if not exc.transient:
+                    raise
+                logger.info("Zalo Bot send failed (%s), trying again", exc)
+                await asyncio.sleep(RETRY_BACKOFF * attempt)
+        return await self.client.send_message(chat_id, piece)  # the last try: its error is final
+
+
+def _with_hint(outbound: Outbound) -> str:
+    """Zalo Bot shows no buttons: say what to type instead."""
+    hint = text_hint(outbound.buttons) if outbound.buttons else ""
+    return f"{outbound.text}\n\n{hint}" if hint else outbound.text
