@@ -16,16 +16,17 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.answering.engine import AnswerEngine
 from bot.channels.router import Channel, Router
 from bot.config import Settings
 from bot.conversation.flood import FloodLimiter
 from bot.conversation.office_hours import OfficeHours
-from bot.conversation.service import ConversationService, OperatorDesk
+from bot.conversation.service import Answerer, ConversationService, OperatorDesk
+from bot.store.repository import Store, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ class Running:
         return self.router.channels
 
 
-def build_service(settings: Settings, store, engine: AnswerEngine) -> ConversationService:
+def build_service(settings: Settings, store: Store, engine: Answerer) -> ConversationService:
     desk = (
         OperatorDesk("telegram", settings.telegram_operator_chat_id)
         if settings.telegram_bot_token and settings.telegram_operator_chat_id
@@ -61,10 +62,8 @@ def build_service(settings: Settings, store, engine: AnswerEngine) -> Conversati
 
 
 @asynccontextmanager
-async def running(settings: Settings, engine: AnswerEngine) -> AsyncIterator[Running]:
+async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running]:
     """Everything started, as one async context: leaving it stops everything in order."""
-    from bot.store.repository import open_store
-
     async with AsyncExitStack() as stack:
         store = await stack.enter_async_context(open_store(settings.database_url))
         service = build_service(settings, store, engine)
@@ -87,6 +86,8 @@ async def running(settings: Settings, engine: AnswerEngine) -> AsyncIterator[Run
         for channel in state.channels:
             await channel.start()
             stack.push_async_callback(channel.stop)  # stops before the server: LIFO
+        housekeeping = asyncio.create_task(_housekeeping(store), name="housekeeping")
+        stack.push_async_callback(_cancel, housekeeping)
         yield state
 
 
@@ -150,11 +151,33 @@ def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
+KEEP_DEDUP_KEYS = timedelta(days=2)  # platforms stop retrying long before
+HOUSEKEEPING_EVERY = 3600.0  # seconds
+
+
+async def _housekeeping(store) -> None:
+    """Forget old dedup keys and handled webhook events, so those tables stay small."""
+    while True:
+        try:
+            before = datetime.now(UTC) - KEEP_DEDUP_KEYS
+            await store.forget_updates(before)
+            await store.inbox_forget(before)
+        except Exception:  # a busy or unreachable database: try again next time
+            logger.exception("housekeeping failed")
+        await asyncio.sleep(HOUSEKEEPING_EVERY)
+
+
+async def _cancel(task: asyncio.Task) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 async def _health(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-async def serve(settings: Settings, engine: AnswerEngine | None = None) -> None:
+async def serve(settings: Settings, engine: Answerer | None = None) -> None:
     """Run until SIGINT/SIGTERM. Without ``engine``, the engine runs in its own process."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -165,8 +188,7 @@ async def serve(settings: Settings, engine: AnswerEngine | None = None) -> None:
         from bot.answering.worker import EngineProcess
 
         print("Đang nạp bộ trả lời…", flush=True)
-        engine = await EngineProcess.start(settings)  # type: ignore[assignment]
-    assert engine is not None
+        engine = await EngineProcess.start(settings)
     gc.freeze()  # what was loaded at start lives forever: keep the collector off it
     try:
         async with running(settings, engine) as state:
@@ -179,4 +201,6 @@ async def serve(settings: Settings, engine: AnswerEngine | None = None) -> None:
             await stop.wait()
             print("Đang dừng: hoàn tất các tin nhắn đang xử lý…", flush=True)
     finally:
-        engine.close()
+        close = getattr(engine, "close", None)
+        if close is not None:
+            close()

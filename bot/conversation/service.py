@@ -11,13 +11,16 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Protocol
 
 from bot.answering import replies
 from bot.answering.cache import AnswerCache
+from bot.answering.contract import Answer
 from bot.conversation import shortcuts, texts
 from bot.conversation.flood import FloodLimiter
 from bot.conversation.messages import Inbound, OperatorReply, Outbound
 from bot.conversation.office_hours import OfficeHours
+from bot.retrieval.index import SearchIndex
 from bot.store.records import PersonRecord, TicketRecord
 from bot.store.repository import Store
 from bot.vietnamese.text import folded_tokens
@@ -36,6 +39,16 @@ _CLOSE_COMMAND = re.compile(r"^/(dong|close)(@\w+)?$", re.IGNORECASE)
 _COMMAND = re.compile(r"^/(\w+)(@\w+)?(\s|$)")
 
 
+class Answerer(Protocol):
+    """What the service needs from the engine (in this process or in its own)."""
+
+    index: SearchIndex
+
+    async def ask(self, text: str) -> Answer: ...
+
+    def passage(self, doc_id: str, section_id: str) -> str: ...
+
+
 @dataclass(frozen=True)
 class OperatorDesk:
     """Where tickets are posted: the operators' group on one platform."""
@@ -48,7 +61,7 @@ class ConversationService:
     def __init__(
         self,
         store: Store,
-        engine,
+        engine: Answerer,
         desk: OperatorDesk | None,
         flood: FloodLimiter,
         office_hours: OfficeHours | None = None,
