@@ -27,6 +27,7 @@ from bot.conversation.flood import FloodLimiter
 from bot.conversation.office_hours import OfficeHours
 from bot.conversation.service import Answerer, ConversationService, OperatorDesk
 from bot.store.repository import Store, open_store
+from bot.web.security import web_middlewares
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,12 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         store = await stack.enter_async_context(open_store(settings.database_url))
         service = build_service(settings, store, engine)
         router = Router(service)
-        web_app = web.Application(client_max_size=1 << 20)
+        middlewares = (
+            web_middlewares(settings.web_allowed_origins, settings.web_requests_per_minute)
+            if settings.web_enabled
+            else []
+        )
+        web_app = web.Application(client_max_size=1 << 20, middlewares=middlewares)
         web_app.router.add_get("/healthz", _health)
         state = Running(service, router, web_app)
         for channel in configured_channels(settings, router):
@@ -119,6 +125,10 @@ def configured_channels(settings: Settings, router: Router) -> list[Channel]:
                 webhook_secret=_secret(settings.zalo_bot_webhook_secret),
             )
         )
+    if settings.web_enabled:
+        from bot.web.channel import WebChannel
+
+        channels.append(WebChannel(router, settings))
     if settings.zalo_oa_app_id and settings.zalo_oa_secret_key:
         channels.append(zalo_oa_channel(settings, router))
     return channels

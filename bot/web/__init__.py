@@ -1,0 +1,1 @@
+"""The web chat: the page, the embeddable widget, and the JSON API behind both."""

@@ -1,0 +1,316 @@
+"""The web chat as a channel: the page, the widget, and the JSON API the page calls.
+
+A visitor is a random id kept in a cookie (and in the page's localStorage, for the widget
+inside another site's page, where the cookie may be refused). Questions and button
+presses go to the same conversation service as Telegram and Zalo; what it answers comes
+back in the API response, and what arrives later (an officer's reply) is pushed to the
+open page with Server-Sent Events. Everything is stored, so a reload shows the history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import uuid
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from bot.answering import replies
+from bot.conversation import texts
+from bot.conversation.messages import Button, Inbound, Outbound
+from bot.store.records import MessageRecord
+from bot.web import page
+from bot.web.security import security_headers
+
+if TYPE_CHECKING:
+    from bot.channels.router import Router
+    from bot.config import Settings
+
+logger = logging.getLogger(__name__)
+
+PLATFORM = "web"
+COOKIE = "hd_visitor"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+HISTORY = 200  # messages shown to a returning visitor
+HEARTBEAT = 15.0  # seconds between SSE comments: proxies drop silent connections
+STATIC = Path(__file__).with_name("static")
+_VISITOR = re.compile(r"^[0-9a-f]{32}$")
+_CLIENT_ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
+_ACTION = re.compile(r"^(fb:(up|dn):\d{1,12}|handoff|sub|unsub|ex:\d{1,2}|full:\d{1,12}:\d{1,3})$")
+NOTICE_KINDS = {"notice", "handoff"}
+
+
+class WebChannel:
+    platform = PLATFORM
+
+    def __init__(self, router: Router, settings: Settings) -> None:
+        self.router = router
+        self.service = router.service
+        self.settings = settings
+        self._streams: dict[str, set[asyncio.Queue[dict[str, Any] | None]]] = defaultdict(set)
+        self._stopping = False
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.get("/", self.index),
+            web.get("/theme.css", self.theme),
+            web.get("/widget.js", self.widget),
+            web.get("/static/{name}", self.static),
+            web.get("/api/session", self.session),
+            web.post("/api/ask", self.ask),
+            web.post("/api/action", self.action),
+            web.get("/api/conversations/{visitor}", self.conversation),
+            web.get("/api/events", self.events),
+            web.get("/api/passage", self.passage),
+        ]
+
+    async def start(self) -> None:
+        logger.info("web chat at /")
+
+    async def stop(self) -> None:
+        """Close the open pages' streams (they reconnect to the next run by themselves)."""
+        self._stopping = True
+        for queues in self._streams.values():
+            for queue in queues:
+                queue.put_nowait(None)
+
+    # ---- page and files -------------------------------------------------------------
+    async def index(self, request: web.Request) -> web.Response:
+        embed = request.query.get("embed") == "1"
+        title = page.clean_title(request.query.get("title")) or self.settings.web_title
+        colour = page.clean_colour(request.query.get("color")) or self.settings.web_color
+        html = page.render(title=title, colour=colour, embed=embed)
+        response = web.Response(text=html, content_type="text/html", charset="utf-8")
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    async def theme(self, request: web.Request) -> web.Response:
+        colour = page.clean_colour(request.query.get("color")) or self.settings.web_color
+        return web.Response(
+            text=f":root{{--accent:{colour}}}\n",
+            content_type="text/css",
+            headers={"Cache-Control": "public, max-age=3600"},
+        )
+
+    async def widget(self, request: web.Request) -> web.FileResponse:
+        return self._file("widget.js")
+
+    async def static(self, request: web.Request) -> web.FileResponse:
+        return self._file(request.match_info["name"])
+
+    def _file(self, name: str) -> web.FileResponse:
+        path = STATIC / name
+        if "/" in name or name.startswith(".") or not path.is_file():
+            raise web.HTTPNotFound()
+        return web.FileResponse(path, headers={"Cache-Control": "public, max-age=300"})
+
+    # ---- API ----------------------------------------------------------------------------
+    async def session(self, request: web.Request) -> web.Response:
+        """Who the visitor is (a new id if none), their history and the starter questions."""
+        visitor = _visitor(request) or uuid.uuid4().hex
+        response = web.json_response(
+            {
+                "visitor": visitor,
+                "title": self.settings.web_title,
+                "starters": list(replies.EXAMPLES_VI),
+                "messages": await self._history(visitor),
+            }
+        )
+        _remember(response, visitor)
+        return response
+
+    async def conversation(self, request: web.Request) -> web.Response:
+        visitor = request.match_info["visitor"]
+        if not _VISITOR.match(visitor) or visitor != _visitor(request):
+            raise web.HTTPForbidden(reason="Không xem được cuộc trò chuyện này.")
+        return web.json_response({"visitor": visitor, "messages": await self._history(visitor)})
+
+    async def ask(self, request: web.Request) -> web.Response:
+        visitor, body = await self._caller(request)
+        text = body.get("text")
+        if not isinstance(text, str):
+            raise web.HTTPBadRequest(reason="Thiếu câu hỏi.")
+        return await self._handle(request, visitor, body, text=text)
+
+    async def action(self, request: web.Request) -> web.Response:
+        visitor, body = await self._caller(request)
+        action = body.get("action")
+        if not isinstance(action, str) or not _ACTION.match(action):
+            raise web.HTTPBadRequest(reason="Thao tác không hợp lệ.")
+        return await self._handle(request, visitor, body, action=action)
+
+    async def _caller(self, request: web.Request) -> tuple[str, dict[str, Any]]:
+        try:
+            body = await request.json()
+        except (ValueError, UnicodeDecodeError):
+            raise web.HTTPBadRequest(reason="Yêu cầu không hợp lệ.") from None
+        if not isinstance(body, dict):
+            raise web.HTTPBadRequest(reason="Yêu cầu không hợp lệ.")
+        visitor = _visitor(request)
+        if visitor is None:
+            raise web.HTTPForbidden(reason="Hãy tải lại trang để bắt đầu cuộc trò chuyện.")
+        return visitor, body
+
+    async def _handle(
+        self, request: web.Request, visitor: str, body: dict[str, Any], **fields: str
+    ) -> web.Response:
+        client_id = body.get("client_id")
+        if not isinstance(client_id, str) or not _CLIENT_ID.match(client_id):
+            client_id = uuid.uuid4().hex  # no retry protection without one, but still served
+        inbound = Inbound(
+            platform=PLATFORM,
+            user_id=visitor,
+            chat_id=visitor,
+            update_key=f"{visitor}:{client_id}",
+            message_id=client_id,
+            display_name="",
+            language=None,
+            **fields,  # type: ignore[arg-type]
+        )
+        outbounds = await self.service.handle(inbound)
+        mine = [o for o in outbounds if o.platform == PLATFORM and o.chat_id == visitor]
+        await self.router.deliver(outbounds)  # officers' posts; ours are pushed as well
+        messages = [await self._json(o) for o in mine]
+        response = web.json_response({"messages": [m for m in messages if m]})
+        _remember(response, visitor)
+        return response
+
+    async def passage(self, request: web.Request) -> web.Response:
+        doc, section = request.query.get("doc", ""), request.query.get("section", "")
+        engine = self.service.engine
+        if doc not in engine.index.documents:
+            raise web.HTTPNotFound(reason="Không có văn bản này.")
+        try:
+            text = engine.passage(doc, section)
+        except (KeyError, ValueError, LookupError):
+            raise web.HTTPNotFound(reason="Không có mục này.") from None
+        return web.json_response({"doc": doc, "section": section, "text": text})
+
+    # ---- server push ------------------------------------------------------------------
+    async def events(self, request: web.Request) -> web.StreamResponse:
+        visitor = _visitor(request)
+        if visitor is None:
+            raise web.HTTPForbidden(reason="Thiếu mã người dùng.")
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": "text/event-stream",
+                "Cache-Control": "no-cache",
+                "X-Accel-Buffering": "no",  # nginx: do not hold the stream back
+            }
+        )
+        security_headers(response, self.settings.web_allowed_origins)
+        await response.prepare(request)
+        queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+        self._streams[visitor].add(queue)
+        try:
+            # What was said while the page was away (a restart, a dropped connection).
+            after = _int(request.headers.get("Last-Event-ID") or request.query.get("after"))
+            if after is not None:
+                for message in await self._history(visitor):
+                    if message["id"] > after:
+                        await _write_event(response, message)
+            while not self._stopping:
+                try:
+                    message = await asyncio.wait_for(queue.get(), HEARTBEAT)
+                except TimeoutError:
+                    await response.write(b": still here\n\n")
+                    continue
+                if message is None:
+                    break
+                await _write_event(response, message)
+        except (ConnectionResetError, asyncio.CancelledError):
+            pass
+        finally:
+            self._streams[visitor].discard(queue)
+            if not self._streams[visitor]:
+                del self._streams[visitor]
+        return response
+
+    async def send(self, outbound: Outbound) -> None:
+        message = await self._json(outbound)
+        for queue in list(self._streams.get(outbound.chat_id, ())):
+            queue.put_nowait(message)
+        # Stored already: a page that is not open sees it at the next visit.
+        await self.router.sent(outbound, str(outbound.record_id or ""))
+
+    # ---- messages as the page sees them -------------------------------------------------
+    async def _json(self, outbound: Outbound) -> dict[str, Any] | None:
+        if outbound.record_id is None:
+            return None
+        record = await self.service.store.get_message(outbound.record_id)
+        return None if record is None else message_json(record, outbound.buttons)
+
+    async def _history(self, visitor: str) -> list[dict[str, Any]]:
+        person = await self.service.store.find_person(PLATFORM, visitor)
+        if person is None:
+            return []
+        records = await self.service.store.recent_messages(person.id, HISTORY)
+        return [message_json(r, _buttons(r)) for r in records]
+
+
+def message_json(record: MessageRecord, buttons: tuple[Button, ...]) -> dict[str, Any]:
+    if record.direction == "in":
+        author = "user"
+    elif record.kind == "operator":
+        author = "officer"
+    elif record.kind in NOTICE_KINDS:
+        author = "notice"
+    else:
+        author = "bot"
+    return {
+        "id": record.id,
+        "author": author,
+        "kind": record.kind,
+        "text": record.text,
+        "citations": [
+            {"doc": c.doc, "section": c.section, "label": c.label, "quote": c.quote}
+            for c in record.citations
+        ],
+        # The page expands quotes in place, so "Xem nguyên văn" is not shown there.
+        "buttons": [
+            {"label": b.label, "action": b.action}
+            for b in buttons
+            if not b.action.startswith(("full:", "ex:"))
+        ],
+        "created_at": record.created_at.isoformat(),
+    }
+
+
+def _buttons(record: MessageRecord) -> tuple[Button, ...]:
+    """The buttons a stored message had when it was sent."""
+    if record.direction == "out" and record.kind == "answer":
+        return texts.answer_buttons(record.id, bool(record.citations))
+    if record.direction == "out" and record.kind == "not_found":
+        return (Button(texts.TALK_TO_OFFICER, "handoff"),)
+    return ()
+
+
+def _visitor(request: web.Request) -> str | None:
+    for given in (
+        request.headers.get("X-Visitor"),
+        request.query.get("v"),
+        request.cookies.get(COOKIE),
+    ):
+        if given and _VISITOR.match(given):
+            return given
+    return None
+
+
+def _remember(response: web.Response, visitor: str) -> None:
+    response.set_cookie(
+        COOKIE, visitor, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax", path="/"
+    )
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+async def _write_event(response: web.StreamResponse, message: dict[str, Any]) -> None:
+    data = json.dumps(message, ensure_ascii=False)
+    await response.write(f"id: {message['id']}\nevent: message\ndata: {data}\n\n".encode())

@@ -1,0 +1,205 @@
+"""The web chat's JSON API and server push, over real HTTP against the running bot."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+
+from bot.app import running
+from tests.answering.support import repo_settings
+from tests.fakes.telegram_api import FakeTelegram
+
+pytestmark = pytest.mark.slow
+
+OPERATORS = -1001234567890
+OFFICER = 777001
+SECRET = "s3cr3t-Token_ok"
+PORTAL = "https://cong.hanoi.example.vn"
+
+
+@pytest.fixture
+async def operators() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as server:
+        server.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
+        yield server
+
+
+def web_settings(operators: FakeTelegram, database_url: str, **overrides):
+    values = {
+        "database_url": database_url,
+        "http_host": "127.0.0.1",
+        "http_port": 0,
+        "telegram_bot_token": operators.token,
+        "telegram_api_base_url": operators.base_url,
+        "telegram_operator_chat_id": str(OPERATORS),
+        "telegram_webhook_url": "https://bot.example.vn/telegram/webhook",
+        "telegram_webhook_secret": SECRET,
+        "office_days": "1-7",
+        "office_hours": "00:00-23:59",
+        "web_allowed_origins": [PORTAL],
+    }
+    return repo_settings(**{**values, **overrides})
+
+
+class Visitor:
+    """A browser-less visitor: keeps the cookie like a browser does."""
+
+    def __init__(self, base_url: str, http: aiohttp.ClientSession) -> None:
+        self.base_url = base_url
+        self.http = http
+        self.id = ""
+
+    async def session(self) -> dict:
+        async with self.http.get(self.base_url + "/api/session") as response:
+            data = await response.json()
+        self.id = data["visitor"]
+        return data
+
+    async def post(self, path: str, body: dict) -> tuple[int, dict]:
+        async with self.http.post(self.base_url + path, json=body) as response:
+            return response.status, await response.json()
+
+    async def ask(self, text: str, client_id: str | None = None) -> list[dict]:
+        body = {"text": text, **({"client_id": client_id} if client_id else {})}
+        status, data = await self.post("/api/ask", body)
+        assert status == 200, data
+        return data["messages"]
+
+
+async def test_ask_feedback_handoff_and_the_officer_reply_is_pushed(
+    operators, store_url, engine
+) -> None:
+    async with (
+        running(web_settings(operators, store_url), engine) as state,
+        aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
+    ):
+        visitor = Visitor(state.base_url, http)
+        first = await visitor.session()
+        assert first["messages"] == [] and len(first["starters"]) == 3
+
+        [answer] = await visitor.ask("muc tieu thu nhap binh quan dau nguoi nam 2045", "q-1")
+        assert answer["author"] == "bot" and "42.000 USD" in answer["text"]
+        assert answer["citations"][0]["label"] == "Kế hoạch 57-KH/TU, mục II.2.2"
+        actions = [b["action"] for b in answer["buttons"]]
+        assert f"fb:dn:{answer['id']}" in actions and "handoff" in actions
+        assert await visitor.ask("muc tieu thu nhap binh quan dau nguoi nam 2045", "q-1") == []
+
+        citation = answer["citations"][0]
+        async with http.get(
+            state.base_url + "/api/passage",
+            params={"doc": citation["doc"], "section": citation["section"]},
+        ) as response:
+            assert "95.000 USD" in (await response.json())["text"]
+
+        status, data = await visitor.post("/api/action", {"action": f"fb:dn:{answer['id']}"})
+        assert status == 200 and data["messages"][0]["author"] == "notice"
+
+        # Server push: an open stream receives the officer's reply.
+        events = await http.get(
+            state.base_url + "/api/events", params={"v": visitor.id, "after": "0"}
+        )
+        assert events.headers["Content-Type"].startswith("text/event-stream")
+        status, data = await visitor.post("/api/action", {"action": "handoff"})
+        assert "Đã chuyển yêu cầu #" in data["messages"][0]["text"]
+        post = await operators.wait_for(
+            lambda c: c.method == "sendMessage" and c.ok and c.chat_id == OPERATORS, timeout=10
+        )
+        assert "Web" in post.params["text"] and "muc tieu thu nhap" in post.params["text"]
+        await operators.deliver_webhook(
+            operators.text_update(
+                OPERATORS,
+                OFFICER,
+                "Chào bạn, mục tiêu là trên 42.000 USD.",
+                reply_to_message_id=post.result["message_id"],
+            ),
+            url=state.base_url + "/telegram/webhook",
+        )
+        pushed = await _next_event(events, lambda m: m["author"] == "officer")
+        assert "trên 42.000 USD" in pushed["text"]
+        events.close()
+
+        # A reload (same cookie) shows everything, the officer's reply included.
+        history = (await visitor.session())["messages"]
+        assert [m["author"] for m in history][:2] == ["user", "bot"]
+        assert history[-1]["author"] == "officer"
+
+
+async def _next_event(response: aiohttp.ClientResponse, wanted, timeout: float = 10.0) -> dict:
+    async def read() -> dict:
+        while True:
+            line = (await response.content.readline()).decode()
+            if line.startswith("data: "):
+                message = json.loads(line[6:])
+                if wanted(message):
+                    return message
+
+    return await asyncio.wait_for(read(), timeout)
+
+
+async def test_safety_headers_limits_and_polite_errors(operators, store_url, engine) -> None:
+    settings = web_settings(operators, store_url, web_requests_per_minute=5)
+    async with (
+        running(settings, engine) as state,
+        aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
+    ):
+        async with http.get(state.base_url + "/") as page:
+            html = await page.text()
+            csp = page.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert f"frame-ancestors 'self' {PORTAL}" in csp
+        assert '<ol id="messages"' in html
+
+        async with http.get(state.base_url + "/?title=<script>alert(1)</script>") as page:
+            assert "<script>alert" not in await page.text()
+
+        visitor = Visitor(state.base_url, http)
+        await visitor.session()
+        injected = '<img src=x onerror="alert(1)">'
+        [reply] = await visitor.ask(injected)
+        assert reply["author"] == "bot"  # answered as text; the page renders it as text
+
+        async with http.post(
+            state.base_url + "/api/ask",
+            data=b"{not json",
+            headers={"Content-Type": "application/json"},
+        ) as response:
+            assert response.status == 400 and "error" in await response.json()
+        async with http.post(state.base_url + "/api/ask", json={"text": "x" * 70_000}) as response:
+            assert response.status == 413
+        async with http.get(state.base_url + "/api/conversations/" + "0" * 32) as response:
+            assert response.status == 403  # not this visitor's conversation
+
+        statuses = [(await visitor.post("/api/ask", {"text": f"câu {n}"}))[0] for n in range(6)]
+        assert 429 in statuses
+        status, data = await visitor.post("/api/ask", {"text": "nữa"})
+        assert status == 429 and "quá nhanh" in data["error"]
+
+        for origin, allowed in ((PORTAL, True), ("https://evil.example", False)):
+            async with http.get(
+                state.base_url + "/api/session", headers={"Origin": origin}
+            ) as response:
+                granted = response.headers.get("Access-Control-Allow-Origin")
+                assert (granted == origin) is allowed
+
+
+async def test_widget_script_and_theme(operators, store_url, engine) -> None:
+    async with (
+        running(web_settings(operators, store_url), engine) as state,
+        aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
+    ):
+        async with http.get(state.base_url + "/widget.js") as response:
+            script = await response.text()
+        assert "hoidap-launcher" in script and "embed=1" in script
+        async with http.get(state.base_url + "/theme.css", params={"color": "0b5394"}) as response:
+            assert "--accent:#0b5394" in await response.text()
+        async with http.get(state.base_url + "/theme.css", params={"color": "red;}"}) as response:
+            assert "red" not in await response.text()
+        total = 0
+        for path in ("/", "/static/chat.js", "/static/chat.css", "/theme.css"):
+            async with http.get(state.base_url + path) as response:
+                total += len(await response.read())
+        assert total < 150 * 1024  # the page weight target, nothing from a CDN
