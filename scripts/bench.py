@@ -8,6 +8,7 @@ telegram: the webhook path with the fake Telegram Bot API (tests/fakes), 50 citi
 asking at once: answers/s, p50/p95 from update to sendMessage, memory.
 zalo: 50 senders of signed Zalo OA events: events handled/s, receipt→CS call p50/p95,
 webhook acknowledgement time.
+web: 50 clients of the JSON API at once: answers/s, p50/p95; the page's first-load weight.
 Numbers go in the closing note, not in test assertions.
 """
 
@@ -47,7 +48,7 @@ def build_time() -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "what", nargs="?", default="engine", choices=["engine", "telegram", "zalo", "all"]
+        "what", nargs="?", default="engine", choices=["engine", "telegram", "zalo", "web", "all"]
     )
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--skip-build", action="store_true")
@@ -90,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
         asked = load_questions(args.questions, skip_kinds=("handoff",))
         result = asyncio.run(zalo.run(asked, args.citizens, args.rounds, args.cache))
         print(zalo.report(result, args.citizens))
+    if args.what in {"web", "all"}:
+        from scripts.benchmarks import web
+
+        asked = load_questions(args.questions, skip_kinds=("handoff",))
+        result = asyncio.run(web.run(asked, args.citizens, args.rounds, args.cache))
+        print(web.report(result, args.citizens))
     return 0
 
 

@@ -212,7 +212,8 @@ class WebChannel:
             after = _int(request.headers.get("Last-Event-ID") or request.query.get("after"))
             if after is not None:
                 for message in await self._history(visitor):
-                    if message["id"] > after:
+                    # The page shows the visitor's own words itself: only replies are sent.
+                    if message["id"] > after and message["author"] != "user":
                         await _write_event(response, message)
             while not self._stopping:
                 try:

@@ -34,7 +34,8 @@
     return node;
   }
 
-  const WHO = { bot: "Trợ lý", officer: "Cán bộ", notice: "", user: "Bạn" };
+  // Officer replies carry their own "💬 Cán bộ trả lời:" line.
+  const WHO = { bot: "Trợ lý", officer: "", notice: "", user: "Bạn" };
 
   function render(m) {
     if (m.id && shown.has(m.id)) return;

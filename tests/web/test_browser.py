@@ -1,0 +1,127 @@
+"""The web chat in headless Chromium against the real bot (engine, SQLite, fake Telegram desk).
+
+What a citizen does on a phone-sized screen: ask, read the quote and open the passage, give
+feedback, ask for an officer and get the officer's reply pushed, come back to the history; the
+widget on a portal; questions shown as text, never as HTML. Every Selenium call goes through
+``Page`` (a worker thread), so the bot keeps serving on the test's event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from selenium.webdriver.common.keys import Keys
+
+from tests.web.browser_timing import measure_answer_times
+from tests.web.conftest import LaunchBot, WebBot
+from tests.web.support import LocalSite, Page
+
+pytestmark = pytest.mark.slow
+
+QUESTION = "muc tieu thu nhap binh quan dau nguoi nam 2045"
+OFFICER_WORDS = "Chào bạn, cán bộ phường sẽ gọi lại trong hôm nay."
+ANSWER_TIMEOUT = 20.0  # the first answer of a session warms the engine up
+PORTAL = (
+    "<html><body><h1>Cổng thông tin</h1>"
+    '<script src="{base_url}/widget.js" data-title="Hỏi đáp NQ 02" data-color="#0b5394">'
+    "</script></body></html>"
+)
+INJECTION = '<img src=x onerror="window.__xss=1">'
+
+
+async def open_chat(chat: Page, base_url: str) -> None:
+    await chat.open(base_url + "/")
+    await chat.wait_for("#ask-form")
+    await chat.wait_for("#messages[aria-live='polite']", visible=False)
+    await chat.wait_for("#send")
+
+
+async def test_answer_quote_feedback_handoff_and_pushed_officer_reply(
+    chat: Page, bot: WebBot, output_dir
+) -> None:
+    await open_chat(chat, bot.base_url)
+    await chat.wait_for(".starter")  # a new visitor is offered starter questions
+
+    field = await chat.type("#question", "dòng một")
+    await chat.run(field.send_keys, Keys.SHIFT, Keys.ENTER, Keys.SHIFT, "dòng hai")
+    assert await chat.run(field.get_attribute, "value") == "dòng một\ndòng hai"
+    assert await chat.count(".msg-user") == 0, "Shift+Enter is a new line, not a question"
+    await chat.run(field.clear)
+
+    await chat.type("#question", QUESTION, enter=True)
+    await chat.wait_for(".msg-user .msg-text", QUESTION, exact=True)
+    answer = await chat.wait_for(".msg-bot", "42.000 USD", timeout=ANSWER_TIMEOUT)
+    assert await chat.run(answer.get_attribute, "data-id"), "a bot answer carries its id"
+    assert "42.000 USD" in (await chat.wait_for(".msg-text", within=answer)).text
+
+    quote = await chat.wait_for("details.quote", "II.2.2", within=answer)
+    assert "II.2.2" in (await chat.wait_for(".quote-label", within=quote)).text
+    assert "42.000 USD" in (await chat.wait_for("summary .quote-text", within=quote)).text
+    await chat.click("summary", within=quote)
+    passage = await chat.wait_for(".passage", "42.000 USD", within=quote)
+    assert len(passage.text) > len("42.000 USD")
+    await chat.screenshot(output_dir / "web-chat.png")
+
+    notices = await chat.count(".msg-notice")
+    await chat.click("button.fb-down", within=answer)
+    await chat.wait_for(".msg-notice", after=notices)
+
+    calls = len(bot.fake.calls)
+    await chat.click("button.handoff", within=answer)
+    await chat.wait_for(".msg-bot, .msg-notice", "Đã chuyển yêu cầu #")
+    post_id, post = await bot.ticket_post(since=calls)
+    assert "Yêu cầu #" in post and QUESTION in post, post
+
+    await bot.operator_reply(post_id, OFFICER_WORDS)
+    await chat.wait_for(".msg-officer .msg-text", "cán bộ phường sẽ gọi lại")
+
+    await chat.refresh()  # the conversation comes back from the server (visitor cookie)
+    await chat.wait_for(".msg-officer .msg-text", "cán bộ phường sẽ gọi lại")
+    await chat.wait_for(".msg-bot", "42.000 USD")
+    await chat.wait_for(".msg-bot, .msg-notice", "Đã chuyển yêu cầu #")
+    questions = [e for e in await chat.find_all(".msg-user .msg-text") if e.text == QUESTION]
+    assert len(questions) == 1, "the question is shown once after a reload"
+    assert await chat.count(".msg-officer") == 1
+
+
+async def test_widget_on_a_portal_opens_the_chat_in_a_frame(
+    chat: Page, launch_bot: LaunchBot, site: LocalSite
+) -> None:
+    async with launch_bot(web_allowed_origins=[site.origin]) as bot:
+        site.pages["/"] = PORTAL.format(base_url=bot.base_url)
+        await chat.open(site.origin + "/")
+        await chat.wait_for("h1", "Cổng thông tin")
+        launcher = await chat.wait_for("#hoidap-launcher", "Hỏi đáp NQ 02")
+        colour = await chat.run(launcher.value_of_css_property, "background-color")
+        assert colour.replace(" ", "") in ("rgb(11,83,148)", "rgba(11,83,148,1)")  # #0b5394, colour
+        await chat.click(launcher)
+        frame = await chat.wait_for("#hoidap-frame")
+        assert (await chat.run(frame.get_attribute, "src")).startswith(bot.base_url + "/")
+
+        await chat.switch_to_frame(frame)
+        try:
+            await chat.wait_for(".starter")  # the chat loaded and reached its API in the frame
+            await chat.type("#question", "mục tiêu xuyên suốt xây dựng thủ đô", enter=True)
+            await chat.wait_for(".msg-bot", "Văn hiến", timeout=ANSWER_TIMEOUT)
+        finally:
+            await chat.switch_to_page()
+
+
+async def test_html_in_a_question_is_shown_as_text(chat: Page, bot: WebBot) -> None:
+    await open_chat(chat, bot.base_url)
+    await chat.wait_for(".starter")
+    await chat.type("#question", INJECTION, enter=True)
+    for visit in ("asked", "reloaded"):
+        await chat.wait_for(".msg-user .msg-text", INJECTION, exact=True)
+        await chat.wait_for(".msg-bot, .msg-notice", timeout=ANSWER_TIMEOUT)  # the bot replied
+        assert await chat.count("#messages img") == 0, visit
+        assert await chat.script("return window.__xss === undefined"), visit
+        if visit == "asked":
+            await chat.refresh()
+
+
+async def test_answer_times_can_be_measured(chat: Page, bot: WebBot) -> None:
+    questions = ["Kế hoạch 57-KH/TU được ban hành ngày nào?", QUESTION]
+    times = await asyncio.to_thread(measure_answer_times, chat.driver, bot.base_url, questions)
+    assert len(times) == 2 and all(t > 0 for t in times), times
