@@ -15,6 +15,7 @@ import logging
 import re
 import uuid
 from collections import defaultdict
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -279,6 +280,20 @@ def message_json(record: MessageRecord, buttons: tuple[Button, ...]) -> dict[str
             if not b.action.startswith(("full:", "ex:"))
         ],
         "created_at": record.created_at.isoformat(),
+        # For engine answers, the answer contract of `python -m bot ask --json` as well.
+        "answer": _contract(record) if record.from_answer else None,
+    }
+
+
+def _contract(record: MessageRecord) -> dict[str, Any]:
+    return {
+        "answer": record.text,
+        "grounded": bool(record.grounded),
+        "handoff": record.handoff,
+        "confidence": round(record.confidence or 0.0, 3),
+        "citations": [asdict(c) for c in record.citations],
+        "kind": record.kind,
+        "index_version": record.index_version or "",
     }
 
 

@@ -84,6 +84,10 @@ async def test_ask_feedback_handoff_and_the_officer_reply_is_pushed(
         [answer] = await visitor.ask("muc tieu thu nhap binh quan dau nguoi nam 2045", "q-1")
         assert answer["author"] == "bot" and "42.000 USD" in answer["text"]
         assert answer["citations"][0]["label"] == "Kế hoạch 57-KH/TU, mục II.2.2"
+        contract = engine.answer("muc tieu thu nhap binh quan dau nguoi nam 2045").to_dict()
+        assert {k: answer["answer"][k] for k in contract if k != "language"} == {
+            k: v for k, v in contract.items() if k != "language"
+        }
         actions = [b["action"] for b in answer["buttons"]]
         assert f"fb:dn:{answer['id']}" in actions and "handoff" in actions
         assert await visitor.ask("muc tieu thu nhap binh quan dau nguoi nam 2045", "q-1") == []
