@@ -125,3 +125,31 @@ async def test_answer_times_can_be_measured(chat: Page, bot: WebBot) -> None:
     questions = ["Kế hoạch 57-KH/TU được ban hành ngày nào?", QUESTION]
     times = await asyncio.to_thread(measure_answer_times, chat.driver, bot.base_url, questions)
     assert len(times) == 2 and all(t > 0 for t in times), times
+
+
+async def test_the_page_keeps_working_across_a_server_restart(
+    chat: Page, engine, fake, tmp_path
+) -> None:
+    """A question typed while the server is down is sent when it is back, once."""
+    import socket
+
+    from bot.app import running
+    from tests.web.conftest import web_settings
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = web_settings(fake, f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", http_port=port)
+    async with running(settings, engine) as state:
+        await open_chat(chat, state.base_url)
+        await chat.type("#question", QUESTION, enter=True)
+        await chat.wait_for(".msg-bot", "42.000 USD", timeout=ANSWER_TIMEOUT)
+    try:
+        await chat.type("#question", "cuoc thi truc tuyen du kien phat dong thang may", enter=True)
+        await chat.wait_for("#status", "thử lại")  # down: the page says it will retry
+        async with running(settings, engine):
+            await chat.wait_for(".msg-bot", "6/2026", timeout=40)
+            assert await chat.count(".msg-user") == 2
+            assert await chat.count(".msg-bot") == 2  # nothing lost, nothing twice
+    finally:
+        await chat.reset()
