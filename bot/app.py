@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from aiohttp import web
 from pydantic import SecretStr
 
+from bot.broadcast.engine import DeliveryEngine
 from bot.channels.router import Channel, Router
 from bot.config import Settings
 from bot.conversation.flood import FloodLimiter
@@ -38,6 +39,7 @@ class Running:
     router: Router
     web_app: web.Application
     base_url: str = ""
+    delivery: DeliveryEngine | None = None
 
     @property
     def channels(self) -> list[Channel]:
@@ -92,6 +94,19 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         for channel in state.channels:
             await channel.start()
             stack.push_async_callback(channel.stop)  # stops before the server: LIFO
+        delivery = DeliveryEngine(
+            store,
+            [c for c in state.channels if hasattr(c, "deliver_broadcast")],  # type: ignore[misc]
+            {
+                "telegram": settings.broadcast_telegram_rate,
+                "zalo_oa": settings.broadcast_zalo_rate,
+                "zalo_bot": settings.broadcast_zalo_rate,
+            },
+            window=settings.broadcast_window,
+        )
+        await delivery.start()
+        stack.push_async_callback(delivery.stop)  # before the channels: its batch finishes
+        state.delivery = delivery
         housekeeping = asyncio.create_task(_housekeeping(store), name="housekeeping")
         stack.push_async_callback(_cancel, housekeeping)
         yield state

@@ -112,6 +112,17 @@ class Settings(BaseSettings):
         60, ge=1, description="API calls per minute from one IP address"
     )
 
+    # Broadcasts
+    broadcast_telegram_rate: float = Field(
+        25.0, gt=0, description="Telegram broadcast messages per second (Telegram allows ~30)"
+    )
+    broadcast_zalo_rate: float = Field(10.0, gt=0, description="Zalo broadcast messages per second")
+    broadcast_window: int = Field(
+        20,
+        ge=1,
+        description="deliveries in flight per platform (at most these resent after a crash)",
+    )
+
     # Conversation
     flood_limit: int = Field(20, ge=1, description="messages per person per window")
     flood_window_seconds: float = Field(60.0, gt=0)

@@ -15,6 +15,7 @@ import hmac
 import html
 import json
 import logging
+import os
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -23,6 +24,7 @@ from telegram.constants import MessageLimit, ParseMode
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.broadcast.engine import SendResult
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.text import split_text as split_plain
 from bot.conversation.messages import Inbound, OperatorReply, Outbound
@@ -31,6 +33,9 @@ if TYPE_CHECKING:
     from bot.channels.router import Router
 
 logger = logging.getLogger(__name__)
+# PTB 22.2+ hands out retry_after as an int with a deprecation warning unless this opts in
+# to timedelta (the future default); _seconds() reads both.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 PLATFORM = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -295,8 +300,36 @@ class TelegramChannel:
                 return None
         return None
 
+    async def deliver_broadcast(self, chat_id: str, text: str, photo: str | None) -> SendResult:
+        return await _broadcast_one(self.bot, chat_id, text, photo)
+
     async def _undeliverable(self, outbound: Outbound, reason: str, blocked: bool) -> None:
         await self.router.failed(outbound, reason, blocked=blocked)
+
+
+async def _broadcast_one(bot: Bot, chat_id: str, text: str, photo: str | None) -> SendResult:
+    """One broadcast message, classified for the delivery engine (which paces and retries)."""
+    try:
+        if photo:
+            message = await bot.send_photo(
+                int(chat_id),
+                photo,
+                caption=html.escape(text[: MessageLimit.CAPTION_LENGTH], quote=False),
+                parse_mode=ParseMode.HTML,
+            )
+        else:
+            message = await bot.send_message(
+                int(chat_id), html.escape(text, quote=False), parse_mode=ParseMode.HTML
+            )
+    except RetryAfter as exc:
+        return SendResult("retry", "Telegram yêu cầu chờ", retry_after=_seconds(exc.retry_after))
+    except Forbidden as exc:
+        return SendResult("blocked", str(exc))
+    except (TimedOut, NetworkError) as exc:
+        return SendResult("retry", str(exc))
+    except TelegramError as exc:  # BadRequest (chat not found…): trying again will not help
+        return SendResult("failed", str(exc))
+    return SendResult("sent", message_id=str(message.message_id))
 
 
 def _keyboard(outbound: Outbound) -> InlineKeyboardMarkup | None:

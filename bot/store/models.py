@@ -61,6 +61,9 @@ class Person(Base):
     subscribed_at: Mapped[datetime | None]
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     blocked_at: Mapped[datetime | None]
+    # Broadcast preferences: None = every topic / no area chosen.
+    topics: Mapped[list[str] | None] = mapped_column(JSON)
+    area: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = _created()
     updated_at: Mapped[datetime] = _updated()
 
@@ -187,3 +190,55 @@ class SecretKV(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = _updated()
+
+
+class Broadcast(Base):
+    """An officer's update to subscribers: what, to whom, when, and how it went."""
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('draft', 'scheduled', 'sending', 'paused', 'done', 'cancelled')",
+            name="state",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    officer: Mapped[str] = mapped_column(ID)  # "telegram:123456789"
+    unit: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text)
+    photo: Mapped[str | None] = mapped_column(Text)
+    audience: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"topics": [...], "areas": [...]}
+    state: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    scheduled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = _created()
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class Delivery(Base):
+    """One recipient of one broadcast: the outbox row, written before anything is sent."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("broadcast_id", "person_id"),
+        CheckConstraint(
+            "state IN ('queued', 'sending', 'sent', 'failed', 'blocked', 'skipped')",
+            name="state",
+        ),
+        Index(None, "platform", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(ID)
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = _created()
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    platform_message_id: Mapped[str | None] = mapped_column(ID)

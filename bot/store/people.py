@@ -91,6 +91,14 @@ class PeopleMixin(StoreBase):
             await session.execute(statement)
             return await load_person(session, person_id)
 
+    async def set_preferences(
+        self, person_id: int, topics: list[str] | None, area: str | None
+    ) -> None:
+        """Which broadcast topics (None: all) and which xã/phường a subscriber chose."""
+        statement = update(Person).where(Person.id == person_id).values(topics=topics, area=area)
+        async with self._write() as session:
+            await session.execute(statement)
+
 
 async def load_person(session: AsyncSession, person_id: int) -> PersonRecord:
     row = await session.get(Person, person_id, populate_existing=True)

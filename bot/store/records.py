@@ -87,3 +87,41 @@ class FeedbackRecord:
     value: int  # +1 or -1
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class BroadcastRecord:
+    id: int
+    officer: str
+    unit: str
+    text: str
+    photo: str | None
+    audience: dict
+    state: str
+    scheduled_at: datetime | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    id: int
+    broadcast_id: int
+    person_id: int
+    platform: str
+    chat_id: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """What happened to one delivery attempt, to be written back in a batch."""
+
+    delivery_id: int
+    person_id: int
+    state: str  # "sent" | "failed" | "blocked" | "skipped" | "queued" (try again later)
+    attempts: int
+    reason: str | None = None
+    platform_message_id: str | None = None
+    retry_at: datetime | None = None  # for "queued"

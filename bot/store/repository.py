@@ -18,6 +18,7 @@ from typing import Self
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store.arrivals import ArrivalsMixin
+from bot.store.broadcasts import BroadcastsMixin, SenderLockMixin
 from bot.store.engine import create_engine
 from bot.store.errors import StoreError
 from bot.store.inbox import InboxMixin
@@ -32,7 +33,15 @@ logger = logging.getLogger(__name__)
 
 
 class Store(
-    ArrivalsMixin, InboxMixin, PeopleMixin, MessagesMixin, TicketsMixin, UpdatesMixin, KeyValueMixin
+    ArrivalsMixin,
+    BroadcastsMixin,
+    SenderLockMixin,
+    InboxMixin,
+    PeopleMixin,
+    MessagesMixin,
+    TicketsMixin,
+    UpdatesMixin,
+    KeyValueMixin,
 ):
     """People, messages, tickets, feedback, dedup keys and secrets; all methods are async."""
 

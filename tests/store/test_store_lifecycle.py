@@ -29,6 +29,8 @@ TABLES = {
     "processed_updates",
     "secrets_kv",
     "inbox",
+    "broadcasts",
+    "deliveries",
 }
 
 

@@ -1,0 +1,1 @@
+"""Officer broadcasts: the outbox, pacing to each platform's limits, and delivery."""
