@@ -21,6 +21,8 @@ from datetime import UTC, datetime, timedelta
 from aiohttp import web
 from pydantic import SecretStr
 
+from bot.broadcast.clock import BroadcastClock
+from bot.broadcast.desk import OfficerDesk, Roster
 from bot.broadcast.engine import DeliveryEngine
 from bot.channels.router import Channel, Router
 from bot.config import Settings
@@ -46,7 +48,9 @@ class Running:
         return self.router.channels
 
 
-def build_service(settings: Settings, store: Store, engine: Answerer) -> ConversationService:
+def build_service(
+    settings: Settings, store: Store, engine: Answerer, officers: OfficerDesk | None = None
+) -> ConversationService:
     desk = (
         OperatorDesk("telegram", settings.telegram_operator_chat_id)
         if settings.telegram_bot_token and settings.telegram_operator_chat_id
@@ -61,6 +65,7 @@ def build_service(settings: Settings, store: Store, engine: Answerer) -> Convers
             settings.office_hours, settings.office_days, settings.timezone
         ),
         answer_cache_size=settings.answer_cache_size,
+        officers=officers,
     )
 
 
@@ -69,7 +74,19 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
     """Everything started, as one async context: leaving it stops everything in order."""
     async with AsyncExitStack() as stack:
         store = await stack.enter_async_context(open_store(settings.database_url))
-        service = build_service(settings, store, engine)
+        state_box: list[Running] = []
+
+        async def wake_sender() -> None:
+            if state_box and state_box[0].delivery is not None:
+                state_box[0].delivery.wake.set()
+
+        desk = OfficerDesk(
+            store,
+            Roster.parse(settings.officers, settings.admins),
+            settings.timezone,
+            wake=wake_sender,
+        )
+        service = build_service(settings, store, engine, desk)
         router = Router(service)
         middlewares = (
             web_middlewares(settings.web_allowed_origins, settings.web_requests_per_minute)
@@ -79,6 +96,7 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         web_app = web.Application(client_max_size=1 << 20, middlewares=middlewares)
         web_app.router.add_get("/healthz", _health)
         state = Running(service, router, web_app)
+        state_box.append(state)
         for channel in configured_channels(settings, router):
             router.register(channel)
             web_app.add_routes(channel.routes())
@@ -94,14 +112,15 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         for channel in state.channels:
             await channel.start()
             stack.push_async_callback(channel.stop)  # stops before the server: LIFO
+        rates = {
+            "telegram": settings.broadcast_telegram_rate,
+            "zalo_oa": settings.broadcast_zalo_rate,
+            "zalo_bot": settings.broadcast_zalo_rate,
+        }
         delivery = DeliveryEngine(
             store,
             [c for c in state.channels if hasattr(c, "deliver_broadcast")],  # type: ignore[misc]
-            {
-                "telegram": settings.broadcast_telegram_rate,
-                "zalo_oa": settings.broadcast_zalo_rate,
-                "zalo_bot": settings.broadcast_zalo_rate,
-            },
+            rates,
             window=settings.broadcast_window,
         )
         await delivery.start()
@@ -109,6 +128,10 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         state.delivery = delivery
         housekeeping = asyncio.create_task(_housekeeping(store), name="housekeeping")
         stack.push_async_callback(_cancel, housekeeping)
+        clock = asyncio.create_task(
+            BroadcastClock(store, desk, router, rates).run(), name="broadcast-clock"
+        )
+        stack.push_async_callback(_cancel, clock)
         yield state
 
 

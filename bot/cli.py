@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands.add_parser("chat", help="trò chuyện trong cửa sổ dòng lệnh")
     commands.add_parser("run", help="chạy các kênh đã cấu hình (Telegram…) và máy chủ HTTP")
+    report = commands.add_parser("report", help="báo cáo thông báo của một tháng theo đơn vị")
+    report.add_argument("--month", help="YYYY-MM (mặc định: tháng này)")
+    report.add_argument("--csv", action="store_true", help="in CSV cho báo cáo năm")
     args = parser.parse_args(argv)
 
     settings = Settings()
@@ -38,6 +41,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error('cần câu hỏi, ví dụ: python -m bot ask "mục tiêu thu nhập năm 2045"')
     if args.command == "run":
         return run(settings)
+    if args.command == "report":
+        import asyncio
+
+        from bot.broadcast.report import print_report
+
+        return asyncio.run(print_report(settings, args.month, args.csv, sys.stdout))
     try:
         from bot.answering.loading import load_engine
 

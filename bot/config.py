@@ -113,6 +113,11 @@ class Settings(BaseSettings):
     )
 
     # Broadcasts
+    officers: str = Field(
+        "",
+        description="officers and their units: telegram:123456789=UBND phường Ba Đình;telegram:…",
+    )
+    admins: str = Field("", description="admins who add/remove officers: telegram:123456789;…")
     broadcast_telegram_rate: float = Field(
         25.0, gt=0, description="Telegram broadcast messages per second (Telegram allows ~30)"
     )

@@ -69,6 +69,7 @@ class DeliveryEngine:
         self.wake = asyncio.Event()  # set when something was queued: no need to wait a poll
 
     async def start(self) -> None:
+        self._tasks.append(asyncio.create_task(self._skip_unroutable(), name="send-skip"))
         for platform in self.senders:
             self._tasks.append(asyncio.create_task(self._run(platform), name=f"send-{platform}"))
 
@@ -79,6 +80,17 @@ class DeliveryEngine:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+    async def _skip_unroutable(self) -> None:
+        """Recipients on a platform without a channel here (e.g. web visitors) are skipped
+        with the reason, so a broadcast still finishes."""
+        while not self._stopping.is_set():
+            try:
+                await self.store.skip_unroutable(self.senders)
+            except Exception:
+                logger.exception("could not skip unroutable deliveries")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), IDLE_POLL * 4)
 
     async def _run(self, platform: str) -> None:
         while not self._stopping.is_set():

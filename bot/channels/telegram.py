@@ -190,12 +190,14 @@ class TelegramChannel:
         if message is None or update.effective_user is None:
             return
         text = message.text
+        photo = message.photo[-1].file_id if message.photo else None  # the largest size
         await self._handle(
             update,
             str(message.chat_id),
             message_id=str(message.message_id),
-            text=text,
+            text=text if text is not None else message.caption,
             content="text" if text is not None else "unsupported",
+            attachment=photo,
         )
 
     async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -271,13 +273,22 @@ class TelegramChannel:
     ) -> int | None:
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
-                message = await self.bot.send_message(
-                    chat_id=int(outbound.chat_id),
-                    text=html.escape(piece, quote=False),
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                    disable_web_page_preview=True,
-                )
+                if outbound.attachment:  # an officer's preview of a broadcast with a photo
+                    message = await self.bot.send_photo(
+                        int(outbound.chat_id),
+                        outbound.attachment,
+                        caption=html.escape(piece[: MessageLimit.CAPTION_LENGTH], quote=False),
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup,
+                    )
+                else:
+                    message = await self.bot.send_message(
+                        chat_id=int(outbound.chat_id),
+                        text=html.escape(piece, quote=False),
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup,
+                        disable_web_page_preview=True,
+                    )
                 return message.message_id
             except RetryAfter as exc:
                 wait = _seconds(exc.retry_after)
@@ -299,6 +310,19 @@ class TelegramChannel:
                 await self._undeliverable(outbound, str(exc), blocked=False)
                 return None
         return None
+
+    async def edit_text(
+        self, chat_id: str, message_id: str, text: str, buttons: tuple = ()
+    ) -> None:
+        """Edit an officer's status message in place (progress of a broadcast)."""
+        with contextlib.suppress(TelegramError):  # "not modified", deleted: nothing to do
+            await self.bot.edit_message_text(
+                html.escape(text, quote=False),
+                chat_id=int(chat_id),
+                message_id=int(message_id),
+                parse_mode=ParseMode.HTML,
+                reply_markup=_keyboard(Outbound("telegram", chat_id, text, buttons)),
+            )
 
     async def deliver_broadcast(self, chat_id: str, text: str, photo: str | None) -> SendResult:
         return await _broadcast_one(self.bot, chat_id, text, photo)

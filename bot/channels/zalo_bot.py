@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.broadcast.engine import SendResult
 from bot.channels.inbox import EventInbox
 from bot.channels.text import split_text
 from bot.channels.zalo_bot_client import ZaloBotClient, ZaloBotError
@@ -268,6 +269,19 @@ class ZaloBotChannel:
                 return
             if n == 0:
                 await self.router.sent(outbound, message_id)
+
+    async def deliver_broadcast(self, chat_id: str, text: str, photo: str | None) -> SendResult:
+        """One broadcast message; the delivery engine paces and retries."""
+        pieces = split_text(text, BOT_MAX_TEXT) or [""]
+        try:
+            first = await self.client.send_message(chat_id, pieces[0])
+            for piece in pieces[1:]:
+                await self.client.send_message(chat_id, piece)
+        except ZaloBotError as exc:
+            if exc.blocked:
+                return SendResult("blocked", str(exc))
+            return SendResult("retry" if exc.transient else "failed", str(exc))
+        return SendResult("sent", message_id=first)
 
     async def _send_piece(self, chat_id: str, piece: str) -> str:
         for attempt in range(1, SEND_ATTEMPTS):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.broadcast.engine import SendResult
 from bot.channels import zalo_protocol as zp
 from bot.channels.inbox import EventInbox
 from bot.channels.text import split_text
@@ -202,6 +203,23 @@ class ZaloOAChannel:
         return name
 
     # ---- sending ------------------------------------------------------------------------
+    async def deliver_broadcast(self, chat_id: str, text: str, photo: str | None) -> SendResult:
+        """A broadcast as a consultation message: allowed only within Zalo's window.
+
+        Outside it (-230), not a follower, or out of free messages, the recipient is
+        skipped with Zalo's reason; a broadcast/ZBS route is not configured here.
+        """
+        pieces = split_text(text, zp.OA_MAX_TEXT) or [""]
+        try:
+            first = await self.client.send_text(chat_id, pieces[0])
+            for piece in pieces[1:]:
+                await self.client.send_text(chat_id, piece)
+        except ZaloOAError as exc:
+            if exc.code in zp.OA_UNREACHABLE:
+                return SendResult("skipped", zp.OA_UNREACHABLE[exc.code])
+            return SendResult("retry" if exc.code == -1 else "failed", str(exc))
+        return SendResult("sent", message_id=first)
+
     async def send(self, outbound: Outbound) -> None:
         text = outbound.text
         hint = text_hint(outbound.buttons)

@@ -26,6 +26,7 @@ class Inbound:
     language: str | None = None
     content: Content = "text"
     action: str | None = None  # a pressed button's action ("fb:up:12", "full:12:0", "handoff")
+    attachment: str | None = None  # a photo's platform file id (officers' broadcasts)
 
 
 @dataclass(frozen=True)
@@ -59,3 +60,5 @@ class Outbound:
     ticket_id: int | None = None
     person_id: int | None = None  # the citizen it is for (blocked users are marked on 403)
     record_id: int | None = None  # the stored message, so its delivery can be recorded
+    attachment: str | None = None  # a photo to send with the text as its caption
+    broadcast_id: int | None = None  # an officer's status message of this broadcast

@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.answering import replies
 from bot.answering.cache import AnswerCache
@@ -24,6 +24,9 @@ from bot.retrieval.index import SearchIndex
 from bot.store.records import PersonRecord, TicketRecord
 from bot.store.repository import Store
 from bot.vietnamese.text import folded_tokens
+
+if TYPE_CHECKING:
+    from bot.broadcast.desk import OfficerDesk
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +69,10 @@ class ConversationService:
         flood: FloodLimiter,
         office_hours: OfficeHours | None = None,
         answer_cache_size: int = 2048,
+        officers: OfficerDesk | None = None,
     ) -> None:
         self.store = store
+        self.officers = officers  # officers' broadcast commands, before anything else
         self.answers = AnswerCache(answer_cache_size)
         self.engine = engine
         self.desk = desk
@@ -77,6 +82,10 @@ class ConversationService:
 
     # ---- citizens -------------------------------------------------------------------
     async def handle(self, inbound: Inbound) -> list[Outbound]:
+        if self.officers is not None and await self.officers.wants(inbound):
+            if not await self.store.claim_update(inbound.platform, inbound.update_key):
+                return []
+            return await self.officers.handle(inbound)
         text = (inbound.text or "").strip()
         kind = "question" if inbound.content == "text" else "unsupported"
         arrival = await self.store.record_arrival(
@@ -172,7 +181,18 @@ class ConversationService:
             if action == "follow":  # a new follower: greet, and say they will get updates
                 text = replies.greeting(self._names) + "\n" + texts.SUBSCRIBED
                 return [await self._say(person, text, "greeting", start=True)]
-            return [await self._say(person, texts.SUBSCRIBED, "notice")]
+            return [
+                await self._say(
+                    person,
+                    texts.SUBSCRIBED + "\n" + texts.PICK_TOPICS,
+                    "notice",
+                    buttons=texts.topic_buttons(person.topics),
+                )
+            ]
+        if action.startswith("topic:"):
+            return await self._toggle_topic(person, action[6:])
+        if action.startswith("area:"):
+            return await self._set_area(person, action[5:])
         if action in {"unsub", "unfollow"}:
             await self.store.set_subscribed(person.id, False)
             if action == "unfollow":  # they left: the platform would refuse a reply
@@ -189,6 +209,30 @@ class ConversationService:
             return await self._full_passage(person, action)
         logger.warning("unknown action %r", action)
         return []
+
+    async def _toggle_topic(self, person: PersonRecord, raw: str) -> list[Outbound]:
+        if not raw.isdigit() or int(raw) >= len(texts.TOPICS):
+            return []
+        topic = texts.TOPICS[int(raw)]
+        chosen = list(person.topics or ())
+        chosen = [t for t in chosen if t != topic] if topic in chosen else [*chosen, topic]
+        await self.store.set_preferences(person.id, chosen or None, person.area)
+        if not person.subscribed:
+            await self.store.set_subscribed(person.id, True)
+        return [
+            await self._say(
+                person, texts.topics_chosen(chosen), "notice", buttons=texts.topic_buttons(chosen)
+            )
+        ]
+
+    async def _set_area(self, person: PersonRecord, name: str) -> list[Outbound]:
+        area = " ".join(folded_tokens(name))
+        if not area:
+            return [await self._say(person, texts.AREA_HOW, "notice")]
+        await self.store.set_preferences(person.id, list(person.topics or ()) or None, area)
+        if not person.subscribed:
+            await self.store.set_subscribed(person.id, True)
+        return [await self._say(person, texts.area_chosen(name.strip()), "notice")]
 
     async def _feedback(self, person: PersonRecord, action: str) -> list[Outbound]:
         _, vote, message_id = [*action.split(":"), "", ""][:3]
@@ -312,6 +356,10 @@ class ConversationService:
         # always recorded (undeliverable).
         if outbound.record_id is not None and outbound.ticket_id is not None:
             await self.store.mark_delivery(outbound.record_id, "sent", platform_message_id)
+        if outbound.broadcast_id is not None:
+            await self.store.set_broadcast_status(
+                outbound.broadcast_id, outbound.platform, outbound.chat_id, platform_message_id
+            )
         if outbound.ticket_id is not None and self._is_desk(outbound):
             await self.store.link_ticket_post(
                 outbound.ticket_id, outbound.chat_id, platform_message_id

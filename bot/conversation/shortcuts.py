@@ -7,6 +7,7 @@ when the whole message is the command: "đăng ký dự thi thế nào?" stays a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.conversation.messages import Button
@@ -38,6 +39,8 @@ _COMMANDS: dict[str, str] = {
     "huydangky": "unsub",
 }
 
+TOPIC_KEYS = ("quy hoach", "kinh te", "van hoa", "cuoc thi")  # folded, as in texts.TOPICS
+
 # What a text-only platform shows instead of each button (see text_hint).
 TYPED = {
     "handoff": "“gặp cán bộ”",
@@ -45,13 +48,30 @@ TYPED = {
     "unsub": "“hủy đăng ký”",
     "full": "“xem nguyên văn”",
     "fb": "👍 hoặc 👎 (đánh giá câu trả lời)",
+    "topic": "“đăng ký chủ đề <quy hoạch / kinh tế / văn hóa / cuộc thi>”",
 }
+
+
+_AREA = re.compile(r"^dang k[yi] (?:phuong|xa|thi tran) (.+)$")
+_TOPIC = re.compile(r"^dang k[yi] chu de (.+)$")
 
 
 def action_for(text: str, command: str | None = None) -> str | None:
     """The button action a typed message or /command stands for, if it is one."""
     if command is not None:
+        if command in ("phuong", "xa") and text.split(maxsplit=1)[1:]:
+            return "area:" + text.split(maxsplit=1)[1]
         return _COMMANDS.get(command)
+    folded = " ".join(folded_tokens(text))
+    area = _AREA.match(folded)
+    if area:  # keep the name as typed (with its tone marks) for the reply
+        words = text.split()
+        return "area:" + " ".join(words[len(words) - len(area.group(1).split()) :])
+    topic = _TOPIC.match(folded)
+    if topic:
+        for n, name in enumerate(TOPIC_KEYS):
+            if topic.group(1).startswith(name):
+                return f"topic:{n}"
     stripped = text.strip()
     if stripped in _EMOJI:
         return _EMOJI[stripped]

@@ -25,6 +25,32 @@ SUBSCRIBED = "🔔 Bạn đã đăng ký nhận tin mới về Nghị quyết v�
 UNSUBSCRIBED = "Bạn đã hủy đăng ký, sẽ không nhận tin mới nữa. Gõ “đăng ký” nếu muốn nhận lại."
 
 
+TOPICS = ("quy hoạch", "kinh tế", "văn hóa – xã hội", "cuộc thi")
+PICK_TOPICS = (
+    "Bạn có thể chọn chủ đề muốn nhận (mặc định: tất cả), và gõ “đăng ký phường <tên>” "
+    "(hoặc “đăng ký xã <tên>”) để nhận tin của địa phương mình."
+)
+AREA_HOW = "Gõ “đăng ký phường <tên>”, ví dụ: đăng ký phường Ba Đình."
+
+
+def topic_buttons(chosen: Sequence[str] | None) -> tuple[Button, ...]:
+    marks = set(chosen or ())
+    return tuple(
+        Button(("✅ " if topic in marks else "") + topic.capitalize(), f"topic:{n}")
+        for n, topic in enumerate(TOPICS)
+    )
+
+
+def topics_chosen(chosen: Sequence[str]) -> str:
+    if not chosen:
+        return "Bạn sẽ nhận tin về mọi chủ đề."
+    return "Bạn sẽ nhận tin về: " + ", ".join(chosen) + "."
+
+
+def area_chosen(name: str) -> str:
+    return f"Đã ghi nhận địa phương của bạn: {name}. Bạn sẽ nhận cả tin riêng của địa phương."
+
+
 def handoff_notice(ticket_id: int, after_hours_until: str | None) -> str:
     text = (
         f"Đã chuyển yêu cầu #{ticket_id} của bạn tới cán bộ phụ trách. "

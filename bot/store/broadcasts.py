@@ -13,7 +13,7 @@ import zlib
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, select, text, update
@@ -24,6 +24,7 @@ from bot.store.models import Broadcast, Delivery, Person
 from bot.store.records import BroadcastRecord, DeliveryOutcome, DeliveryRecord
 
 ENQUEUE_CHUNK = 5000
+RESEND_DELAY = timedelta(seconds=2)
 FINAL_STATES = ("sent", "failed", "blocked", "skipped")
 
 
@@ -193,6 +194,16 @@ class BroadcastsMixin(StoreBase):
                     .values(blocked=True, blocked_at=now, subscribed=False, subscribed_at=None)
                 )
 
+    async def skip_unroutable(self, platforms: Iterable[str]) -> int:
+        """Queued deliveries for platforms no channel can send to: skipped, with the reason."""
+        statement = (
+            update(Delivery)
+            .where(Delivery.state == "queued", Delivery.platform.not_in(list(platforms)))
+            .values(state="skipped", reason="kênh này chưa được cấu hình để gửi thông báo")
+        )
+        async with self._write() as session:
+            return (await session.execute(statement)).rowcount or 0
+
     async def requeue_stale(self, platform: str, claimed_before: datetime) -> int:
         """Deliveries left ``sending`` (a crash): queued again. May be sent twice; never lost."""
         statement = (
@@ -202,7 +213,9 @@ class BroadcastsMixin(StoreBase):
                 Delivery.state == "sending",
                 Delivery.claimed_at < claimed_before,
             )
-            .values(state="queued", claimed_by=None)
+            # Not at once: the crash may have come right after the platform took the
+            # message, and Telegram allows one message a second per chat.
+            .values(state="queued", claimed_by=None, next_attempt_at=utcnow() + RESEND_DELAY)
         )
         async with self._write() as session:
             return (await session.execute(statement)).rowcount or 0

@@ -214,6 +214,10 @@ class Broadcast(Base):
     created_at: Mapped[datetime] = _created()
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # The officer's status message, edited in place while sending.
+    status_platform: Mapped[str | None] = mapped_column(String(16))
+    status_chat: Mapped[str | None] = mapped_column(ID)
+    status_message: Mapped[str | None] = mapped_column(ID)
 
 
 class Delivery(Base):
@@ -242,3 +246,30 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None]
     reason: Mapped[str | None] = mapped_column(Text)
     platform_message_id: Mapped[str | None] = mapped_column(ID)
+
+
+class Officer(Base):
+    """Officers added by an admin with a command (those in settings need no row)."""
+
+    __tablename__ = "officers"
+    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(ID)
+    unit: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    added_by: Mapped[str] = mapped_column(ID)
+    added_at: Mapped[datetime] = _created()
+
+
+class AuditEntry(Base):
+    """Every officer action (and every refused attempt), for accountability."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor: Mapped[str] = mapped_column(ID)  # "telegram:123456789"
+    action: Mapped[str] = mapped_column(String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

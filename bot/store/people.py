@@ -121,4 +121,6 @@ def person_record(row: Person) -> PersonRecord:
         blocked_at=row.blocked_at,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        topics=tuple(row.topics) if row.topics is not None else None,
+        area=row.area,
     )

@@ -32,6 +32,8 @@ class PersonRecord:
     blocked_at: datetime | None  # since when the person has blocked the bot
     created_at: datetime
     updated_at: datetime
+    topics: tuple[str, ...] | None = None  # broadcast topics chosen (None: all)
+    area: str | None = None  # xã/phường, folded ("ba dinh")
 
 
 @dataclass(frozen=True)

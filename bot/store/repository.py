@@ -25,6 +25,7 @@ from bot.store.inbox import InboxMixin
 from bot.store.kv import KeyValueMixin
 from bot.store.messages import MessagesMixin
 from bot.store.migrate import upgrade_engine
+from bot.store.officers import OfficersMixin
 from bot.store.people import PeopleMixin
 from bot.store.tickets import TicketsMixin
 from bot.store.updates import UpdatesMixin
@@ -39,6 +40,7 @@ class Store(
     InboxMixin,
     PeopleMixin,
     MessagesMixin,
+    OfficersMixin,
     TicketsMixin,
     UpdatesMixin,
     KeyValueMixin,

@@ -116,3 +116,36 @@ async def test_retry_after_for_one_chat_does_not_stall_the_others(store_url, eng
             progress = await wait_done(store, broadcast.id)
             assert progress["sent"] == 20
             assert time.monotonic() - started >= 1.9  # the held chat waited its 2 s
+
+
+async def test_zalo_followers_outside_the_window_and_web_visitors_are_skipped_with_reasons(
+    store_url, engine
+) -> None:
+    from tests.fakes.zalo_oa_api import FakeZaloOA
+
+    async with FakeTelegram() as fake, FakeZaloOA() as zalo:
+        fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
+        settings = settings_for(
+            fake,
+            store_url,
+            zalo_oa_app_id=zalo.app_id,
+            zalo_oa_secret_key=zalo.oa_secret_key,
+            zalo_oa_app_secret=zalo.app_secret,
+            zalo_oa_access_token=zalo.access_token,
+            zalo_oa_refresh_token=zalo.refresh_token,
+            zalo_oa_api_base_url=zalo.api_base_url,
+            zalo_oauth_base_url=zalo.oauth_base_url,
+            broadcast_zalo_rate=50,
+        )
+        async with running(settings, engine) as state:
+            store = state.service.store
+            for platform, user in (("zalo_oa", "z-near"), ("zalo_oa", "z-far"), ("web", "v" * 32)):
+                person = await store.upsert_person(platform, user, user)
+                await store.set_subscribed(person.id, True)
+            zalo.mark_outside_window("z-far")
+            broadcast = await store.create_broadcast("telegram:1", "Tin cho mọi người", {})
+            assert await store.enqueue_broadcast(broadcast.id) == 3
+            state.delivery.wake.set()
+            progress = await wait_done(store, broadcast.id)
+            assert progress["sent"] == 1 and progress["skipped"] == 2
+            assert zalo.sent_texts("z-near") == ["Tin cho mọi người"]

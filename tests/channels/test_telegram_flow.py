@@ -333,3 +333,21 @@ async def test_a_reply_the_citizen_cannot_receive_is_reported_to_the_officers(
         assert person.blocked
         last = (await store.recent_messages(person.id, 1))[-1]
         assert last.kind == "operator" and last.delivery == "blocked" and last.delivery_error
+
+
+async def test_subscribers_pick_topics_and_their_ward(fake, database_url, engine) -> None:
+    async with started(bot_settings(fake, database_url), engine) as state:
+        store = state.service.store
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "/dangky"))
+        reply = fake.sent_messages(CITIZEN)[-1]
+        assert "topic:1" in keyboard_actions(reply)
+        message_id = fake.calls_to("sendMessage", ok_only=True)[-1].result["message_id"]
+        await webhook(state, fake, fake.callback_update(CITIZEN, CITIZEN, "topic:1", message_id))
+        assert "kinh tế" in fake.sent_messages(CITIZEN)[-1]["text"]
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "dang ky chu de cuoc thi"))
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "đăng ký phường Ba Đình"))
+        assert "Ba Đình" in fake.sent_messages(CITIZEN)[-1]["text"]
+        person = await store.find_person("telegram", str(CITIZEN))
+        assert person.subscribed and person.topics == ("kinh tế", "cuộc thi")
+        assert person.area == "ba dinh"
+        assert await store.audience({"areas": ["ba dinh"], "topics": ["cuộc thi"]})

@@ -31,6 +31,8 @@ TABLES = {
     "inbox",
     "broadcasts",
     "deliveries",
+    "officers",
+    "audit_log",
 }
 
 

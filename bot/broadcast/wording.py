@@ -1,0 +1,109 @@
+"""What the bot says to officers about broadcasts, in Vietnamese."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+NOT_AN_OFFICER = "Xin lỗi, chức năng này chỉ dành cho cán bộ được phân công."
+ADMIN_ONLY = "Xin lỗi, chỉ quản trị viên mới thêm hoặc bớt cán bộ."
+ROSTER_USAGE = (
+    "Cách dùng: /themcanbo telegram:123456789 Tên đơn vị — hoặc /xoacanbo telegram:123456789"
+)
+ASK_TEXT = (
+    "📝 Soạn thông báo. Gửi nội dung (có thể kèm đường link), hoặc một ảnh kèm chú thích. "
+    "Gõ /huy để thôi."
+)
+ASK_AUDIENCE = "👥 Gửi tới ai?"
+ASK_AREA = "Gõ tên xã/phường (ví dụ: Ba Đình)."
+ASK_TIME = "🕒 Gõ thời điểm gửi, giờ Hà Nội, ví dụ: 20:00 hoặc 20:00 26/11."
+BAD_TIME = "Chưa hiểu thời điểm (hoặc đã qua). Ví dụ: 20:00 hoặc 20:00 26/11."
+USE_BUTTONS = "Bạn hãy chọn bằng các nút ở trên, hoặc gõ /huy để thôi."
+DIALOG_CANCELLED = "Đã hủy soạn thông báo."
+PREVIEW_HEADER = "👀 Xem trước — người dân sẽ nhận đúng như sau:"
+NOTHING_SCHEDULED = "Không có thông báo nào đang hẹn giờ hoặc đang gửi."
+NO_SUCH_BROADCAST = "Không tìm thấy thông báo này."
+STATE_NAMES = {
+    "scheduled": "hẹn giờ",
+    "sending": "đang gửi",
+    "paused": "tạm dừng",
+    "done": "đã xong",
+    "cancelled": "đã hủy",
+    "draft": "nháp",
+}
+
+
+def _local(at: datetime, zone: ZoneInfo) -> str:
+    return at.astimezone(zone).strftime("%H:%M %d/%m/%Y")
+
+
+def recipients(count: int, audience: dict) -> str:
+    what = "tất cả người đăng ký"
+    if audience.get("topics"):
+        what = "người quan tâm chủ đề " + ", ".join(audience["topics"])
+    if audience.get("areas"):
+        what = "người đăng ký ở " + ", ".join(audience.get("area_names") or audience["areas"])
+    return f"Sẽ gửi tới {count} người ({what}). Gửi khi nào?"
+
+
+def confirm_question(count: int, at: datetime | None, zone: ZoneInfo) -> str:
+    when = f"lúc {_local(at, zone)}" if at else "ngay bây giờ"
+    return f"Gửi thông báo này tới {count} người {when}?"
+
+
+def scheduled(broadcast_id: int, at: datetime, zone: ZoneInfo) -> str:
+    return f"🕒 Đã hẹn gửi thông báo #{broadcast_id} lúc {_local(at, zone)}. Xem/hủy bằng /lichgui."
+
+
+def progress(broadcast_id: int, counts: dict[str, int], eta_seconds: float | None = None) -> str:
+    sent, failed, blocked = counts.get("sent", 0), counts.get("failed", 0), counts.get("blocked", 0)
+    skipped = counts.get("skipped", 0)
+    left = counts.get("queued", 0) + counts.get("sending", 0)
+    total = sent + failed + blocked + skipped + left
+    text = (
+        f"📤 Thông báo #{broadcast_id}: đã gửi {sent}/{total} · lỗi {failed} · "
+        f"chặn bot {blocked} · bỏ qua {skipped} · còn lại {left}"
+    )
+    if eta_seconds is not None and left:
+        text += f" · dự kiến xong sau {max(1, round(eta_seconds / 60))} phút"
+    return text
+
+
+def final_report(broadcast_id: int, counts: dict[str, int], state: str) -> str:
+    head = "✅ Đã gửi xong" if state == "done" else f"⏹ Thông báo {STATE_NAMES.get(state, state)}"
+    return f"{head} #{broadcast_id}.\n" + progress(broadcast_id, counts)
+
+
+def listing(broadcast_id: int, state: str, text: str, at: datetime | None, zone: ZoneInfo) -> str:
+    when = f", lúc {_local(at, zone)}" if at and state == "scheduled" else ""
+    short = " ".join(text.split())
+    short = short if len(short) <= 80 else short[:79] + "…"
+    return f"#{broadcast_id} ({STATE_NAMES.get(state, state)}{when}): {short}"
+
+
+def cannot(verb: str, state: str) -> str:
+    return f"Không thể thực hiện: thông báo đang ở trạng thái “{STATE_NAMES.get(state, state)}”."
+
+
+def controlled(broadcast_id: int, state: str) -> str:
+    return f"Thông báo #{broadcast_id}: {STATE_NAMES.get(state, state)}."
+
+
+def roster_changed(command: str, who: str, unit: str) -> str:
+    if command == "themcanbo":
+        return f"Đã thêm cán bộ {who}" + (f" ({unit})." if unit else ".")
+    return f"Đã bỏ quyền cán bộ của {who}."
+
+
+def month_report(label: str, units: list[dict]) -> str:
+    if not units:
+        return f"📊 Tháng {label}: chưa có thông báo nào được gửi."
+    lines = [f"📊 Tháng {label} — số tin/chỉ tiêu 10 tin (KH 57-KH/TU, mục IV.1.5):"]
+    for unit in units:
+        mark = "✅" if unit["met"] else "⚠️"
+        lines.append(
+            f"{mark} {unit['unit']}: {unit['broadcasts']}/{unit['target']} tin · tới {unit['delivered']} "
+            f"người · phản hồi {unit['replies']} (hỏi {unit['questions']}) · 👍 {unit['thumbs_up']} "
+            f"· 👎 {unit['thumbs_down']}"
+        )
+    return "\n".join(lines)
