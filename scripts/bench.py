@@ -48,7 +48,10 @@ def build_time() -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "what", nargs="?", default="engine", choices=["engine", "telegram", "zalo", "web", "all"]
+        "what",
+        nargs="?",
+        default="engine",
+        choices=["engine", "telegram", "zalo", "web", "broadcast", "all"],
     )
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--skip-build", action="store_true")
@@ -97,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         asked = load_questions(args.questions, skip_kinds=("handoff",))
         result = asyncio.run(web.run(asked, args.citizens, args.rounds, args.cache))
         print(web.report(result, args.citizens))
+    if args.what in {"broadcast", "all"}:
+        from scripts.benchmarks import broadcast
+
+        print(broadcast.report(asyncio.run(broadcast.run())))
     return 0
 
 
