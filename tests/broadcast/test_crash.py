@@ -7,7 +7,7 @@ outbox must then finish the broadcast: nobody missed, and at most one in-flight 
 (BROADCAST_WINDOW) sent twice. On PostgreSQL two bots run against one database; only the
 one holding the advisory lock sends, and when it dies the other takes over.
 
-The fake allows 100 sends a second (Telegram: 30) and the bot sends 60: the same pacing
+The fake allows 100 sends a second (Telegram: 30) and the bot sends 80: the same pacing
 and limits, in fewer seconds. ``crash_and_resume`` is also the crash benchmark
 (scripts/benchmarks/broadcast.py).
 """
@@ -44,7 +44,7 @@ FIRST_CHAT = 710_000
 SUBSCRIBERS = 300
 KILL_AFTER = 60  # messages at the fake before the kill
 WINDOW = 10  # BROADCAST_WINDOW: deliveries in flight, so at most this many sent twice
-RATE = 60.0  # BROADCAST_TELEGRAM_RATE
+RATE = 80.0  # BROADCAST_TELEGRAM_RATE
 FAKE_GLOBAL_LIMIT = 100  # sends per second the fake accepts before answering 429
 TEXT = "Thông báo khẩn: lịch tiếp công dân tuần này"
 
@@ -324,6 +324,6 @@ async def test_two_bots_one_sender_and_the_other_takes_over(store_url, tmp_path)
     assert len(result.senders_before) == 1, f"both bots sent: {result.senders_before}"
     assert result.killed in result.senders_before
     assert len(result.senders_after) == 2, "the standby bot did not take over"
-    # Two senders at 60/s would pass the fake's 100/s; a resend within a second of its first
+    # Two senders at 80/s would pass the fake's 100/s; a resend within a second of its first
     # copy would meet the per-chat limit (requeued rows wait RESEND_DELAY for that).
     assert result.too_many_requests == 0, f"429 from the fake: {result.summary()}"
