@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
 from bot.broadcast.pacing import Pacer
+from bot.store.errors import StoreError
 from bot.store.records import BroadcastRecord, DeliveryOutcome, DeliveryRecord
 from bot.store.repository import Store
 
@@ -109,15 +110,23 @@ class DeliveryEngine:
             logger.warning("%d %s deliveries were in flight at a crash: resent", stale, platform)
         pacer = Pacer(self.rates.get(platform, 25.0))
         while not self._stopping.is_set():
-            batch = await self.store.claim_deliveries(platform, self.window, self.worker)
-            if not batch:
-                await self.store.finish_done_broadcasts()
-                self.wake.clear()
+            try:
+                await self._turn(platform, pacer)
+            except StoreError:  # a locked or unreachable database: the outbox waits, try again
+                logger.exception("broadcast sending paused by a database error")
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), IDLE_POLL)
-                continue
-            outcomes = await asyncio.gather(*(self._deliver(d, pacer) for d in batch))
-            await self.store.record_outcomes(outcomes)
+                    await asyncio.wait_for(self._stopping.wait(), STANDBY_RETRY)
+
+    async def _turn(self, platform: str, pacer: Pacer) -> None:
+        batch = await self.store.claim_deliveries(platform, self.window, self.worker)
+        if not batch:
+            await self.store.finish_done_broadcasts()
+            self.wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), IDLE_POLL)
+            return
+        outcomes = await asyncio.gather(*(self._deliver(d, pacer) for d in batch))
+        await self.store.record_outcomes(outcomes)
 
     async def _deliver(self, delivery: DeliveryRecord, pacer: Pacer) -> DeliveryOutcome:
         broadcast = await self._broadcast(delivery.broadcast_id)

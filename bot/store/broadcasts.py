@@ -23,7 +23,7 @@ from bot.store.columns import utcnow
 from bot.store.models import Broadcast, Delivery, Person
 from bot.store.records import BroadcastRecord, DeliveryOutcome, DeliveryRecord
 
-ENQUEUE_CHUNK = 5000
+ENQUEUE_CHUNK = 4000  # × 7 columns stays under asyncpg's 32,767 query parameters
 RESEND_DELAY = timedelta(seconds=2)
 FINAL_STATES = ("sent", "failed", "blocked", "skipped")
 
