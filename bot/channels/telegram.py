@@ -19,7 +19,7 @@ import os
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
@@ -273,22 +273,10 @@ class TelegramChannel:
     ) -> int | None:
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
-                if outbound.attachment:  # an officer's preview of a broadcast with a photo
-                    message = await self.bot.send_photo(
-                        int(outbound.chat_id),
-                        outbound.attachment,
-                        caption=html.escape(piece[: MessageLimit.CAPTION_LENGTH], quote=False),
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=markup,
-                    )
-                else:
-                    message = await self.bot.send_message(
-                        chat_id=int(outbound.chat_id),
-                        text=html.escape(piece, quote=False),
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=markup,
-                        disable_web_page_preview=True,
-                    )
+                # An attachment is an officer's preview of a broadcast with a photo.
+                message = await _post(
+                    self.bot, outbound.chat_id, piece, outbound.attachment, markup
+                )
                 return message.message_id
             except RetryAfter as exc:
                 wait = _seconds(exc.retry_after)
@@ -331,20 +319,37 @@ class TelegramChannel:
         await self.router.failed(outbound, reason, blocked=blocked)
 
 
+async def _post(
+    bot: Bot,
+    chat_id: str,
+    text: str,
+    photo: str | None,
+    markup: InlineKeyboardMarkup | None = None,
+    *,
+    link_preview: bool = False,  # answers quote documents; a broadcast's link may show a card
+) -> Message:
+    """Text as escaped HTML, or a photo with the text as its caption."""
+    if photo:
+        return await bot.send_photo(
+            int(chat_id),
+            photo,
+            caption=html.escape(text[: MessageLimit.CAPTION_LENGTH], quote=False),
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+        )
+    return await bot.send_message(
+        chat_id=int(chat_id),
+        text=html.escape(text, quote=False),
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+        disable_web_page_preview=not link_preview,
+    )
+
+
 async def _broadcast_one(bot: Bot, chat_id: str, text: str, photo: str | None) -> SendResult:
     """One broadcast message, classified for the delivery engine (which paces and retries)."""
     try:
-        if photo:
-            message = await bot.send_photo(
-                int(chat_id),
-                photo,
-                caption=html.escape(text[: MessageLimit.CAPTION_LENGTH], quote=False),
-                parse_mode=ParseMode.HTML,
-            )
-        else:
-            message = await bot.send_message(
-                int(chat_id), html.escape(text, quote=False), parse_mode=ParseMode.HTML
-            )
+        message = await _post(bot, chat_id, text, photo, link_preview=True)
     except RetryAfter as exc:
         return SendResult("retry", "Telegram yêu cầu chờ", retry_after=_seconds(exc.retry_after))
     except Forbidden as exc:

@@ -29,15 +29,7 @@ async def run(
 
     with tempfile.TemporaryDirectory() as tmp:
         async with FakeZaloOA() as zalo:
-            env = {
-                "ZALO_OA_APP_ID": zalo.app_id,
-                "ZALO_OA_SECRET_KEY": zalo.oa_secret_key,
-                "ZALO_OA_APP_SECRET": zalo.app_secret,
-                "ZALO_OA_ACCESS_TOKEN": zalo.access_token,
-                "ZALO_OA_REFRESH_TOKEN": zalo.refresh_token,
-                "ZALO_OA_API_BASE_URL": zalo.api_base_url,
-                "ZALO_OAUTH_BASE_URL": zalo.oauth_base_url,
-            }
+            env = {key.upper(): value for key, value in zalo.bot_settings().items()}
             async with BotProcess(Path(tmp), env, cache) as bot:
                 url = f"{bot.url}/zalo/oa/webhook"
                 return await bot.measure(_send(zalo, url, questions, senders, rounds))

@@ -125,18 +125,7 @@ async def test_zalo_followers_outside_the_window_and_web_visitors_are_skipped_wi
 
     async with FakeTelegram() as fake, FakeZaloOA() as zalo:
         fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
-        settings = settings_for(
-            fake,
-            store_url,
-            zalo_oa_app_id=zalo.app_id,
-            zalo_oa_secret_key=zalo.oa_secret_key,
-            zalo_oa_app_secret=zalo.app_secret,
-            zalo_oa_access_token=zalo.access_token,
-            zalo_oa_refresh_token=zalo.refresh_token,
-            zalo_oa_api_base_url=zalo.api_base_url,
-            zalo_oauth_base_url=zalo.oauth_base_url,
-            broadcast_zalo_rate=50,
-        )
+        settings = settings_for(fake, store_url, **zalo.bot_settings(), broadcast_zalo_rate=50)
         async with running(settings, engine) as state:
             store = state.service.store
             for platform, user in (("zalo_oa", "z-near"), ("zalo_oa", "z-far"), ("web", "v" * 32)):

@@ -24,18 +24,7 @@ async def zalo() -> FakeZaloOA:
 
 
 def zalo_settings(fake, zalo: FakeZaloOA, database_url: str, **overrides):
-    return bot_settings(
-        fake,
-        database_url,
-        zalo_oa_app_id=zalo.app_id,
-        zalo_oa_secret_key=zalo.oa_secret_key,
-        zalo_oa_app_secret=zalo.app_secret,
-        zalo_oa_access_token=zalo.access_token,
-        zalo_oa_refresh_token=zalo.refresh_token,
-        zalo_oa_api_base_url=zalo.api_base_url,
-        zalo_oauth_base_url=zalo.oauth_base_url,
-        **overrides,
-    )
+    return bot_settings(fake, database_url, **zalo.bot_settings(), **overrides)
 
 
 async def ticket_post_id(fake) -> int:

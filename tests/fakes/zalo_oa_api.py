@@ -423,6 +423,18 @@ class FakeZaloOA:
 
     # --- state ---------------------------------------------------------------------------------
 
+    def bot_settings(self) -> dict[str, str]:
+        """The bot's Zalo OA settings (``Settings`` field names) pointing at this fake."""
+        return {
+            "zalo_oa_app_id": self.app_id,
+            "zalo_oa_secret_key": self.oa_secret_key,
+            "zalo_oa_app_secret": self.app_secret,
+            "zalo_oa_access_token": self.access_token,
+            "zalo_oa_refresh_token": self.refresh_token,
+            "zalo_oa_api_base_url": self.api_base_url,
+            "zalo_oauth_base_url": self.oauth_base_url,
+        }
+
     def add_user(self, user_id: str, display_name: str = "Người dùng", **extra: Any) -> None:
         """Make ``user_id`` known to user/detail (``extra`` overrides profile fields)."""
         user_id = str(user_id)
