@@ -116,6 +116,7 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
             "telegram": settings.broadcast_telegram_rate,
             "zalo_oa": settings.broadcast_zalo_rate,
             "zalo_bot": settings.broadcast_zalo_rate,
+            "web": WEB_BROADCAST_RATE,
         }
         delivery = DeliveryEngine(
             store,
@@ -199,6 +200,7 @@ def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
+WEB_BROADCAST_RATE = 500.0  # a web update is a database row: no platform limit to respect
 KEEP_DEDUP_KEYS = timedelta(days=2)  # platforms stop retrying long before
 HOUSEKEEPING_EVERY = 3600.0  # seconds
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Speed and memory: `python scripts/bench.py [engine|telegram|all] [--questions F]`.
+"""Speed and memory: `python scripts/bench.py [engine|telegram|zalo|web|broadcast|all] [--questions F]`.
 
 engine: index build time (a fresh process, model load included), model load time,
 single-question latency p50/p95 after warm-up, questions/second with 8 and 50

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 TOPICS = ("quy hoạch", "kinh tế", "văn hóa – xã hội", "cuộc thi")
 COMMANDS = {"thongbao", "lichgui", "baocao", "themcanbo", "xoacanbo", "huy"}
+OFFICERS_REFRESH = 30.0  # seconds: an officer added in another process is known this late
 MONTHLY_TARGET = 10  # Plan 57-KH/TU, IV.1.5: at least 10 news items a month per unit
 _TIME = re.compile(r"^(\d{1,2})[:h](\d{2})(?:\s+(\d{1,2})/(\d{1,2})(?:/(\d{4}))?)?$")
 _COMMAND = re.compile(r"^/(\w+)(@\w+)?\s*(.*)$", re.DOTALL)
@@ -62,6 +64,10 @@ class OfficerDesk:
         self.roster = roster
         self.zone = ZoneInfo(timezone)
         self._wake = wake  # tells the delivery engine there is something to send
+        # Officers added by command, refreshed now and then: citizens' messages (the hot
+        # path) then cost no database read to tell they are not an officer's dialogue.
+        self._added: set[str] = set()
+        self._added_at = -OFFICERS_REFRESH
 
     # ---- who ------------------------------------------------------------------------
     async def unit_of(self, actor: str) -> str | None:
@@ -79,7 +85,16 @@ class OfficerDesk:
         command = _command(inbound.text or "")
         if command is not None and command[0] in COMMANDS:
             return True
-        return await self._dialog(_actor(inbound)) is not None
+        actor = _actor(inbound)
+        return await self._may_be_officer(actor) and await self._dialog(actor) is not None
+
+    async def _may_be_officer(self, actor: str) -> bool:
+        if actor in self.roster.officers or actor in self.roster.admins:
+            return True
+        if time.monotonic() - self._added_at >= OFFICERS_REFRESH:
+            self._added = await self.store.officer_actors()
+            self._added_at = time.monotonic()
+        return actor in self._added
 
     # ---- everything an officer sends ---------------------------------------------------
     async def handle(self, inbound: Inbound) -> list[Outbound]:
@@ -88,6 +103,8 @@ class OfficerDesk:
         if unit is None:
             await self.store.audit(actor, "refused", {"text": (inbound.text or "")[:200]})
             return [self._say(inbound, wording.NOT_AN_OFFICER)]
+        # Perhaps added in another process: their next message may continue a dialogue.
+        self._added.add(actor)
         if inbound.action:
             return await self._button(inbound, actor, unit, inbound.action[2:])
         command = _command(inbound.text or "")
@@ -282,6 +299,7 @@ class OfficerDesk:
             await self.store.add_officer(platform, user, unit.strip(), actor)
         else:
             await self.store.remove_officer(platform, user)
+        self._added_at = -OFFICERS_REFRESH  # read the list again at the next message
         await self.store.audit(actor, name, {"officer": who, "unit": unit.strip()})
         return [self._say(inbound, wording.roster_changed(name, who, unit.strip()))]
 

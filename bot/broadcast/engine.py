@@ -16,11 +16,13 @@ import contextlib
 import logging
 import os
 import socket
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
 from bot.broadcast.pacing import Pacer
+from bot.store.broadcasts import SenderLease
 from bot.store.errors import StoreError
 from bot.store.records import BroadcastRecord, DeliveryOutcome, DeliveryRecord
 from bot.store.repository import Store
@@ -31,6 +33,11 @@ MAX_ATTEMPTS = 5
 MAX_BACKOFF = 60.0  # seconds
 IDLE_POLL = 0.5  # seconds between looks at an empty outbox
 STANDBY_RETRY = 5.0  # seconds between tries to become the sender
+HEARTBEAT = 2.0  # seconds between "I can send these platforms" notes
+# A platform whose senders have all been silent this long is taken as unconfigured (a
+# restart or deploy is shorter): its queued recipients are skipped.
+SENDER_GONE = timedelta(minutes=10)
+LEASE_CHECK = 1.0  # seconds between checks that this process is still the sender
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,7 @@ class DeliveryEngine:
         self.window = window
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
         self._broadcasts: dict[int, BroadcastRecord] = {}
+        self._unwritten: dict[str, list[DeliveryOutcome]] = {}  # sent, not yet recorded
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
         self.wake = asyncio.Event()  # set when something was queued: no need to wait a poll
@@ -83,41 +91,59 @@ class DeliveryEngine:
                 await task
 
     async def _skip_unroutable(self) -> None:
-        """Recipients on a platform without a channel here (e.g. web visitors) are skipped
-        with the reason, so a broadcast still finishes."""
+        """Say which platforms this process can send; recipients on a platform no process
+        has been able to send for a while (unconfigured) are skipped with the reason."""
         while not self._stopping.is_set():
             try:
-                await self.store.skip_unroutable(self.senders)
+                await self.store.announce_senders(self.senders)
+                await self.store.skip_unroutable(SENDER_GONE)
             except Exception:
                 logger.exception("could not skip unroutable deliveries")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), IDLE_POLL * 4)
+                await asyncio.wait_for(self._stopping.wait(), HEARTBEAT)
 
     async def _run(self, platform: str) -> None:
         while not self._stopping.is_set():
-            async with self.store.sender_lock(platform) as elected:
-                if elected:
-                    await self._send(platform)
-                    return
-            logger.info("another process sends %s broadcasts; standing by", platform)
+            try:
+                async with self.store.sender_lock(platform) as lease:
+                    if lease.elected:
+                        await self._send(platform, lease)
+                        continue
+            except StoreError:
+                logger.exception("could not take part in the %s sender election", platform)
+            else:
+                logger.info("another process sends %s broadcasts; standing by", platform)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), STANDBY_RETRY)
 
-    async def _send(self, platform: str) -> None:
+    async def _send(self, platform: str, lease: SenderLease) -> None:
+        """Send while elected; returns on stop, or when the lease is lost (another
+        process may be sending now, and two senders would break the platform's rate)."""
         # Elected: whatever is still "sending" was in flight in a sender that died.
         stale = await self.store.requeue_stale(platform, datetime.now(UTC) + timedelta(days=1))
         if stale:
             logger.warning("%d %s deliveries were in flight at a crash: resent", stale, platform)
         pacer = Pacer(self.rates.get(platform, 25.0))
+        checked = time.monotonic()
         while not self._stopping.is_set():
+            if time.monotonic() - checked >= LEASE_CHECK:
+                checked = time.monotonic()
+                if not await lease.still_held():
+                    logger.warning("no longer the %s sender; standing for election again", platform)
+                    return
             try:
                 await self._turn(platform, pacer)
             except StoreError:  # a locked or unreachable database: the outbox waits, try again
                 logger.exception("broadcast sending paused by a database error")
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), STANDBY_RETRY)
+        with contextlib.suppress(StoreError):  # stopping: a later election requeues them
+            await self._write_unwritten(platform)
 
     async def _turn(self, platform: str, pacer: Pacer) -> None:
+        # Outcomes a database error kept from being written go first: until then their rows
+        # stay "sending", and would be resent after a restart.
+        await self._write_unwritten(platform)
         batch = await self.store.claim_deliveries(platform, self.window, self.worker)
         if not batch:
             await self.store.finish_done_broadcasts()
@@ -125,8 +151,14 @@ class DeliveryEngine:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), IDLE_POLL)
             return
-        outcomes = await asyncio.gather(*(self._deliver(d, pacer) for d in batch))
-        await self.store.record_outcomes(outcomes)
+        self._unwritten[platform] = await asyncio.gather(*(self._deliver(d, pacer) for d in batch))
+        await self._write_unwritten(platform)
+
+    async def _write_unwritten(self, platform: str) -> None:
+        outcomes = self._unwritten.get(platform)
+        if outcomes:
+            await self.store.record_outcomes(outcomes)
+            self._unwritten[platform] = []
 
     async def _deliver(self, delivery: DeliveryRecord, pacer: Pacer) -> DeliveryOutcome:
         broadcast = await self._broadcast(delivery.broadcast_id)

@@ -9,6 +9,8 @@ same row.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import zlib
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable
@@ -16,16 +18,44 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select, text, update
+from sqlalchemy import and_, bindparam, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.base import StoreBase
 from bot.store.columns import utcnow
-from bot.store.models import Broadcast, Delivery, Person
+from bot.store.models import Broadcast, Delivery, Person, SecretKV
 from bot.store.records import BroadcastRecord, DeliveryOutcome, DeliveryRecord
 
-ENQUEUE_CHUNK = 4000  # × 7 columns stays under asyncpg's 32,767 query parameters
+logger = logging.getLogger(__name__)
+
+ENQUEUE_CHUNK = 5000  # rows per transaction
 RESEND_DELAY = timedelta(seconds=2)
 FINAL_STATES = ("sent", "failed", "blocked", "skipped")
+SENDER_SEEN = "broadcast-sender-seen:"  # key prefix of each platform's sender heartbeat
+
+_deliveries = Delivery.__table__
+# Absent values (None) keep what the row has: a sent time only for "sent", a next attempt
+# only for "queued".
+_RECORD_OUTCOME = (
+    update(_deliveries)
+    .where(_deliveries.c.id == bindparam("row_id"))
+    .values(
+        state=bindparam("new_state"),
+        attempts=bindparam("new_attempts"),
+        reason=bindparam("new_reason"),
+        sent_at=func.coalesce(
+            bindparam("new_sent_at", type_=_deliveries.c.sent_at.type), _deliveries.c.sent_at
+        ),
+        platform_message_id=func.coalesce(
+            bindparam("new_message_id", type_=_deliveries.c.platform_message_id.type),
+            _deliveries.c.platform_message_id,
+        ),
+        next_attempt_at=func.coalesce(
+            bindparam("new_next_attempt_at", type_=_deliveries.c.next_attempt_at.type),
+            _deliveries.c.next_attempt_at,
+        ),
+    )
+)
 
 
 class BroadcastsMixin(StoreBase):
@@ -89,29 +119,30 @@ class BroadcastsMixin(StoreBase):
             raise LookupError(f"no broadcast {broadcast_id}")
         recipients = await self.audience(broadcast.audience)
         now = utcnow()
-        queued = 0
-        for start in range(0, len(recipients), ENQUEUE_CHUNK):
-            chunk = recipients[start : start + ENQUEUE_CHUNK]
-            statement = (
-                self._insert(Delivery)
-                .values(
-                    [
-                        {
-                            "broadcast_id": broadcast_id,
-                            "person_id": pid,
-                            "platform": platform,
-                            "chat_id": chat,
-                            "state": "queued",
-                            "attempts": 0,
-                            "next_attempt_at": now,
-                        }
-                        for pid, platform, chat in chunk
-                    ]
-                )
-                .on_conflict_do_nothing(index_elements=[Delivery.broadcast_id, Delivery.person_id])
+        # One statement, many rows (executemany); chunks keep each transaction short so
+        # webhook writes are not held up behind a 100,000-row enqueue.
+        statement = (
+            self._insert(_deliveries)
+            .values(
+                broadcast_id=bindparam("b"),
+                person_id=bindparam("p"),
+                platform=bindparam("pl"),
+                chat_id=bindparam("c"),
+                state="queued",
+                attempts=0,
+                next_attempt_at=now,
             )
+            .on_conflict_do_nothing(index_elements=["broadcast_id", "person_id"])
+        )
+        before = await self._count_deliveries(broadcast_id)
+        for start in range(0, len(recipients), ENQUEUE_CHUNK):
+            rows = [
+                {"b": broadcast_id, "p": pid, "pl": platform, "c": chat}
+                for pid, platform, chat in recipients[start : start + ENQUEUE_CHUNK]
+            ]
             async with self._write() as session:
-                queued += (await session.execute(statement)).rowcount or 0
+                await session.execute(statement, rows)
+        queued = await self._count_deliveries(broadcast_id) - before
         async with self._write() as session:
             await session.execute(
                 update(Broadcast)
@@ -119,6 +150,11 @@ class BroadcastsMixin(StoreBase):
                 .values(state="sending", started_at=now)
             )
         return queued
+
+    async def _count_deliveries(self, broadcast_id: int) -> int:
+        query = select(func.count()).where(Delivery.broadcast_id == broadcast_id)
+        async with self._read() as session:
+            return int((await session.execute(query)).scalar_one())
 
     async def set_broadcast_state(self, broadcast_id: int, state: str) -> None:
         values: dict[str, Any] = {"state": state}
@@ -167,25 +203,29 @@ class BroadcastsMixin(StoreBase):
         return sorted((DeliveryRecord(*row) for row in rows), key=lambda d: d.id)
 
     async def record_outcomes(self, outcomes: Iterable[DeliveryOutcome]) -> None:
-        """Write a batch of results in one transaction; blocked people are unsubscribed."""
+        """Write a batch of results in one transaction; blocked people are unsubscribed.
+
+        One statement run for every row (executemany): a broadcast at 1,000/s cannot
+        afford a round trip per delivery.
+        """
         outcomes = list(outcomes)
         if not outcomes:
             return
         now = utcnow()
+        rows = [
+            {
+                "row_id": o.delivery_id,
+                "new_state": o.state,
+                "new_attempts": o.attempts,
+                "new_reason": o.reason,
+                "new_sent_at": now if o.state == "sent" else None,
+                "new_message_id": o.platform_message_id if o.state == "sent" else None,
+                "new_next_attempt_at": (o.retry_at or now) if o.state == "queued" else None,
+            }
+            for o in outcomes
+        ]
         async with self._write() as session:
-            for outcome in outcomes:
-                values: dict[str, Any] = {
-                    "state": outcome.state,
-                    "attempts": outcome.attempts,
-                    "reason": outcome.reason,
-                }
-                if outcome.state == "sent":
-                    values.update(sent_at=now, platform_message_id=outcome.platform_message_id)
-                if outcome.state == "queued":
-                    values["next_attempt_at"] = outcome.retry_at or now
-                await session.execute(
-                    update(Delivery).where(Delivery.id == outcome.delivery_id).values(**values)
-                )
+            await session.execute(_RECORD_OUTCOME, rows)
             blocked = [o.person_id for o in outcomes if o.state == "blocked"]
             if blocked:
                 await session.execute(
@@ -194,11 +234,32 @@ class BroadcastsMixin(StoreBase):
                     .values(blocked=True, blocked_at=now, subscribed=False, subscribed_at=None)
                 )
 
-    async def skip_unroutable(self, platforms: Iterable[str]) -> int:
-        """Queued deliveries for platforms no channel can send to: skipped, with the reason."""
+    async def announce_senders(self, platforms: Iterable[str]) -> None:
+        """This process can send broadcasts on ``platforms`` (a heartbeat, see below)."""
+        now = utcnow()
+        rows = [{"key": SENDER_SEEN + p, "value": "", "updated_at": now} for p in platforms]
+        if not rows:
+            return
+        insert = self._insert(SecretKV)
+        statement = insert.on_conflict_do_update(
+            index_elements=[SecretKV.key], set_={"updated_at": insert.excluded.updated_at}
+        )
+        async with self._write() as session:
+            await session.execute(statement, rows)
+
+    async def skip_unroutable(self, unseen_for: timedelta) -> int:
+        """Queued deliveries for platforms no process has announced a sender for in
+        ``unseen_for``: skipped with the reason, so the broadcast still finishes.
+
+        Asked of every process's heartbeat, not this one's channels: processes configured
+        differently must not skip each other's platforms.
+        """
+        live = select(func.substr(SecretKV.key, len(SENDER_SEEN) + 1)).where(
+            SecretKV.key.startswith(SENDER_SEEN), SecretKV.updated_at >= utcnow() - unseen_for
+        )
         statement = (
             update(Delivery)
-            .where(Delivery.state == "queued", Delivery.platform.not_in(list(platforms)))
+            .where(Delivery.state == "queued", Delivery.platform.not_in(live.scalar_subquery()))
             .values(state="skipped", reason="kênh này chưa được cấu hình để gửi thông báo")
         )
         async with self._write() as session:
@@ -243,17 +304,58 @@ class BroadcastsMixin(StoreBase):
         return done
 
 
+class SenderLease:
+    """This process's claim to send one platform's broadcasts.
+
+    ``elected`` says whether it won; ``still_held`` asks again (the database releases an
+    advisory lock if its connection drops, and another process may then be elected).
+    """
+
+    def __init__(
+        self, elected: bool, connection: AsyncConnection | None = None, key: int = 0
+    ) -> None:
+        self.elected = elected
+        self._connection = connection
+        self._key = key  # below 2**32: pg_locks shows it as objid
+
+    def __bool__(self) -> bool:
+        return self.elected
+
+    async def still_held(self) -> bool:
+        if not self.elected:
+            return False
+        if self._connection is None:  # SQLite: one process, always the sender
+            return True
+        try:
+            held = (
+                await self._connection.execute(
+                    text(
+                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                        " AND pid = pg_backend_pid() AND granted AND objid::bigint = :k"
+                    ),
+                    {"k": self._key},
+                )
+            ).scalar()
+            await self._connection.commit()
+        except Exception:  # the connection is gone, and the lock with it
+            logger.warning("lost the broadcast sender lock's connection", exc_info=True)
+            self.elected = False
+            return False
+        self.elected = bool(held)
+        return self.elected
+
+
 class SenderLockMixin(StoreBase):
     @asynccontextmanager
-    async def sender_lock(self, platform: str) -> AsyncIterator[bool]:
-        """True while this process is the one sending ``platform``'s broadcasts.
+    async def sender_lock(self, platform: str) -> AsyncIterator[SenderLease]:
+        """Whether this process is the one sending ``platform``'s broadcasts.
 
         PostgreSQL: a session advisory lock, held on its own connection for as long as the
         context lasts (released by the database if the process dies). SQLite serves one
-        process: always True.
+        process: always elected.
         """
         if self._engine.dialect.name != "postgresql":
-            yield True
+            yield SenderLease(True)
             return
         key = zlib.crc32(f"broadcast-sender:{platform}".encode())
         async with self._engine.connect() as connection:
@@ -263,12 +365,14 @@ class SenderLockMixin(StoreBase):
                 ).scalar()
             )
             await connection.commit()  # the lock belongs to the session, not the transaction
+            lease = SenderLease(elected, connection, key)
             try:
-                yield elected
+                yield lease
             finally:
-                if elected:
-                    await connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                    await connection.commit()
+                if lease.elected:
+                    with contextlib.suppress(Exception):  # a dead connection holds no lock
+                        await connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                        await connection.commit()
 
 
 def broadcast_record(row: Broadcast) -> BroadcastRecord:

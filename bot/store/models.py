@@ -230,7 +230,7 @@ class Delivery(Base):
             "state IN ('queued', 'sending', 'sent', 'failed', 'blocked', 'skipped')",
             name="state",
         ),
-        Index(None, "platform", "state", "next_attempt_at"),
+        Index(None, "platform", "state", "next_attempt_at", "id"),  # the claim's order
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -40,6 +40,12 @@ class OfficersMixin(StoreBase):
         async with self._write() as session:
             return bool((await session.execute(statement)).rowcount)
 
+    async def officer_actors(self) -> set[str]:
+        """``platform:user`` of every active officer added by command."""
+        query = select(Officer.platform, Officer.user_id).where(Officer.active)
+        async with self._read() as session:
+            return {f"{platform}:{user}" for platform, user in (await session.execute(query)).all()}
+
     async def officer_unit(self, platform: str, user_id: str) -> str | None:
         """The unit of an active officer added by command, else None."""
         query = select(Officer.unit).where(

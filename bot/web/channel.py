@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot.answering import replies
+from bot.broadcast.engine import SendResult
 from bot.conversation import texts
 from bot.conversation.messages import Button, Inbound, Outbound
 from bot.store.records import MessageRecord
@@ -44,6 +45,7 @@ _VISITOR = re.compile(r"^[0-9a-f]{32}$")
 _CLIENT_ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 _ACTION = re.compile(r"^(fb:(up|dn):\d{1,12}|handoff|sub|unsub|ex:\d{1,2}|full:\d{1,12}:\d{1,3})$")
 NOTICE_KINDS = {"notice", "handoff"}
+BROADCAST_KIND = "broadcast"
 
 
 class WebChannel:
@@ -240,6 +242,18 @@ class WebChannel:
         # Stored already: a page that is not open sees it at the next visit.
         await self.router.sent(outbound, str(outbound.record_id or ""))
 
+    async def deliver_broadcast(self, chat_id: str, text: str, photo: str | None) -> SendResult:
+        """An officer's update lands in the visitor's conversation: pushed to an open page,
+        shown at the next visit otherwise. (A photo is a Telegram file: text only here.)"""
+        person = await self.service.store.find_person(PLATFORM, chat_id)
+        if person is None:
+            return SendResult("failed", "không tìm thấy khách truy cập này")
+        record = await self.service.store.add_message(person.id, "out", text, BROADCAST_KIND)
+        message = message_json(record, ())
+        for queue in list(self._streams.get(chat_id, ())):
+            queue.put_nowait(message)
+        return SendResult("sent", message_id=str(record.id))
+
     # ---- messages as the page sees them -------------------------------------------------
     async def _json(self, outbound: Outbound) -> dict[str, Any] | None:
         if outbound.record_id is None:
@@ -262,6 +276,8 @@ def message_json(record: MessageRecord, buttons: tuple[Button, ...]) -> dict[str
         author = "officer"
     elif record.kind in NOTICE_KINDS:
         author = "notice"
+    elif record.kind == BROADCAST_KIND:
+        author = "broadcast"
     else:
         author = "bot"
     return {

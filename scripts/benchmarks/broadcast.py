@@ -103,32 +103,6 @@ async def scratch_postgres() -> AsyncIterator[str | None]:
         await connection.close()
 
 
-# asyncpg allows 32,767 bind parameters in a statement; enqueue_broadcast inserts
-# ENQUEUE_CHUNK (5,000) rows × 7 columns = 35,000 at once, which PostgreSQL refuses (as would
-# an SQLite built with the default limit, 32,766). Until bot/store/broadcasts.py takes smaller
-# chunks, the benchmark retries with this many rows per statement (and says so).
-WORKAROUND_CHUNK = 4000
-
-
-async def enqueue_broadcast(store: Any, broadcast_id: int) -> tuple[int, str | None]:
-    """``store.enqueue_broadcast``; if it fails on the parameter limit, again in smaller
-    chunks. (queued, the error of the first try or None)."""
-    from bot.store import broadcasts
-    from bot.store.errors import StoreError
-
-    try:
-        return await store.enqueue_broadcast(broadcast_id), None
-    except StoreError as exc:
-        if "number of query arguments" not in str(exc) and "too many SQL" not in str(exc):
-            raise
-        error = str(exc).splitlines()[0][:160]
-    default, broadcasts.ENQUEUE_CHUNK = broadcasts.ENQUEUE_CHUNK, WORKAROUND_CHUNK
-    try:
-        return await store.enqueue_broadcast(broadcast_id), error
-    finally:
-        broadcasts.ENQUEUE_CHUNK = default
-
-
 async def wait_done(store: Any, broadcast_id: int, timeout: float) -> float:
     """Waits until the broadcast is done; ``time.time()`` when that was seen."""
     deadline = time.monotonic() + timeout
@@ -165,7 +139,7 @@ async def send_through_bot(
                 broadcast = await store.create_broadcast("telegram:1", TEXT, {})
                 bot_cpu, own_cpu = cpu_seconds(bot.process.pid), time.process_time()
                 queued_at = time.time()
-                _, enqueue_error = await enqueue_broadcast(store, broadcast.id)
+                await store.enqueue_broadcast(broadcast.id)
                 profiler = await _profile(fake, bot.process.pid, label)
                 done_at = await wait_done(store, broadcast.id, timeout=subscribers / 5 + 120)
                 bot_cpu = cpu_seconds(bot.process.pid) - bot_cpu
@@ -185,7 +159,6 @@ async def send_through_bot(
         "max_in_one_second": max_in_one_second(accepted),
         "first_send_s": accepted[0] - queued_at,
         "done_per_s": len(accepted) / (done_at - accepted[0]),
-        "enqueue_error": enqueue_error,
         "bot_cpu_ms": bot_cpu * 1000 / len(accepted),
         "load_cpu_ms": own_cpu * 1000 / len(accepted),
     }
@@ -248,40 +221,24 @@ async def enqueue_cost(url: str, recipients: int) -> dict[str, Any]:
 
 
 async def _enqueue_here(url: str) -> dict[str, Any]:
-    """In this (fresh) process: time and memory of ``enqueue_broadcast``; if the default
-    chunk fails (the parameter limit), that error, then again with WORKAROUND_CHUNK."""
-    from bot.store import broadcasts
-    from bot.store.errors import StoreError
+    """In this (fresh) process: time and memory of ``enqueue_broadcast``."""
     from bot.store.repository import open_store
 
-    result: dict[str, Any] = {"error": None}
     async with open_store(url) as store:
-        default = broadcasts.ENQUEUE_CHUNK
-        for chunk in (default, WORKAROUND_CHUNK):
-            broadcasts.ENQUEUE_CHUNK = chunk
-            broadcast = await store.create_broadcast("telegram:1", TEXT, {})
-            gc.collect()
-            with contextlib.suppress(OSError):  # the peak (VmHWM) starts again from here
-                Path("/proc/self/clear_refs").write_text("5")
-            before = current_rss_mb()
-            started = time.perf_counter()
-            try:
-                queued = await store.enqueue_broadcast(broadcast.id)
-            except StoreError as exc:
-                result["error"] = str(exc).splitlines()[0][:160]
-                continue
-            finally:
-                broadcasts.ENQUEUE_CHUNK = default
-            result.update(
-                queued=queued,
-                chunk=chunk,
-                seconds=time.perf_counter() - started,
-                rss_before_mb=before,
-                peak_mb=_peak_rss_mb() - before,
-                kept_mb=current_rss_mb() - before,
-            )
-            break
-    return result
+        broadcast = await store.create_broadcast("telegram:1", TEXT, {})
+        gc.collect()
+        with contextlib.suppress(OSError):  # the peak (VmHWM) starts again from here
+            Path("/proc/self/clear_refs").write_text("5")
+        before = current_rss_mb()
+        started = time.perf_counter()
+        queued = await store.enqueue_broadcast(broadcast.id)
+        return {
+            "queued": queued,
+            "seconds": time.perf_counter() - started,
+            "rss_before_mb": before,
+            "peak_mb": _peak_rss_mb() - before,
+            "kept_mb": current_rss_mb() - before,
+        }
 
 
 def _peak_rss_mb() -> float:
@@ -345,19 +302,12 @@ def report(result: dict[str, Any]) -> str:
             f"target ≥ 1,000/s); CPU per delivery: bot {o['bot_cpu_ms']:.2f} ms, fake "
             f"{o['load_cpu_ms']:.2f} ms"
         )
-        if o["enqueue_error"]:
-            lines.append(f"  (enqueued in chunks of {WORKAROUND_CHUNK}: {o['enqueue_error']})")
     for name, e in result["enqueue"].items():
         lines.append(
             f"enqueue_broadcast, {e['queued']} recipients, {name}: {e['seconds']:.2f} s, "
             f"peak RSS +{e['peak_mb']:.0f} MB over the {e['rss_before_mb']:.0f} MB before "
             f"(+{e['kept_mb']:.0f} MB after)"
         )
-        if e["error"]:
-            lines.append(
-                f"  FAILED with the default ENQUEUE_CHUNK: {e['error']}; the line above is "
-                f"with {e['chunk']} rows a statement (the benchmark's workaround)"
-            )
     for c in result["crash"]:
         lines.append(
             f"crash (SIGKILL after {c.sent_before_kill} of {c.subscribers} sent at {RATE:g}/s, "

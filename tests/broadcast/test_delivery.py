@@ -118,23 +118,69 @@ async def test_retry_after_for_one_chat_does_not_stall_the_others(store_url, eng
             assert time.monotonic() - started >= 1.9  # the held chat waited its 2 s
 
 
-async def test_zalo_followers_outside_the_window_and_web_visitors_are_skipped_with_reasons(
+async def test_zalo_followers_outside_the_window_and_unconfigured_platforms_are_skipped(
     store_url, engine
 ) -> None:
+    """Zalo OA outside the 7-day window and a platform no process sends: skipped, with the
+    reason; a web visitor finds the update in their conversation."""
     from tests.fakes.zalo_oa_api import FakeZaloOA
 
     async with FakeTelegram() as fake, FakeZaloOA() as zalo:
         fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
-        settings = settings_for(fake, store_url, **zalo.bot_settings(), broadcast_zalo_rate=50)
+        settings = settings_for(
+            fake, store_url, **zalo.bot_settings(), broadcast_zalo_rate=50, web_enabled=True
+        )
         async with running(settings, engine) as state:
             store = state.service.store
-            for platform, user in (("zalo_oa", "z-near"), ("zalo_oa", "z-far"), ("web", "v" * 32)):
-                person = await store.upsert_person(platform, user, user)
-                await store.set_subscribed(person.id, True)
+            people = {}
+            for platform, user in (
+                ("zalo_oa", "z-near"),
+                ("zalo_oa", "z-far"),
+                ("zalo_bot", "b-1"),  # no Zalo Bot configured anywhere
+                ("web", "v" * 32),
+            ):
+                people[user] = await store.upsert_person(platform, user, user)
+                await store.set_subscribed(people[user].id, True)
             zalo.mark_outside_window("z-far")
             broadcast = await store.create_broadcast("telegram:1", "Tin cho mọi người", {})
-            assert await store.enqueue_broadcast(broadcast.id) == 3
+            assert await store.enqueue_broadcast(broadcast.id) == 4
             state.delivery.wake.set()
             progress = await wait_done(store, broadcast.id)
-            assert progress["sent"] == 1 and progress["skipped"] == 2
+            assert progress["sent"] == 2 and progress["skipped"] == 2
             assert zalo.sent_texts("z-near") == ["Tin cho mọi người"]
+            visitor = await store.recent_messages(people["v" * 32].id)
+            assert [(m.kind, m.text) for m in visitor] == [("broadcast", "Tin cho mọi người")]
+
+
+async def test_outcomes_a_database_error_kept_back_are_written_before_the_next_claim(
+    store_url, engine, monkeypatch
+) -> None:
+    """Sent, then the database refuses the write: the rows must not stay "sending" (they
+    would be sent again after a restart) and nobody may get the message twice."""
+    from bot.broadcast import engine as delivery_engine
+    from bot.store.errors import StoreError
+
+    monkeypatch.setattr(delivery_engine, "STANDBY_RETRY", 0.2)
+    async with FakeTelegram() as fake:
+        fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
+        settings = settings_for(fake, store_url, broadcast_telegram_rate=200, broadcast_window=5)
+        async with running(settings, engine) as state:
+            store = state.service.store
+            chats = await subscribe(store, 12)
+            write = store.record_outcomes
+            refusals = []
+
+            async def refuse_once(outcomes):
+                if not refusals:
+                    refusals.append(list(outcomes))
+                    raise StoreError("database is locked")
+                await write(outcomes)
+
+            monkeypatch.setattr(store, "record_outcomes", refuse_once)
+            broadcast = await store.create_broadcast("telegram:1", "Tin một lần", {})
+            await store.enqueue_broadcast(broadcast.id)
+            state.delivery.wake.set()
+            progress = await wait_done(store, broadcast.id)
+            assert refusals and progress["sent"] == 12 and progress["sending"] == 0
+            received = [m["chat"]["id"] for m in fake.bot_messages() if m["text"] == "Tin một lần"]
+            assert sorted(received) == chats  # each once

@@ -140,6 +140,8 @@ async def test_non_officers_are_refused_and_logged(store_url, engine) -> None:
             added = await admin.say(f"/themcanbo telegram:{CITIZEN} UBND phường Kim Mã")
             assert "Đã thêm cán bộ" in added["text"]
             assert "Soạn thông báo" in (await citizen.say("/thongbao"))["text"]
+            # The officer added by command continues the dialogue with plain text.
+            assert "Gửi tới ai?" in (await citizen.say("Lịch họp tổ dân phố"))["text"]
             assert "Đã hủy" in (await citizen.say("/huy"))["text"]
             # An ordinary question still reaches the answer engine.
             answer = await citizen.say("mục tiêu thu nhập năm 2045")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import text
+
 from bot.store import Store
 from bot.store.records import DeliveryOutcome
 
@@ -86,3 +88,39 @@ async def test_only_one_sender_is_elected(store: Store) -> None:
                 assert not second
     async with store.sender_lock("telegram") as again:
         assert again
+
+
+async def test_a_sender_that_lost_its_lock_notices(store: Store) -> None:
+    """The lock's connection dies (a network cut, a DBA's kill): the sender must see that it
+    is no longer elected before another process starts sending alongside it."""
+    async with store.sender_lock("telegram") as lease:
+        assert await lease.still_held()
+        if store.engine.dialect.name != "postgresql":
+            return  # one process on SQLite: nothing to lose
+        async with store.engine.connect() as admin:
+            await admin.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks"
+                    " WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
+                )
+            )
+            await admin.commit()
+        assert not await lease.still_held()
+        other = Store(store.engine)
+        async with other.sender_lock("telegram") as second:
+            assert second.elected  # the lock is free for the next process
+
+
+async def test_only_platforms_no_process_sends_are_skipped(store: Store) -> None:
+    for platform, user in (("telegram", 1), ("zalo_oa", "z"), ("zalo_bot", "b")):
+        person = await store.upsert_person(platform, user, user)
+        await store.set_subscribed(person.id, True)
+    broadcast = await store.create_broadcast("telegram:1", "Tin", {})
+    await store.enqueue_broadcast(broadcast.id)
+    await store.announce_senders(["telegram"])  # this process
+    await store.announce_senders(["zalo_oa"])  # another process, configured differently
+    assert await store.skip_unroutable(timedelta(minutes=10)) == 1  # only Zalo Bot
+    progress = await store.broadcast_progress(broadcast.id)
+    assert progress["skipped"] == 1 and progress["queued"] == 2
+    # A sender silent for longer than the allowance counts as gone.
+    assert await store.skip_unroutable(timedelta(0)) == 2

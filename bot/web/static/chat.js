@@ -35,7 +35,7 @@
   }
 
   // Officer replies carry their own "💬 Cán bộ trả lời:" line.
-  const WHO = { bot: "Trợ lý", officer: "", notice: "", user: "Bạn" };
+  const WHO = { bot: "Trợ lý", officer: "", notice: "", broadcast: "Thông báo", user: "Bạn" };
 
   function render(m) {
     if (m.id && shown.has(m.id)) return;
