@@ -68,6 +68,14 @@ class OfficerDesk:
         # path) then cost no database read to tell they are not an officer's dialogue.
         self._added: set[str] = set()
         self._added_at = -OFFICERS_REFRESH
+        # Told (actor, is now an officer) after /themcanbo or /xoacanbo: e.g. menus.
+        self.roster_listeners: list[Callable[[str, bool], Awaitable[None]]] = []
+
+    async def officers(self) -> set[str]:
+        """Every officer and admin: from settings and added by command."""
+        return (
+            set(self.roster.officers) | set(self.roster.admins) | await self.store.officer_actors()
+        )
 
     # ---- who ------------------------------------------------------------------------
     async def unit_of(self, actor: str) -> str | None:
@@ -300,6 +308,8 @@ class OfficerDesk:
         else:
             await self.store.remove_officer(platform, user)
         self._added_at = -OFFICERS_REFRESH  # read the list again at the next message
+        for listener in self.roster_listeners:
+            await listener(f"{platform}:{user}", name == "themcanbo")
         await self.store.audit(actor, name, {"officer": who, "unit": unit.strip()})
         return [self._say(inbound, wording.roster_changed(name, who, unit.strip()))]
 

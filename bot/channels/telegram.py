@@ -26,8 +26,10 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.broadcast.engine import SendResult
 from bot.channels.telegram_http import AiohttpRequest
+from bot.channels.telegram_menu import CommandMenus, telegram_users
 from bot.channels.text import split_text as split_plain
 from bot.conversation.messages import Inbound, OperatorReply, Outbound
+from bot.store.errors import StoreError
 
 if TYPE_CHECKING:
     from bot.channels.router import Router
@@ -109,6 +111,29 @@ class TelegramChannel:
             await self.bot.delete_webhook()
             self._poller = asyncio.create_task(self._poll(), name="telegram-poller")
             logger.info("Telegram long polling started")
+        if self.service.officers is not None:
+            # In the background: dozens of officers' menus must not hold up the start.
+            menus = asyncio.create_task(self._publish_menus(), name="telegram-menus")
+            self._in_flight.add(menus)
+            menus.add_done_callback(self._in_flight.discard)
+
+    async def _publish_menus(self) -> None:
+        desk = self.service.officers
+        assert desk is not None
+        menus = CommandMenus(self.bot)
+        try:
+            await menus.publish(await desk.officers(), desk.roster.admins)
+        except StoreError:  # menus are a convenience; the next start tries again
+            logger.exception("could not read the officers for the command menus")
+
+        async def changed(actor: str, officer: bool) -> None:
+            for user in telegram_users([actor]):
+                if officer:
+                    await menus.show_officer(user, admin=actor in desk.roster.admins)
+                else:
+                    await menus.hide_officer(user)
+
+        desk.roster_listeners.append(changed)
 
     async def stop(self) -> None:
         """Stop taking updates, finish what is in flight, then close the client."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
@@ -146,6 +147,19 @@ async def test_non_officers_are_refused_and_logged(store_url, engine) -> None:
             # An ordinary question still reaches the answer engine.
             answer = await citizen.say("mục tiêu thu nhập năm 2045")
             assert "42.000 USD" in answer["text"]
+
+            # The "/" menu: citizens never see officer commands; an added officer does,
+            # until removed; the admin also sees the roster commands.
+            def menu(user: int | None) -> set[str]:
+                scope = {"type": "default"} if user is None else {"type": "chat", "chat_id": user}
+                key = (json.dumps(scope, sort_keys=True), "")
+                return {c["command"] for c in fake.commands.get(key, [])}
+
+            assert "dangky" in menu(None) and "thongbao" not in menu(None)
+            assert {"thongbao", "themcanbo"} <= menu(ADMIN)
+            assert "thongbao" in menu(CITIZEN) and "themcanbo" not in menu(CITIZEN)
+            await admin.say(f"/xoacanbo telegram:{CITIZEN}")
+            assert menu(CITIZEN) == set()
 
 
 async def test_month_report_as_csv(store_url, engine, tmp_path) -> None:
