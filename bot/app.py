@@ -30,6 +30,7 @@ from bot.conversation.flood import FloodLimiter
 from bot.conversation.office_hours import OfficeHours
 from bot.conversation.service import Answerer, ConversationService, OperatorDesk
 from bot.store.repository import Store, open_store
+from bot.web.media import MediaRoutes
 from bot.web.security import web_middlewares
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,8 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         )
         web_app = web.Application(client_max_size=1 << 20, middlewares=middlewares)
         web_app.router.add_get("/healthz", _health)
+        # Broadcast photos: for the web chat, and for Zalo Bot even when the chat is off.
+        web_app.add_routes(MediaRoutes(store).routes())
         state = Running(service, router, web_app)
         state_box.append(state)
         for channel in configured_channels(settings, router):
@@ -162,6 +165,7 @@ def configured_channels(settings: Settings, router: Router) -> list[Channel]:
                 base_url=settings.zalo_bot_api_base_url,
                 webhook_url=settings.zalo_bot_webhook_url,
                 webhook_secret=_secret(settings.zalo_bot_webhook_secret),
+                public_base_url=settings.public_base_url,
             )
         )
     if settings.web_enabled:
@@ -202,16 +206,19 @@ def _secret(value: SecretStr | None) -> str | None:
 
 WEB_BROADCAST_RATE = 500.0  # a web update is a database row: no platform limit to respect
 KEEP_DEDUP_KEYS = timedelta(days=2)  # platforms stop retrying long before
+KEEP_DRAFT_PHOTOS = timedelta(days=7)  # a photo no broadcast used by then was abandoned
 HOUSEKEEPING_EVERY = 3600.0  # seconds
 
 
 async def _housekeeping(store) -> None:
-    """Forget old dedup keys and handled webhook events, so those tables stay small."""
+    """Forget old dedup keys, handled webhook events and the photos of abandoned drafts,
+    so those tables stay small."""
     while True:
         try:
             before = datetime.now(UTC) - KEEP_DEDUP_KEYS
             await store.forget_updates(before)
             await store.inbox_forget(before)
+            await store.forget_unused_photos(datetime.now(UTC) - KEEP_DRAFT_PHOTOS)
         except Exception:  # a busy or unreachable database: try again next time
             logger.exception("housekeeping failed")
         await asyncio.sleep(HOUSEKEEPING_EVERY)

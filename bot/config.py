@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     # HTTP server (webhooks, later the web chat)
     http_host: str = Field("127.0.0.1", description="address the aiohttp server listens on")
     http_port: int = Field(8080, ge=0, le=65535, description="0 = any free port")
+    public_base_url: str = Field(
+        "",
+        description="public HTTPS address of this server (https://hoidap.example.gov.vn): "
+        "Zalo Bot fetches broadcast photos from it; empty = Zalo Bot gets their text only",
+    )
 
     # Telegram
     telegram_bot_token: SecretStr | None = None
@@ -140,6 +145,14 @@ class Settings(BaseSettings):
     def _origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _public_base(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", value):
+            raise ValueError("PUBLIC_BASE_URL must look like https://hoidap.example.gov.vn")
         return value
 
     @field_validator("web_color")

@@ -53,7 +53,7 @@ class BroadcastSender(Protocol):
 
     platform: str
 
-    async def deliver_broadcast(self, chat_id: str, text: str, photo: str | None) -> SendResult: ...
+    async def deliver_broadcast(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult: ...
 
 
 class DeliveryEngine:
@@ -166,7 +166,7 @@ class DeliveryEngine:
         await pacer.wait()
         try:
             result = await self.senders[delivery.platform].deliver_broadcast(
-                delivery.chat_id, broadcast.text, broadcast.photo
+                delivery.chat_id, broadcast
             )
         except Exception as exc:  # an adapter bug must not stop the broadcast
             logger.exception("broadcast delivery %s failed", delivery.id)

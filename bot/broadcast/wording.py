@@ -107,3 +107,12 @@ def month_report(label: str, units: list[dict]) -> str:
             f"· 👎 {unit['thumbs_down']}"
         )
     return "\n".join(lines)
+
+
+def photo_not_kept(reason: str) -> str:
+    """The photo of a draft could not be fetched from Telegram: what that means for sending."""
+    return (
+        f"⚠️ Chưa lưu được ảnh này ({reason}). Nếu vẫn gửi, người nhận trên Telegram thấy ảnh, "
+        "còn trên Zalo và trang web chỉ nhận phần chữ. Muốn mọi kênh đều có ảnh, gõ /huy "
+        "rồi soạn lại với ảnh."
+    )

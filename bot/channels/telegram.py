@@ -21,15 +21,25 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.broadcast import wording
 from bot.broadcast.engine import SendResult
+from bot.broadcast.media import MAX_PHOTO_BYTES, image_type
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_menu import CommandMenus, telegram_users
 from bot.channels.text import split_text as split_plain
 from bot.conversation.messages import Inbound, OperatorReply, Outbound
 from bot.store.errors import StoreError
+from bot.store.records import BroadcastRecord
 
 if TYPE_CHECKING:
     from bot.channels.router import Router
@@ -249,7 +259,58 @@ class TelegramChannel:
             language=user.language_code,
             **fields,  # type: ignore[arg-type]
         )
-        await self.router.deliver(await self.service.handle(inbound))
+        notes = await self._keep_draft_photo(inbound) if inbound.attachment else []
+        await self.router.deliver([*notes, *await self.service.handle(inbound)])
+
+    async def _keep_draft_photo(self, inbound: Inbound) -> list[Outbound]:
+        """An officer composing a broadcast sent a photo: its bytes are fetched now, once,
+        for Zalo and the web (Telegram itself sends the file id). Now rather than at the
+        confirmation: the officer learns at once if it failed, and the bytes are there before
+        any sender can start. Citizens' photos are not fetched."""
+        officers, file_id = self.service.officers, inbound.attachment
+        if officers is None or file_id is None or not await officers.wants(inbound):
+            return []
+        try:
+            if await self.service.store.photo(file_id) is not None:
+                return []  # a retried update: kept already
+            await self._keep_photo(file_id)
+        except PhotoNotKept as exc:
+            logger.warning("broadcast photo not kept: %s", exc.reason)
+            return [Outbound(PLATFORM, inbound.chat_id, wording.photo_not_kept(exc.reason))]
+        return []
+
+    async def _keep_photo(self, file_id: str) -> None:
+        data = await self._download(file_id)
+        content_type = image_type(data)
+        if content_type is None:
+            raise PhotoNotKept("tệp không phải ảnh JPEG, PNG, GIF hay WebP")
+        try:
+            await self.service.store.keep_photo(file_id, data, content_type)
+        except StoreError as exc:  # the dialogue goes on; the officer knows
+            logger.error("could not keep a broadcast photo: %s", exc)
+            raise PhotoNotKept("lỗi cơ sở dữ liệu") from exc
+
+    async def _download(self, file_id: str) -> bytes:
+        """The photo's bytes (getFile, then the file itself); network errors tried again."""
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                file = await self.bot.get_file(file_id)
+                if (file.file_size or 0) > MAX_PHOTO_BYTES:
+                    raise PhotoNotKept("ảnh lớn hơn 10 MB")
+                data = bytes(await file.download_as_bytearray())
+            except BadRequest as exc:  # a NetworkError too, but trying again will not help
+                raise PhotoNotKept(f"Telegram từ chối: {exc.message}") from None
+            except NetworkError as exc:  # TimedOut as well
+                if attempt == SEND_ATTEMPTS:
+                    raise PhotoNotKept("không kết nối được Telegram") from exc
+                await asyncio.sleep(0.5 * attempt)
+                continue
+            except TelegramError as exc:
+                raise PhotoNotKept(f"Telegram từ chối: {exc.message}") from None
+            if len(data) > MAX_PHOTO_BYTES:
+                raise PhotoNotKept("ảnh lớn hơn 10 MB")
+            return data
+        raise AssertionError("unreachable")
 
     async def _on_operator(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -337,8 +398,8 @@ class TelegramChannel:
                 reply_markup=_keyboard(Outbound("telegram", chat_id, text, buttons)),
             )
 
-    async def deliver_broadcast(self, chat_id: str, text: str, photo: str | None) -> SendResult:
-        return await _broadcast_one(self.bot, chat_id, text, photo)
+    async def deliver_broadcast(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult:
+        return await _broadcast_one(self.bot, chat_id, broadcast.text, broadcast.photo)
 
     async def _undeliverable(self, outbound: Outbound, reason: str, blocked: bool) -> None:
         await self.router.failed(outbound, reason, blocked=blocked)
@@ -384,6 +445,12 @@ async def _broadcast_one(bot: Bot, chat_id: str, text: str, photo: str | None) -
     except TelegramError as exc:  # BadRequest (chat not found…): trying again will not help
         return SendResult("failed", str(exc))
     return SendResult("sent", message_id=str(message.message_id))
+
+
+class PhotoNotKept(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # in Vietnamese, for the officer
 
 
 def _keyboard(outbound: Outbound) -> InlineKeyboardMarkup | None:

@@ -5,7 +5,8 @@ ids, no first_name in getMe: shared/design/CHANNELS.md section 2), so the five m
 bot needs are called directly. Webhook events are checked against the shared secret, kept
 in the EventInbox and acknowledged at once; polled updates are handled before the next
 poll. Both are deduplicated by the conversation service on the message id. Zalo Bot shows
-no buttons, so a line saying what to type stands in for them.
+no buttons, so a line saying what to type stands in for them. A broadcast's photo is sent
+by URL (sendPhoto fetches it): ``PUBLIC_BASE_URL`` + ``/media/broadcast/<id>``.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot.broadcast.engine import SendResult
+from bot.broadcast.media import PHOTO_ONLY, BroadcastPhotos, photo_path
 from bot.channels.inbox import EventInbox
 from bot.channels.text import split_text
 from bot.channels.zalo_bot_client import ZaloBotClient, ZaloBotError
 from bot.channels.zalo_protocol import (
     BOT_EVENT_PREFIX,
+    BOT_MAX_CAPTION,
     BOT_MAX_TEXT,
     BOT_POLL_TIMEOUT,
     BOT_PRIVATE_CHAT,
@@ -37,6 +40,7 @@ from bot.channels.zalo_protocol import (
 from bot.conversation.messages import Inbound, Outbound
 from bot.conversation.shortcuts import text_hint
 from bot.errors import BotError
+from bot.store.records import BroadcastRecord
 
 if TYPE_CHECKING:
     from bot.channels.router import Router
@@ -50,6 +54,7 @@ SEND_ATTEMPTS = 3
 RETRY_BACKOFF = 0.5  # seconds, times the attempt number
 ERROR_PAUSE = 2.0  # seconds between polls after a failed one: no busy loop
 SORRY = "Xin lỗi, hệ thống đang gặp sự cố. Bạn vui lòng thử lại sau ít phút."
+Piece = tuple[str, str | None]  # one message: its text (a caption with a photo), the photo URL
 
 
 # ---- from Zalo ----------------------------------------------------------------------
@@ -116,6 +121,7 @@ class ZaloBotChannel:
         base_url: str,
         webhook_url: str | None = None,
         webhook_secret: str | None = None,
+        public_base_url: str = "",
     ) -> None:
         if webhook_url and not (BOT_SECRET_MIN <= len(webhook_secret or "") <= BOT_SECRET_MAX):
             raise BotError(
@@ -128,6 +134,9 @@ class ZaloBotChannel:
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
         self.inbox = EventInbox(self.service.store, PLATFORM, self._handle_update, _sender)
+        self.public_base_url = public_base_url.rstrip("/")
+        self.photos = BroadcastPhotos(self.service.store)
+        self._photo_warned: set[int | None] = set()  # broadcasts (None: the setting) logged
         self._poller: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
         self._in_flight: set[asyncio.Task[Any]] = set()
@@ -257,42 +266,96 @@ class ZaloBotChannel:
 
     # ---- to Zalo ----------------------------------------------------------------------
     async def send(self, outbound: Outbound) -> None:
-        pieces = split_text(_with_hint(outbound), BOT_MAX_TEXT)
-        if not pieces:
+        text = _with_hint(outbound)
+        if not text.strip():
             await self.router.failed(outbound, "tin nhắn rỗng")
             return
-        for n, piece in enumerate(pieces):
-            try:
-                message_id = await self._send_piece(outbound.chat_id, piece)
-            except ZaloBotError as exc:
-                await self.router.failed(outbound, str(exc), blocked=exc.blocked)
-                return
-            if n == 0:
-                await self.router.sent(outbound, message_id)
-
-    async def deliver_broadcast(self, chat_id: str, text: str, photo: str | None) -> SendResult:
-        """One broadcast message; the delivery engine paces and retries."""
-        pieces = split_text(text, BOT_MAX_TEXT) or [""]
         try:
-            first = await self.client.send_message(chat_id, pieces[0])
-            for piece in pieces[1:]:
-                await self.client.send_message(chat_id, piece)
+            # An answer someone waits for: a failed network call is tried again at once.
+            message_id = await self._send_pieces(outbound.chat_id, text, attempts=SEND_ATTEMPTS)
+        except ZaloBotError as exc:
+            await self.router.failed(outbound, str(exc), blocked=exc.blocked)
+            return
+        await self.router.sent(outbound, message_id)
+
+    async def deliver_broadcast(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult:
+        """One broadcast message; the delivery engine paces and retries."""
+        photo_url = await self._photo_url(broadcast)
+        if photo_url is None and not broadcast.text.strip():
+            return SendResult("skipped", PHOTO_ONLY)
+        try:
+            try:
+                first = await self._send_pieces(chat_id, broadcast.text, photo_url)
+            except ZaloBotError as exc:
+                if not _photo_refused(exc) or not broadcast.text.strip():
+                    raise
+                # Zalo could not take the photo (not reachable at PUBLIC_BASE_URL?): the
+                # text still goes out; nothing was sent before the photo.
+                self._warn(broadcast.id, f"Zalo Bot refused the photo ({exc}): text only")
+                first = await self._send_pieces(chat_id, broadcast.text)
         except ZaloBotError as exc:
             if exc.blocked:
                 return SendResult("blocked", str(exc))
             return SendResult("retry" if exc.transient else "failed", str(exc))
         return SendResult("sent", message_id=first)
 
-    async def _send_piece(self, chat_id: str, piece: str) -> str:
-        for attempt in range(1, SEND_ATTEMPTS):
+    async def _photo_url(self, broadcast: BroadcastRecord) -> str | None:
+        """Where Zalo fetches the broadcast's photo, or None to send the text alone."""
+        if not broadcast.has_photo:
+            return None
+        if not self.public_base_url:
+            self._warn(None, "PUBLIC_BASE_URL is not set: broadcasts go to Zalo Bot without photos")
+            return None
+        if await self.photos.facts(broadcast) is None:
+            self._warn(broadcast.id, "its photo was not fetched from Telegram: text only")
+            return None
+        return self.public_base_url + photo_path(broadcast.id)
+
+    def _warn(self, broadcast_id: int | None, why: str) -> None:
+        """Once per broadcast (or once, for the setting): not at every recipient."""
+        if broadcast_id not in self._photo_warned:
+            self._photo_warned.add(broadcast_id)
+            where = f"broadcast {broadcast_id}: " if broadcast_id is not None else ""
+            logger.warning("Zalo Bot %s%s", where, why)
+
+    async def _send_pieces(
+        self, chat_id: str, text: str, photo_url: str | None = None, *, attempts: int = 1
+    ) -> str:
+        """The photo (the text as its caption when it fits), then the text in pieces of
+        2,000 characters; the first message's id. Raises the first ZaloBotError."""
+        first = ""
+        for n, piece in enumerate(pieces(text, photo_url)):
+            message_id = await self._send_piece(chat_id, piece, attempts)
+            if n == 0:
+                first = message_id
+        return first
+
+    async def _send_piece(self, chat_id: str, piece: Piece, attempts: int) -> str:
+        text, photo_url = piece
+        for attempt in range(1, attempts + 1):
             try:
-                return await self.client.send_message(chat_id, piece)
+                if photo_url:
+                    return await self.client.send_photo(chat_id, photo_url, text)
+                return await self.client.send_message(chat_id, text)
             except ZaloBotError as exc:
-                if not exc.transient:
-                    raise
+                if not exc.transient or attempt == attempts:
+                    raise  # the last try: its error is final
                 logger.info("Zalo Bot send failed (%s), trying again", exc)
                 await asyncio.sleep(RETRY_BACKOFF * attempt)
-        return await self.client.send_message(chat_id, piece)  # the last try: its error is final
+        raise AssertionError("unreachable")
+
+
+def pieces(text: str, photo_url: str | None = None) -> list[Piece]:
+    """The messages that carry ``text`` (and the photo): a caption when the text fits in
+    one, else the photo alone and then the text."""
+    if photo_url and len(text) <= BOT_MAX_CAPTION:
+        return [(text, photo_url)]
+    photo: list[Piece] = [("", photo_url)] if photo_url else []
+    return photo + [(piece, None) for piece in split_text(text, BOT_MAX_TEXT)]
+
+
+def _photo_refused(exc: ZaloBotError) -> bool:
+    return exc.method == "sendPhoto" and not (exc.transient or exc.blocked)
 
 
 def _with_hint(outbound: Outbound) -> str:

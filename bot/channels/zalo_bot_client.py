@@ -36,6 +36,7 @@ class ZaloBotError(BotError):
         super().__init__(f"Zalo Bot lỗi {code}{where}: {description}")
         self.code = code
         self.description = description
+        self.method = method
 
     @property
     def transient(self) -> bool:
@@ -96,6 +97,14 @@ class ZaloBotClient:
     async def send_message(self, chat_id: str, text: str) -> str:
         """Plain text (no parse_mode: replies quote documents verbatim); the new message id."""
         result = await self.call("sendMessage", {"chat_id": chat_id, "text": text})
+        return str(result.get("message_id", "")) if isinstance(result, dict) else ""
+
+    async def send_photo(self, chat_id: str, photo_url: str, caption: str = "") -> str:
+        """A photo Zalo fetches from ``photo_url`` (public), with an optional caption."""
+        params = {"chat_id": chat_id, "photo": photo_url}
+        if caption:
+            params["caption"] = caption
+        result = await self.call("sendPhoto", params)
         return str(result.get("message_id", "")) if isinstance(result, dict) else ""
 
     async def call(

@@ -4,27 +4,32 @@
 age, keeps the event (EventInbox) and answers 200 at once; the event is then handled in
 the background. Zalo retries an event it did not get 200 for, so events are deduplicated
 on ``msg_id``. Replies go through the consultation API, cut at 2,000 characters, with
-the buttons of other platforms written as words to type ("gặp cán bộ").
+the buttons of other platforms written as words to type ("gặp cán bộ"). A broadcast's
+photo is uploaded once and shown above the first piece of its text.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import logging
 import time
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from bot.broadcast.engine import SendResult
+from bot.broadcast.media import PHOTO_ONLY, REMEMBERED
 from bot.channels import zalo_protocol as zp
 from bot.channels.inbox import EventInbox
 from bot.channels.text import split_text
 from bot.channels.zalo_oa_client import ZaloOAClient, ZaloOAError
 from bot.conversation.messages import Inbound, Outbound
 from bot.conversation.shortcuts import text_hint
+from bot.store.records import BroadcastRecord
 
 if TYPE_CHECKING:
     from bot.channels.router import Router
@@ -95,6 +100,9 @@ class ZaloOAChannel:
         self.max_event_age = max_event_age
         self.inbox = EventInbox(self.service.store, PLATFORM, self._handle, person_of)
         self._named: set[str] = set()  # people whose name is already stored
+        # Each broadcast's photo is uploaded once (None: sent as text only).
+        self._attachments: OrderedDict[int, str | None] = OrderedDict()
+        self._uploading = asyncio.Lock()
 
     def routes(self) -> list[web.RouteDef]:
         return [web.post("/zalo/oa/webhook", self.webhook)]
@@ -203,17 +211,17 @@ class ZaloOAChannel:
         return name
 
     # ---- sending ------------------------------------------------------------------------
-    async def deliver_broadcast(self, chat_id: str, text: str, photo: str | None) -> SendResult:
+    async def deliver_broadcast(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult:
         """A broadcast as a consultation message: allowed only within Zalo's window.
 
         Outside it (-230), not a follower, or out of free messages, the recipient is
         skipped with Zalo's reason; a broadcast/ZBS route is not configured here.
         """
-        pieces = split_text(text, zp.OA_MAX_TEXT) or [""]
         try:
-            first = await self.client.send_text(chat_id, pieces[0])
-            for piece in pieces[1:]:
-                await self.client.send_text(chat_id, piece)
+            attachment_id = await self._attachment(broadcast)
+            if attachment_id is None and not broadcast.text.strip():
+                return SendResult("skipped", PHOTO_ONLY)
+            first = await self._send_pieces(chat_id, broadcast.text, attachment_id)
         except ZaloOAError as exc:
             if exc.code in zp.OA_UNREACHABLE:
                 return SendResult("skipped", zp.OA_UNREACHABLE[exc.code])
@@ -225,12 +233,56 @@ class ZaloOAChannel:
         hint = text_hint(outbound.buttons)
         if hint:
             text = f"{text}\n\n{hint}"
-        for n, piece in enumerate(split_text(text, zp.OA_MAX_TEXT) or [""]):
-            try:
-                message_id = await self.client.send_text(outbound.chat_id, piece)
-            except ZaloOAError as exc:
-                reason = zp.OA_UNREACHABLE.get(exc.code, str(exc))
-                await self.router.failed(outbound, reason)
-                return
-            if n == 0:
-                await self.router.sent(outbound, message_id)
+        try:
+            message_id = await self._send_pieces(outbound.chat_id, text)
+        except ZaloOAError as exc:
+            await self.router.failed(outbound, zp.OA_UNREACHABLE.get(exc.code, str(exc)))
+            return
+        await self.router.sent(outbound, message_id)
+
+    async def _send_pieces(self, chat_id: str, text: str, attachment_id: str | None = None) -> str:
+        """``text`` cut at 2,000 characters, the image (if any) with the first piece; the
+        first message's id. Raises ZaloOAError, whichever piece failed."""
+        pieces = split_text(text, zp.OA_MAX_TEXT) or [""]
+        if attachment_id:
+            first = await self.client.send_image(chat_id, pieces[0], attachment_id)
+        else:
+            first = await self.client.send_text(chat_id, pieces[0])
+        for piece in pieces[1:]:
+            await self.client.send_text(chat_id, piece)
+        return first
+
+    async def _attachment(self, broadcast: BroadcastRecord) -> str | None:
+        """The broadcast photo's attachment id, uploaded at the first recipient; None sends
+        the text alone. A network failure raises (the delivery is tried again later)."""
+        if not broadcast.has_photo:
+            return None
+        async with self._uploading:  # the recipients of a batch ask at the same time
+            if broadcast.id not in self._attachments:
+                self._attachments[broadcast.id] = await self._upload(broadcast)
+                while len(self._attachments) > REMEMBERED:
+                    self._attachments.popitem(last=False)
+            return self._attachments[broadcast.id]
+
+    async def _upload(self, broadcast: BroadcastRecord) -> str | None:
+        photo = await self.service.store.photo(broadcast.photo or "", with_data=True)
+        why = None
+        if photo is None:
+            why = "its bytes were not fetched from Telegram"
+        elif photo.content_type not in zp.OA_IMAGE_TYPES:
+            why = f"Zalo OA takes no {photo.content_type}"
+        elif photo.size > zp.OA_MAX_IMAGE_BYTES:
+            why = f"{photo.size} bytes is over Zalo OA's limit"
+        if photo is None or why is not None:
+            logger.warning("broadcast %s goes to Zalo OA without its photo: %s", broadcast.id, why)
+            return None
+        name = f"thong-bao-{broadcast.id}.{zp.OA_IMAGE_TYPES[photo.content_type]}"
+        try:
+            return await self.client.upload_image(photo.data, photo.content_type, name)
+        except ZaloOAError as exc:
+            if exc.code == -1:
+                raise  # Zalo did not answer: the deliveries are retried, and so is this
+            logger.warning(
+                "Zalo OA refused broadcast %s's photo (%s): text only", broadcast.id, exc
+            )
+            return None

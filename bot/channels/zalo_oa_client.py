@@ -1,4 +1,5 @@
-"""Zalo OA Open API client: consultation messages, user profiles, and the OAuth tokens.
+"""Zalo OA Open API client: consultation messages, image uploads, user profiles, and the
+OAuth tokens.
 
 Tokens: the access token lasts about 25 h and the refresh token is single-use (each
 refresh hands back a new one). Both live in the database (``secrets_kv``), written with
@@ -28,6 +29,8 @@ SEED_KEY = "zalo_oa.seed"  # which settings tokens were last taken over
 REFRESH_MARGIN = 300.0  # seconds before expiry that a refresh is due
 UNKNOWN_LIFETIME = 3600.0  # tokens given in settings: assume an hour, refresh on -216 anyway
 ATTEMPTS = 3  # network errors and 5xx: tried this many times, then recorded as failed
+NO_ATTACHMENT = -2  # ZaloOAError.code: an upload answered success without an attachment id
+Upload = tuple[str, bytes, str]  # file name, bytes, content type
 
 
 class ZaloOAError(Exception):
@@ -101,7 +104,33 @@ class ZaloOAClient:
     # ---- API ----------------------------------------------------------------------------
     async def send_text(self, user_id: str, text: str) -> str:
         """Send one consultation message; its Zalo message id."""
-        body = {"recipient": {"user_id": user_id}, "message": {"text": text}}
+        return await self._send_cs(user_id, {"text": text})
+
+    async def send_image(self, user_id: str, text: str, attachment_id: str) -> str:
+        """A consultation message showing an uploaded image, with ``text`` under it."""
+        element = {"media_type": zp.OA_MEDIA_IMAGE, "attachment_id": attachment_id}
+        message: dict = {
+            "attachment": {
+                "type": zp.OA_ATTACHMENT_TYPE,
+                "payload": {"template_type": zp.OA_TEMPLATE_MEDIA, "elements": [element]},
+            }
+        }
+        if text:
+            message["text"] = text
+        return await self._send_cs(user_id, message)
+
+    async def upload_image(self, data: bytes, content_type: str, filename: str) -> str:
+        """Upload an image once; the attachment id messages show it by."""
+        answer = await self._call(
+            "POST", zp.OA_UPLOAD_IMAGE_PATH, upload=(filename, data, content_type)
+        )
+        attachment_id = str((answer or {}).get("attachment_id") or "")
+        if not attachment_id:
+            raise ZaloOAError(NO_ATTACHMENT, "Zalo không trả về attachment_id của ảnh")
+        return attachment_id
+
+    async def _send_cs(self, user_id: str, message: dict) -> str:
+        body = {"recipient": {"user_id": user_id}, "message": message}
         data = await self._call("POST", zp.OA_CS_PATH, json_body=body)
         return str((data or {}).get("message_id", ""))
 
@@ -122,11 +151,12 @@ class ZaloOAClient:
         *,
         json_body: dict | None = None,
         params: dict | None = None,
+        upload: Upload | None = None,
     ) -> dict | None:
         """One Open API call; -216 refreshes the token and tries once more."""
         for retry_token in (True, False):
             token = await self.access_token()
-            envelope = await self._http(method, path, token, json_body, params)
+            envelope = await self._http(method, path, token, json_body, params, upload)
             code = int(envelope.get("error", 0) or 0)
             if code == 0:
                 return envelope.get("data")
@@ -137,14 +167,25 @@ class ZaloOAClient:
         raise AssertionError("unreachable")
 
     async def _http(
-        self, method: str, path: str, token: str, json_body: dict | None, params: dict | None
+        self,
+        method: str,
+        path: str,
+        token: str,
+        json_body: dict | None,
+        params: dict | None,
+        upload: Upload | None = None,
     ) -> dict:
         assert self._session is not None, "start() first"
         headers = {zp.OA_ACCESS_TOKEN_HEADER: token}
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 async with self._session.request(
-                    method, self.api_base_url + path, json=json_body, params=params, headers=headers
+                    method,
+                    self.api_base_url + path,
+                    json=json_body,
+                    data=_form(upload) if upload else None,
+                    params=params,
+                    headers=headers,
                 ) as response:
                     if response.status >= 500:
                         raise aiohttp.ClientResponseError(
@@ -207,3 +248,11 @@ class ZaloOAClient:
             refresh_token=str(body.get("refresh_token") or refresh_token),
             expires_at=time.time() + lifetime,
         )
+
+
+def _form(upload: Upload) -> aiohttp.FormData:
+    """A new multipart body for each attempt (aiohttp sends a FormData only once)."""
+    filename, data, content_type = upload
+    form = aiohttp.FormData()
+    form.add_field(zp.OA_UPLOAD_FIELD, data, filename=filename, content_type=content_type)
+    return form

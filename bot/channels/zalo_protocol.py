@@ -10,6 +10,13 @@ from __future__ import annotations
 # ---- Zalo Official Account: Open API v3 and OAuth v4 -----------------------------------
 OA_CS_PATH = "/v3.0/oa/message/cs"  # consultation ("tin tư vấn") message
 OA_USER_DETAIL_PATH = "/v3.0/oa/user/detail"
+OA_UPLOAD_IMAGE_PATH = "/v2.0/oa/upload/image"  # multipart, field "file" → data.attachment_id
+OA_UPLOAD_FIELD = "file"
+OA_MAX_IMAGE_BYTES = 1024 * 1024  # [U] third-party guides say 1 MB, jpg/png
+OA_IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png"}  # what upload/image takes [U]
+OA_ATTACHMENT_TYPE = "template"  # an image is sent as a "media" template of its attachment id
+OA_TEMPLATE_MEDIA = "media"
+OA_MEDIA_IMAGE = "image"
 OA_TOKEN_PATH = "/v4/oa/access_token"
 OA_ACCESS_TOKEN_HEADER = "access_token"  # not Authorization: Bearer
 OA_OAUTH_SECRET_HEADER = "secret_key"  # carries the App Secret
@@ -38,6 +45,7 @@ OA_IGNORED = {"user_received_message", "user_seen_message", "oa_send_text"}
 # ---- Zalo Bot Platform ----------------------------------------------------------------
 BOT_SECRET_HEADER = "X-Bot-Api-Secret-Token"  # a plain shared secret, not an HMAC
 BOT_MAX_TEXT = 2000
+BOT_MAX_CAPTION = 1024  # [U] sendPhoto's caption limit is not documented: Telegram's, to be safe
 BOT_TEXT_EVENT = "message.text.received"
 BOT_EVENT_PREFIX = "message."  # message.image.received, .sticker., .voice., .unsupported.
 BOT_POLL_TIMEOUT = 30  # seconds, the documented default of getUpdates

@@ -27,11 +27,13 @@ class MessagesMixin(StoreBase):
         platform_message_id: PlatformId | None = None,
         answer: Answer | None = None,
         ticket_id: int | None = None,
+        broadcast_id: int | None = None,
     ) -> MessageRecord:
         """Persist one message; an engine ``answer`` also stores its citations and scores."""
         if direction not in get_args(Direction):
             raise StoreError(f"Message direction must be 'in' or 'out', not {direction!r}")
         row = new_message(person_id, direction, text, kind, platform_message_id, answer, ticket_id)
+        row.broadcast_id = broadcast_id
         async with self._write() as session:
             session.add(row)
             await session.flush()
@@ -164,6 +166,7 @@ def message_record(row: Message) -> MessageRecord:
         index_version=row.index_version,
         delivery=row.delivery,
         delivery_error=row.delivery_error,
+        broadcast_id=row.broadcast_id,
     )
 
 

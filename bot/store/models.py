@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -90,6 +91,9 @@ class Message(Base):
     # Outbound only: "sent", "failed" or "blocked", and the platform's reason for a failure.
     delivery: Mapped[str | None] = mapped_column(String(16))
     delivery_error: Mapped[str | None] = mapped_column(Text)
+    # The broadcast a "broadcast" message carries (the web shows its photo). No foreign key:
+    # SQLite would have to rebuild this table, which other tables point to, to add one.
+    broadcast_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = _created()
 
 
@@ -246,6 +250,23 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None]
     reason: Mapped[str | None] = mapped_column(Text)
     platform_message_id: Mapped[str | None] = mapped_column(ID)
+
+
+class BroadcastMedia(Base):
+    """The bytes of a broadcast's photo, kept for the platforms that cannot use Telegram's file.
+
+    Keyed by ``broadcasts.photo`` (the Telegram file id): the photo is fetched when the
+    officer sends it, before the broadcast exists, and one photo may serve several broadcasts.
+    """
+
+    __tablename__ = "broadcast_media"
+
+    photo: Mapped[str] = mapped_column(String(255), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class Officer(Base):

@@ -54,6 +54,7 @@ class MessageRecord:
     index_version: str | None = None
     delivery: str | None = None  # outbound: "sent" | "failed" | "blocked"
     delivery_error: str | None = None
+    broadcast_id: int | None = None  # a "broadcast" message: which one (its photo)
 
     @property
     def from_answer(self) -> bool:
@@ -104,6 +105,24 @@ class BroadcastRecord:
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+
+    @property
+    def has_photo(self) -> bool:
+        """The officer attached a photo. Telegram sends it by ``photo`` (its file id); the
+        other platforms need its bytes, which may be missing (``Store.broadcast_photo``)."""
+        return bool(self.photo)
+
+
+@dataclass(frozen=True)
+class PhotoRecord:
+    """The kept bytes of a broadcast photo (``data`` empty when only the facts were read)."""
+
+    photo: str  # the key: broadcasts.photo, a Telegram file id
+    content_type: str
+    size: int
+    sha256: str
+    created_at: datetime
+    data: bytes = b""
 
 
 @dataclass(frozen=True)

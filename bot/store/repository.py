@@ -23,6 +23,7 @@ from bot.store.engine import create_engine
 from bot.store.errors import StoreError
 from bot.store.inbox import InboxMixin
 from bot.store.kv import KeyValueMixin
+from bot.store.media import MediaMixin
 from bot.store.messages import MessagesMixin
 from bot.store.migrate import upgrade_engine
 from bot.store.officers import OfficersMixin
@@ -38,6 +39,7 @@ class Store(
     BroadcastsMixin,
     SenderLockMixin,
     InboxMixin,
+    MediaMixin,
     PeopleMixin,
     MessagesMixin,
     OfficersMixin,
@@ -45,7 +47,8 @@ class Store(
     UpdatesMixin,
     KeyValueMixin,
 ):
-    """People, messages, tickets, feedback, dedup keys and secrets; all methods are async."""
+    """People, messages, tickets, feedback, broadcasts and their photos, dedup keys and
+    secrets; all methods are async."""
 
     @classmethod
     async def open(cls, url: str, *, migrate: bool = True, echo: bool = False) -> Self:

@@ -23,9 +23,10 @@ from aiohttp import web
 
 from bot.answering import replies
 from bot.broadcast.engine import SendResult
+from bot.broadcast.media import PHOTO_ONLY, BroadcastPhotos, photo_path
 from bot.conversation import texts
 from bot.conversation.messages import Button, Inbound, Outbound
-from bot.store.records import MessageRecord
+from bot.store.records import BroadcastRecord, MessageRecord
 from bot.web import page
 from bot.web.security import security_headers
 
@@ -55,6 +56,7 @@ class WebChannel:
         self.router = router
         self.service = router.service
         self.settings = settings
+        self.photos = BroadcastPhotos(self.service.store)
         self._streams: dict[str, set[asyncio.Queue[dict[str, Any] | None]]] = defaultdict(set)
         self._stopping = False
 
@@ -242,14 +244,19 @@ class WebChannel:
         # Stored already: a page that is not open sees it at the next visit.
         await self.router.sent(outbound, str(outbound.record_id or ""))
 
-    async def deliver_broadcast(self, chat_id: str, text: str, photo: str | None) -> SendResult:
+    async def deliver_broadcast(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult:
         """An officer's update lands in the visitor's conversation: pushed to an open page,
-        shown at the next visit otherwise. (A photo is a Telegram file: text only here.)"""
+        shown at the next visit otherwise; its photo (when kept) above the text."""
         person = await self.service.store.find_person(PLATFORM, chat_id)
         if person is None:
             return SendResult("failed", "không tìm thấy khách truy cập này")
-        record = await self.service.store.add_message(person.id, "out", text, BROADCAST_KIND)
-        message = message_json(record, ())
+        has_photo = await self.photos.facts(broadcast) is not None
+        if not has_photo and not broadcast.text.strip():
+            return SendResult("skipped", PHOTO_ONLY)
+        record = await self.service.store.add_message(
+            person.id, "out", broadcast.text, BROADCAST_KIND, broadcast_id=broadcast.id
+        )
+        message = message_json(record, (), photo_path(broadcast.id) if has_photo else None)
         for queue in list(self._streams.get(chat_id, ())):
             queue.put_nowait(message)
         return SendResult("sent", message_id=str(record.id))
@@ -266,10 +273,21 @@ class WebChannel:
         if person is None:
             return []
         records = await self.service.store.recent_messages(person.id, HISTORY)
-        return [message_json(r, _buttons(r)) for r in records]
+        with_photo = await self.service.store.broadcasts_with_photo(
+            r.broadcast_id for r in records if r.broadcast_id is not None
+        )
+        return [
+            message_json(
+                r, _buttons(r), photo_path(r.broadcast_id) if r.broadcast_id in with_photo else None
+            )
+            for r in records
+        ]
 
 
-def message_json(record: MessageRecord, buttons: tuple[Button, ...]) -> dict[str, Any]:
+def message_json(
+    record: MessageRecord, buttons: tuple[Button, ...], photo: str | None = None
+) -> dict[str, Any]:
+    """A message as the page sees it; ``photo`` is the URL of a broadcast's photo."""
     if record.direction == "in":
         author = "user"
     elif record.kind == "operator":
@@ -295,6 +313,7 @@ def message_json(record: MessageRecord, buttons: tuple[Button, ...]) -> dict[str
             for b in buttons
             if not b.action.startswith(("full:", "ex:"))
         ],
+        "photo": photo,
         "created_at": record.created_at.isoformat(),
         # For engine answers, the answer contract of `python -m bot ask --json` as well.
         "answer": _contract(record) if record.from_answer else None,

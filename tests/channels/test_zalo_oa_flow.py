@@ -214,3 +214,36 @@ async def test_events_accepted_before_a_crash_are_handled_after_restart(
     async with started(settings, engine):
         reply = await zalo.wait_for_cs(CITIZEN, timeout=20)
         assert "42.000 USD" in reply.text
+
+
+async def test_an_image_upload_refreshes_an_expired_token(zalo, database_url) -> None:
+    """The upload is an Open API call like the others: header access_token, -216 refreshes."""
+    from bot.channels.zalo_oa_client import ZaloOAClient
+    from bot.store import open_store
+    from tests.fakes.telegram_api import fake_jpeg
+
+    async with open_store(database_url) as store:
+        client = ZaloOAClient(
+            store,
+            app_id=zalo.app_id,
+            app_secret=zalo.app_secret,
+            access_token=zalo.access_token,
+            refresh_token=zalo.refresh_token,
+            api_base_url=zalo.api_base_url,
+            oauth_base_url=zalo.oauth_base_url,
+        )
+        await client.start()
+        try:
+            zalo.expire_access_token()
+            image = fake_jpeg(2_000)
+            attachment_id = await client.upload_image(image, "image/jpeg", "thong-bao-1.jpg")
+            assert zalo.refresh_count == 1 and zalo.uploads[attachment_id] == image
+            failed, uploaded = zalo.calls_to("upload_image")
+            assert failed.error == -216 and uploaded.ok
+            assert uploaded.headers["access_token"] == zalo.access_token
+            assert uploaded.params["file"]["filename"] == "thong-bao-1.jpg"
+            await client.send_image(CITIZEN, "", attachment_id)  # a photo alone: no text
+            [shown] = zalo.media_messages(CITIZEN)
+            assert shown.attachment_id == attachment_id and shown.text is None
+        finally:
+            await client.close()

@@ -18,7 +18,11 @@ What it answers like Telegram does (status code = ``error_code``, body
 * inline keyboards: buttons without an action, ``callback_data`` over 64 bytes, bad URLs;
 * edits: unknown message, a user's message, "message is not modified";
 * deleting an unknown message, answering an unknown callback query;
-* ``getUpdates`` while a webhook is set, and a second long poll ending the first (409).
+* ``getUpdates`` while a webhook is set, and a second long poll ending the first (409);
+* ``getFile`` for the photos it knows (users' photos and the bot's sent ones): an unknown
+  file id is 400 "invalid file_id", a file over 20 MB 400 "file is too big"; the bytes are
+  served at ``/file/bot<token>/<file_path>``. Downloads are recorded as calls of method
+  ``"file"`` (``params["file_path"]``), so ``fail_next("file", 404)`` fails one.
 
 Messages the fake does not know are only tolerated where Telegram would not notice: replies to
 an unknown message get a minimal ``reply_to_message``, and sends to unknown chats invent the chat
@@ -31,6 +35,7 @@ import asyncio
 import contextlib
 import copy
 import functools
+import hashlib
 import inspect
 import itertools
 import json
@@ -51,6 +56,8 @@ MAX_TEXT_UTF16 = 4096
 MAX_CAPTION_UTF16 = 1024
 MAX_CALLBACK_DATA_BYTES = 64
 MAX_POLL_TIMEOUT = 50.0
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile refuses bigger files
+DOWNLOAD = "file"  # the method name downloads are recorded under
 
 # Form values arrive as strings: PTB sends str values raw and json.dumps everything else. These
 # parameters are strings in the Bot API and are never JSON-decoded (a text "123" stays "123").
@@ -219,6 +226,14 @@ def _chat_key(value: Any) -> int | str | None:
     if re.fullmatch(r"-?\d+", text):
         return int(text)
     return text
+
+
+def fake_jpeg(size: int, seed: str = "") -> bytes:
+    """``size`` bytes that look like a JPEG (start and end markers) and differ by ``seed``."""
+    head, tail = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", b"\xff\xd9"
+    filler = hashlib.sha256(seed.encode()).digest()
+    body_size = max(0, size - len(head) - len(tail))
+    return head + (filler * (body_size // len(filler) + 1))[:body_size] + tail
 
 
 def _utf16_len(text: str) -> int:
@@ -652,6 +667,7 @@ class FakeTelegram:
         self._message_ids = itertools.count(1)
         self._last_message_id = 0
         self._file_ids = itertools.count(1)
+        self._files: dict[str, dict[str, Any]] = {}  # file_id -> getFile's File + "data"
         self._query_ids = itertools.count(4_380_000_000_000_000_001)
         self._messages: dict[tuple[int | str, int], dict[str, Any]] = {}
         self._sources: dict[tuple[int | str, int], tuple[str, str | None]] = {}
@@ -680,6 +696,7 @@ class FakeTelegram:
             "getWebhookInfo": self._get_webhook_info,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
+            "getFile": self._get_file,
             "sendDocument": self._send_document,
             "sendSticker": self._send_sticker,
             "forwardMessage": self._forward_message,
@@ -712,6 +729,7 @@ class FakeTelegram:
             raise RuntimeError("FakeTelegram is already running")
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{file_path:.+}", self._download)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
@@ -743,6 +761,11 @@ class FakeTelegram:
     def base_url(self) -> str:
         """For ``Bot(token, base_url=...)`` / ``ApplicationBuilder.base_url(...)``."""
         return f"{self.url}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        """For ``Bot(token, base_file_url=...)``: where PTB downloads files from."""
+        return f"{self.url}/file/bot"
 
     @property
     def bot_id(self) -> int:
@@ -975,13 +998,16 @@ class FakeTelegram:
         *,
         file_id: str | None = None,
         chat_title: str | None = None,
+        data: bytes | None = None,
     ) -> dict[str, Any]:
-        """An update with a user's photo (two sizes), optionally captioned."""
+        """An update with a user's photo (two sizes), optionally captioned. ``data``: the
+        largest size's bytes, as getFile and the download serve them (default: a made-up
+        JPEG of 48,213 bytes)."""
         message = self._user_message(
             chat_id, user_id, first_name, chat_type, reply_to_message_id, message_id,
             chat_title=chat_title,
         )  # fmt: skip
-        message["photo"] = self._photo_sizes(file_id, 48_213)
+        message["photo"] = self._photo_sizes(file_id, len(data) if data else 48_213, data)
         if caption is not None:
             message["caption"] = caption
         return self._wrap_message(message)
@@ -1386,15 +1412,40 @@ class FakeTelegram:
         self._remember_message(message)
         return {"update_id": self._next_update_id(), "message": message}
 
-    def _photo_sizes(self, file_id: str | None, size: int) -> list[dict[str, Any]]:
+    def _photo_sizes(
+        self, file_id: str | None, size: int, data: bytes | None = None
+    ) -> list[dict[str, Any]]:
         thumb_id, thumb_unique = self._new_file_id("AgACAgIAAxkBAAIs")
         big_id, big_unique = self._new_file_id("AgACAgIAAxkBAAIb")
-        return [
+        sizes = [
             {"file_id": thumb_id, "file_unique_id": thumb_unique, "file_size": 1_337,
              "width": 90, "height": 68},
             {"file_id": file_id or big_id, "file_unique_id": big_unique, "file_size": size,
              "width": 1_280, "height": 960},
         ]  # fmt: skip
+        self._remember_file(sizes[0], None)
+        self._remember_file(sizes[1], data)
+        return sizes
+
+    def _remember_file(self, file: dict[str, Any], data: bytes | None) -> None:
+        """Make a photo size downloadable; a file id known already keeps its bytes."""
+        if file["file_id"] in self._files:
+            known = self._files[file["file_id"]]
+            file.update(file_size=known["file_size"], file_unique_id=known["file_unique_id"])
+            return
+        if data is None:
+            data = fake_jpeg(file["file_size"], seed=file["file_unique_id"])
+        self._files[file["file_id"]] = {
+            "file_id": file["file_id"],
+            "file_unique_id": file["file_unique_id"],
+            "file_size": len(data),
+            "file_path": f"photos/file_{len(self._files)}.jpg",
+            "data": data,
+        }
+
+    def file_bytes(self, file_id: str) -> bytes:
+        """The bytes getFile and the download serve for ``file_id`` (KeyError if unknown)."""
+        return self._files[file_id]["data"]
 
     def _sticker(self, file_id: str | None, emoji: str | None, set_name: str | None) -> dict:
         new_id, unique = self._new_file_id("CAACAgIAAxkBAAIs")
@@ -1586,8 +1637,38 @@ class FakeTelegram:
     def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat_for_send(params)
         file_id, size = self._file_param(params, "photo")
-        content = {"photo": self._photo_sizes(file_id, size), **self._caption(params)}
+        upload = params.get("photo")
+        data = upload.data if isinstance(upload, UploadedFile) else None
+        content = {"photo": self._photo_sizes(file_id, size, data), **self._caption(params)}
         return self._bot_message(chat, params, content, self._caption_source(params))
+
+    def _get_file(self, params: dict[str, Any]) -> dict[str, Any]:
+        file = self._files.get(str(params.get("file_id") or ""))
+        if file is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        if file["file_size"] > MAX_DOWNLOAD_BYTES:
+            raise ApiError(400, "Bad Request: file is too big")
+        return {k: v for k, v in file.items() if k != "data"}
+
+    async def _download(self, request: web.Request) -> web.Response:
+        file_path = request.match_info["file_path"]
+        call = Call(DOWNLOAD, {"file_path": file_path}, time.time())
+        self.calls.append(call)
+        self._notify_calls()
+        try:
+            if request.match_info["token"] != self.token:
+                raise ApiError(404, "Not Found")
+            self._injected_failure(DOWNLOAD, call.params)
+            found = next((f for f in self._files.values() if f["file_path"] == file_path), None)
+            if found is None:
+                raise ApiError(404, "Not Found")
+        except ApiError as exc:
+            call.status, call.response = exc.code, exc.body()
+            self._notify_calls()
+            return web.json_response(exc.body(), status=exc.code, dumps=_dumps)
+        call.status, call.response = 200, {"ok": True, "result": {"size": found["file_size"]}}
+        self._notify_calls()
+        return web.Response(body=found["data"], content_type="image/jpeg")
 
     def _send_document(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat_for_send(params)

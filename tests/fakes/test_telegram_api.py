@@ -465,3 +465,33 @@ async def test_webhook_delivery(tg: FakeTelegram, bot: Bot) -> None:
         assert received == [(update, "s3cret")]
     finally:
         await runner.cleanup()
+
+
+async def test_photos_can_be_fetched_with_get_file(tg: FakeTelegram) -> None:
+    """getFile and the download serve a user's photo and the bot's uploads, as PTB reads them."""
+    async with Bot(tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url) as bot:
+        await _fetch_photos(tg, bot)
+
+
+async def _fetch_photos(tg: FakeTelegram, bot: Bot) -> None:
+    from telegram.error import InvalidToken
+
+    mine = b"\xff\xd8\xff\xe0 a user's photo \xff\xd9"
+    update = Update.de_json(tg.photo_update(USER, USER, data=mine), bot)
+    largest = update.message.photo[-1]
+    file = await bot.get_file(largest.file_id)
+    assert file.file_size == len(mine) and file.file_path
+    assert bytes(await file.download_as_bytearray()) == mine == tg.file_bytes(largest.file_id)
+    assert [c.status for c in tg.calls_to("file")] == [200]  # downloads are recorded
+
+    uploaded = await bot.send_photo(USER, b"\x89PNG uploaded")
+    sent = await bot.get_file(uploaded.photo[-1].file_id)
+    assert bytes(await sent.download_as_bytearray()) == b"\x89PNG uploaded"
+    again = await bot.send_photo(USER, largest.file_id)  # re-sent by id: the same bytes
+    assert tg.file_bytes(again.photo[-1].file_id) == mine
+
+    with pytest.raises(BadRequest, match=r"(?i)invalid file_id"):
+        await bot.get_file("no-such-file")
+    tg.fail_next("file", 404)
+    with pytest.raises(InvalidToken):  # PTB's reading of a 404 download
+        await file.download_as_bytearray()

@@ -15,6 +15,9 @@ case the real service does that):
 
 * a wrong token -> 401; an unknown method -> 404;
 * ``sendMessage``: ``chat_id`` required, ``text`` 1-2000 characters, else 400;
+* ``sendPhoto {chat_id, photo, caption}``: ``photo`` is a URL the platform fetches, as the
+  fake does (``fetch_photos``): an answer that is not 200 with an image is 400; the bytes it
+  got are in ``photos`` (by URL); ``caption`` 1-2000 characters when given;
 * ``setWebhook``: ``url`` required, ``secret_token`` 8-256 characters, else 400;
 * ``getUpdates {timeout}``: a long poll answering ONE update (no ``update_id``/offset: the
   platform documents none) and dropping it from the queue; 408 "Request timeout" when nothing
@@ -38,7 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from aiohttp import ClientSession, ClientTimeout, web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from multidict import CIMultiDict
 
 DEFAULT_TOKEN = "1459232241454765289:FakeZaloBotAccessToken0123456789abcdef"
@@ -237,6 +240,7 @@ class FakeZaloBot:
         account_name: getMe's ``account_name``.
         max_poll_timeout: cap on getUpdates' ``timeout`` (seconds).
         http_200_errors: send error envelopes with HTTP 200 instead of ``error_code``.
+        fetch_photos: sendPhoto downloads its ``photo`` URL, as the platform does.
     """
 
     def __init__(
@@ -247,6 +251,7 @@ class FakeZaloBot:
         account_name: str = "Bot Hoi Dap",
         max_poll_timeout: float = MAX_POLL_TIMEOUT,
         http_200_errors: bool = False,
+        fetch_photos: bool = True,
     ) -> None:
         self.token = token
         self.bot_info: dict[str, Any] = {
@@ -257,6 +262,8 @@ class FakeZaloBot:
         }
         self.max_poll_timeout = max_poll_timeout
         self.http_200_errors = http_200_errors
+        self.fetch_photos = fetch_photos
+        self.photos: dict[str, bytes] = {}  # photo URL -> what sendPhoto fetched from it
 
         self.calls: list[Call] = []
         self.webhook: dict[str, Any] = {}  # {"url", "secret_token", "updated_at"} when set
@@ -345,6 +352,14 @@ class FakeZaloBot:
             and c.ok
             and c.text is not None
             and (chat_id is None or c.chat_id == str(chat_id))
+        ]
+
+    def sent_photos(self, chat_id: str | None = None) -> list[Call]:
+        """The sendPhoto calls answered with success (to ``chat_id`` if given)."""
+        return [
+            c
+            for c in self.calls
+            if c.method == "sendPhoto" and c.ok and (chat_id is None or c.chat_id == str(chat_id))
         ]
 
     def clear_calls(self) -> None:
@@ -603,7 +618,7 @@ class FakeZaloBot:
             raise ApiError(400, f"Bad Request: text must be 1-{MAX_TEXT_CHARS} characters")
         return self._sent()
 
-    def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
         self._check_chat(params)
         photo = params.get("photo")
         if not isinstance(photo, str) or not photo.startswith(("http://", "https://")):
@@ -613,7 +628,23 @@ class FakeZaloBot:
             not isinstance(caption, str) or not 1 <= len(caption) <= MAX_TEXT_CHARS
         ):
             raise ApiError(400, f"Bad Request: caption must be 1-{MAX_TEXT_CHARS} characters")
+        if self.fetch_photos:
+            self.photos[photo] = await self._fetch(photo)
         return self._sent()
+
+    @staticmethod
+    async def _fetch(url: str) -> bytes:
+        try:
+            async with (
+                ClientSession(timeout=ClientTimeout(total=5)) as session,
+                session.get(url) as response,
+            ):
+                data = await response.read()
+                if response.status != 200 or not response.content_type.startswith("image/"):
+                    raise ApiError(400, f"Bad Request: photo URL answered {response.status}")
+                return data
+        except (ClientError, OSError, TimeoutError) as exc:
+            raise ApiError(400, "Bad Request: photo URL is not reachable") from exc
 
     def _send_sticker(self, params: dict[str, Any]) -> dict[str, Any]:
         self._check_chat(params)

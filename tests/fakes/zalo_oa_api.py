@@ -15,7 +15,11 @@ Open API is HTTP 200 with an envelope ``{"error": <int>, "message": "..."}``, 0 
 
 * ``POST /v3.0/oa/message/cs`` (header ``access_token``, not ``Authorization``): -216 for a
   missing, unknown or expired token; -201 for a missing recipient or a text that is empty or
-  over 2000 characters; -230 for a user outside the 7-day window (``mark_outside_window``);
+  over 2000 characters; -230 for a user outside the 7-day window (``mark_outside_window``).
+  A message with ``attachment`` (a ``media`` template showing an uploaded image) may have
+  no text; an ``attachment_id`` the fake did not hand out is -201;
+* ``POST /v2.0/oa/upload/image`` (multipart, field ``file``; jpg/png up to 1 MB, else -201):
+  ``data.attachment_id``; the bytes are kept in ``uploads``;
 * ``GET /v3.0/oa/user/detail?data={"user_id": ...}``: the profile from ``add_user``;
 * ``POST /v4/oa/access_token`` (header ``secret_key`` = App Secret, form-encoded): refresh
   tokens are single-use, each refresh hands out a new access and refresh token; errors carry
@@ -55,10 +59,18 @@ DEFAULT_OA_SECRET_KEY = "FakeOASecretKey0123456789"
 CS_PATH = "/v3.0/oa/message/cs"
 USER_DETAIL_PATH = "/v3.0/oa/user/detail"
 ACCESS_TOKEN_PATH = "/v4/oa/access_token"
+UPLOAD_IMAGE_PATH = "/v2.0/oa/upload/image"
 # Short names accepted wherever a path is (fail_next, calls_to).
-PATH_NAMES = {"cs": CS_PATH, "user_detail": USER_DETAIL_PATH, "access_token": ACCESS_TOKEN_PATH}
+PATH_NAMES = {
+    "cs": CS_PATH,
+    "user_detail": USER_DETAIL_PATH,
+    "access_token": ACCESS_TOKEN_PATH,
+    "upload_image": UPLOAD_IMAGE_PATH,
+}
 
 MAX_TEXT_CHARS = 2000
+MAX_IMAGE_BYTES = 1024 * 1024  # [U] as third-party guides put it
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
 EXPIRES_IN = "90000"  # 25 h; Zalo sends it as a string
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 
@@ -242,9 +254,10 @@ def unfollow_event(
 class Call:
     """One request the fake received.
 
-    ``name`` is ``"cs"``, ``"user_detail"``, ``"access_token"`` or the raw path for unknown
-    routes; ``params`` is the JSON body (cs), the decoded ``data`` query (user_detail) or the
-    form fields (access_token). ``status`` and ``response`` are filled in once answered
+    ``name`` is ``"cs"``, ``"user_detail"``, ``"access_token"``, ``"upload_image"`` or the raw
+    path for unknown routes; ``params`` is the JSON body (cs), the decoded ``data`` query
+    (user_detail), the form fields (access_token) or, for an upload, the file part's
+    ``{"file": {"filename", "content_type", "size", "sha256"}}``. ``status`` and ``response`` are filled in once answered
     (``response`` stays None for a dropped connection).
     """
 
@@ -286,6 +299,16 @@ class Call:
         if isinstance(message, dict) and isinstance(message.get("text"), str):
             return message["text"]
         return None
+
+    @property
+    def attachment_id(self) -> str | None:
+        """The image a cs message shows (a media template), None for plain text."""
+        message = self.params.get("message")
+        attachment = message.get("attachment") if isinstance(message, dict) else None
+        if not isinstance(attachment, dict):
+            return None
+        elements = (attachment.get("payload") or {}).get("elements") or [{}]
+        return elements[0].get("attachment_id")
 
 
 @dataclass
@@ -361,6 +384,7 @@ class FakeZaloOA:
         self.users: dict[str, dict[str, Any]] = {}
         self.outside_window: set[str] = set()
         self.refresh_count = 0
+        self.uploads: dict[str, bytes] = {}  # attachment_id -> the uploaded image
         # Every refresh token ever valid, oldest first (the current one last).
         self.issued_refresh_tokens: list[str] = [self.refresh_token]
         self.issued_access_tokens: list[str] = [self.access_token]
@@ -478,6 +502,17 @@ class FakeZaloOA:
     def calls_to(self, path_or_name: str, *, ok_only: bool = False) -> list[Call]:
         path = PATH_NAMES.get(path_or_name, path_or_name)
         return [c for c in self.calls if c.path == path and (c.ok or not ok_only)]
+
+    def media_messages(self, user_id: str | None = None) -> list[Call]:
+        """The cs messages showing an uploaded image, answered with success."""
+        return [
+            c
+            for c in self.calls
+            if c.name == "cs"
+            and c.ok
+            and c.attachment_id is not None
+            and (user_id is None or c.user_id == str(user_id))
+        ]
 
     def sent_texts(self, user_id: str | None = None) -> list[str]:
         """Texts of the cs messages answered with success (to ``user_id`` if given)."""
@@ -685,6 +720,8 @@ class FakeZaloOA:
                 result = self._user_detail(request, call.params)
             elif name == "access_token" and request.method == "POST":
                 result = self._access_token(request, call.params)
+            elif name == "upload_image" and request.method == "POST":
+                result = self._upload_image(request, call.params)
             else:
                 raise _Answer({"error": 404, "message": "Not Found"}, 404)
             body, status = result, 200
@@ -714,6 +751,21 @@ class FakeZaloOA:
         if request.content_type == "application/x-www-form-urlencoded":
             form = await request.post()
             return {k: str(v) for k, v in form.items()}
+        if request.content_type == "multipart/form-data":
+            params: dict[str, Any] = {}
+            for key, value in (await request.post()).items():
+                if isinstance(value, web.FileField):
+                    data = value.file.read()
+                    params[key] = {
+                        "filename": value.filename,
+                        "content_type": value.content_type,
+                        "size": len(data),
+                        "sha256": hashlib.sha256(data).hexdigest(),
+                        "data": data,
+                    }
+                else:
+                    params[key] = str(value)
+            return params
         try:
             body = await request.json()
         except ValueError:
@@ -760,13 +812,14 @@ class FakeZaloOA:
             raise _zalo_error(ERR_INVALID_PARAMS, "User id is invalid")
         user_id = str(user_id)
         text = message.get("text")
-        if "attachment" not in message:
-            if not isinstance(text, str) or not text.strip():
-                raise _zalo_error(ERR_INVALID_PARAMS, "Message text is empty")
-            if len(text) > MAX_TEXT_CHARS:
-                raise _zalo_error(
-                    ERR_INVALID_PARAMS, f"Message text exceeds {MAX_TEXT_CHARS} characters"
-                )
+        if "attachment" in message:
+            self._check_media(message["attachment"])
+        elif not isinstance(text, str) or not text.strip():
+            raise _zalo_error(ERR_INVALID_PARAMS, "Message text is empty")
+        if isinstance(text, str) and len(text) > MAX_TEXT_CHARS:
+            raise _zalo_error(
+                ERR_INVALID_PARAMS, f"Message text exceeds {MAX_TEXT_CHARS} characters"
+            )
         if user_id in self.outside_window:
             raise _zalo_error(ERR_OUTSIDE_WINDOW, MSG_OUTSIDE_WINDOW)
         return {
@@ -774,6 +827,35 @@ class FakeZaloOA:
             "message": "Success",
             "data": {"message_id": secrets.token_hex(16), "user_id": user_id},
         }
+
+    def _check_media(self, attachment: Any) -> None:
+        """A ``media`` template showing one image uploaded here."""
+        payload = attachment.get("payload") if isinstance(attachment, dict) else None
+        elements = payload.get("elements") if isinstance(payload, dict) else None
+        if (
+            attachment.get("type") != "template"
+            or payload.get("template_type") != "media"
+            or not isinstance(elements, list)
+            or len(elements) != 1
+            or not isinstance(elements[0], dict)
+            or elements[0].get("media_type") != "image"
+        ):
+            raise _zalo_error(ERR_INVALID_PARAMS, "Attachment is invalid")
+        if elements[0].get("attachment_id") not in self.uploads:
+            raise _zalo_error(ERR_INVALID_PARAMS, "attachment_id is invalid")
+
+    def _upload_image(self, request: web.Request, params: dict[str, Any]) -> dict[str, Any]:
+        self._check_access_token(request)
+        file = params.get("file")
+        if not isinstance(file, dict):
+            raise _zalo_error(ERR_INVALID_PARAMS, "File is missing")
+        if file["content_type"] not in IMAGE_TYPES:
+            raise _zalo_error(ERR_INVALID_PARAMS, "File type is not supported")
+        if file["size"] > MAX_IMAGE_BYTES:
+            raise _zalo_error(ERR_INVALID_PARAMS, "File size exceeds 1MB")
+        attachment_id = _new_token("fake-img-")
+        self.uploads[attachment_id] = file.pop("data")  # the call keeps the facts only
+        return {"error": 0, "message": "Success", "data": {"attachment_id": attachment_id}}
 
     def _user_detail(self, request: web.Request, params: dict[str, Any]) -> dict[str, Any]:
         self._check_access_token(request)

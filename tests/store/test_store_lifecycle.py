@@ -30,6 +30,7 @@ TABLES = {
     "secrets_kv",
     "inbox",
     "broadcasts",
+    "broadcast_media",
     "deliveries",
     "officers",
     "audit_log",

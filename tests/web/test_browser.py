@@ -153,3 +153,55 @@ async def test_the_page_keeps_working_across_a_server_restart(
             assert await chat.count(".msg-bot") == 2  # nothing lost, nothing twice
     finally:
         await chat.reset()
+
+
+def tiny_png(width: int = 8, height: int = 6) -> bytes:
+    """A real (decodable) red PNG, made here: the browser must be able to draw it."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\xcc\x00\x00" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+async def test_a_broadcast_photo_is_shown_above_its_text(chat: Page, bot: WebBot) -> None:
+    await open_chat(chat, bot.base_url)
+    await chat.wait_for(".starter")
+    visitor = await chat.script("return localStorage.getItem('hoidap-visitor')")
+    store = bot.state.service.store
+    person = await store.upsert_person("web", visitor, visitor)
+    await store.set_subscribed(person.id, True)
+    await store.keep_photo("telegram-file-1", tiny_png(), "image/png")
+    broadcast = await store.create_broadcast(
+        "telegram:1", "Ảnh hội nghị tổ dân phố", {}, photo="telegram-file-1"
+    )
+    await store.enqueue_broadcast(broadcast.id)
+    bot.state.delivery.wake.set()
+
+    for visit in ("pushed", "reloaded"):
+        item = await chat.wait_for(".msg-broadcast", "Ảnh hội nghị", timeout=15)
+        image = await chat.wait_for("img.msg-photo", within=item)
+        assert await chat.run(image.get_attribute, "alt") == "Ảnh kèm thông báo", visit
+        assert await chat.run(image.get_attribute, "loading") == "lazy", visit
+        # Drawn (the page's CSP allows it), above the text, and no wider than the bubble.
+        await chat.wait_until(
+            lambda image=image: image.get_property("naturalWidth") == 8, f"the photo ({visit})"
+        )
+        assert await chat.script(
+            "const img = arguments[0];"
+            "return img.nextElementSibling.className === 'msg-text'"
+            " && getComputedStyle(img).maxWidth === '100%'",
+            image,
+        ), visit
+        if visit == "pushed":
+            await chat.refresh()

@@ -43,7 +43,9 @@
     const li = el("li", "msg msg-" + m.author);
     if (m.id) li.dataset.id = m.id;
     if (WHO[m.author]) li.appendChild(el("span", "who", WHO[m.author]));
-    li.appendChild(el("div", "msg-text", m.text));
+    const pictured = typeof m.photo === "string" && m.photo.startsWith("/media/");
+    if (pictured) li.appendChild(photo(m.photo, li));
+    if (m.text || !pictured) li.appendChild(el("div", "msg-text", m.text));
     if (m.citations && m.citations.length) {
       const sources = el("div", "sources");
       for (const c of m.citations) sources.appendChild(quote(c));
@@ -53,6 +55,19 @@
     list.appendChild(li);
     li.scrollIntoView({ block: "end" });
     return li;
+  }
+
+  // A broadcast's photo, above its text; only our own /media/ URLs are shown.
+  function photo(src, li) {
+    const img = el("img", "msg-photo");
+    img.alt = "Ảnh kèm thông báo";
+    img.loading = "lazy";
+    img.decoding = "async";
+    img.addEventListener("load", () => {
+      if (li === list.lastElementChild) li.scrollIntoView({ block: "end" });
+    });
+    img.src = src;
+    return img;
   }
 
   function quote(c) {
