@@ -197,6 +197,7 @@ def zalo_oa_channel(settings: Settings, router: Router) -> Channel:
         app_id=settings.zalo_oa_app_id,
         oa_secret_key=settings.zalo_oa_secret_key.get_secret_value(),
         max_event_age=settings.zalo_oa_max_event_age_seconds,
+        promotion=settings.zalo_oa_promotion,
     )
 
 

@@ -89,6 +89,11 @@ class Settings(BaseSettings):
     )
     zalo_oa_api_base_url: str = Field("https://openapi.zalo.me", description="OA Open API host")
     zalo_oauth_base_url: str = Field("https://oauth.zaloapp.com", description="OAuth v4 host")
+    zalo_oa_promotion: bool = Field(
+        False,
+        description="send broadcasts to followers outside Zalo's 7-day window as promotion "
+        "messages (tin truyền thông, counted against the OA's quota); off: they are skipped",
+    )
     zalo_oa_max_event_age_seconds: float = Field(
         12 * 3600, gt=0, description="older signed events are refused (Zalo retries up to 12 h)"
     )

@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 PLATFORM = "zalo_oa"
 MAX_BODY_BYTES = 256 * 1024
+PROMOTION_HEADER = "Thông báo"  # a promotion message's header when the unit is not known
 FUTURE_SKEW_SECONDS = 300.0  # clocks differ a little; an event from the future is forged
 
 
@@ -91,8 +92,10 @@ class ZaloOAChannel:
         app_id: str,
         oa_secret_key: str,
         max_event_age: float,
+        promotion: bool = False,
     ) -> None:
         self.router = router
+        self.promotion = promotion  # outside the 7-day window, broadcasts as promotion
         self.service = router.service
         self.client = client
         self.app_id = app_id
@@ -212,21 +215,40 @@ class ZaloOAChannel:
 
     # ---- sending ------------------------------------------------------------------------
     async def deliver_broadcast(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult:
-        """A broadcast as a consultation message: allowed only within Zalo's window.
-
-        Outside it (-230), not a follower, or out of free messages, the recipient is
-        skipped with Zalo's reason; a broadcast/ZBS route is not configured here.
-        """
+        """A consultation message inside Zalo's 7-day window. Outside it (-230), a
+        promotion message when ``ZALO_OA_PROMOTION`` allows it (the OA's quota); otherwise,
+        and for people who do not follow the OA or when the quota is spent, the recipient
+        is skipped with Zalo's reason."""
         try:
             attachment_id = await self._attachment(broadcast)
             if attachment_id is None and not broadcast.text.strip():
                 return SendResult("skipped", PHOTO_ONLY)
-            first = await self._send_pieces(chat_id, broadcast.text, attachment_id)
+            try:
+                first = await self._send_pieces(chat_id, broadcast.text, attachment_id)
+            except ZaloOAError as exc:
+                if exc.code != zp.OA_ERROR_OUTSIDE_WINDOW or not self.promotion:
+                    raise
+                first = await self._send_promotion(chat_id, broadcast, attachment_id)
         except ZaloOAError as exc:
             if exc.code in zp.OA_UNREACHABLE:
                 return SendResult("skipped", zp.OA_UNREACHABLE[exc.code])
             return SendResult("retry" if exc.code == -1 else "failed", str(exc))
         return SendResult("sent", message_id=first)
+
+    async def _send_promotion(
+        self, chat_id: str, broadcast: BroadcastRecord, attachment_id: str | None
+    ) -> str:
+        """The update as promotion messages: the unit as the header, the photo as the
+        banner of the first, the text in paragraphs of Zalo's size."""
+        header = (broadcast.unit or PROMOTION_HEADER)[: zp.OA_PROMOTION_MAX_HEADER]
+        paragraphs = _promotion_paragraphs(broadcast.text) or [""]
+        first = ""
+        for start in range(0, len(paragraphs), zp.OA_PROMOTION_TEXTS):
+            texts = paragraphs[start : start + zp.OA_PROMOTION_TEXTS]
+            banner = attachment_id if start == 0 else None
+            message_id = await self.client.send_promotion(chat_id, header, texts, banner)
+            first = first or message_id
+        return first
 
     async def send(self, outbound: Outbound) -> None:
         text = outbound.text
@@ -286,3 +308,13 @@ class ZaloOAChannel:
                 "Zalo OA refused broadcast %s's photo (%s): text only", broadcast.id, exc
             )
             return None
+
+
+def _promotion_paragraphs(text: str) -> list[str]:
+    """Pieces of Zalo's text-element size once each line break is written Zalo's way."""
+    size = zp.OA_PROMOTION_MAX_TEXT
+    while True:
+        pieces = [p.replace("\n", zp.OA_PROMOTION_NEWLINE) for p in split_text(text, size)]
+        if size <= 200 or all(len(p) <= zp.OA_PROMOTION_MAX_TEXT for p in pieces):
+            return pieces
+        size -= 100  # many short lines: each break grew into several characters

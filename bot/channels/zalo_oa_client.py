@@ -119,6 +119,27 @@ class ZaloOAClient:
             message["text"] = text
         return await self._send_cs(user_id, message)
 
+    async def send_promotion(
+        self, user_id: str, header: str, texts: list[str], attachment_id: str | None = None
+    ) -> str:
+        """A promotion message (banner image, header, text paragraphs); its message id."""
+        elements: list[dict] = []
+        if attachment_id:
+            elements.append({"type": "banner", "attachment_id": attachment_id})
+        elements.append({"type": "header", "align": "left", "content": header})
+        elements += [{"type": "text", "align": "left", "content": text} for text in texts]
+        payload = {
+            "template_type": zp.OA_TEMPLATE_PROMOTION,
+            "language": "VI",
+            "elements": elements,
+        }
+        body = {
+            "recipient": {"user_id": user_id},
+            "message": {"attachment": {"type": zp.OA_ATTACHMENT_TYPE, "payload": payload}},
+        }
+        data = await self._call("POST", zp.OA_PROMOTION_PATH, json_body=body)
+        return str((data or {}).get("message_id", ""))
+
     async def upload_image(self, data: bytes, content_type: str, filename: str) -> str:
         """Upload an image once; the attachment id messages show it by."""
         answer = await self._call(

@@ -17,6 +17,14 @@ OA_IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png"}  # what upload/image 
 OA_ATTACHMENT_TYPE = "template"  # an image is sent as a "media" template of its attachment id
 OA_TEMPLATE_MEDIA = "media"
 OA_MEDIA_IMAGE = "image"
+# Promotion ("tin truyền thông"): may reach a follower outside the 7-day window, counted
+# against the OA's monthly quota. A "promotion" template of elements (banner, header, text).
+OA_PROMOTION_PATH = "/v3.0/oa/message/promotion"
+OA_TEMPLATE_PROMOTION = "promotion"
+OA_PROMOTION_MAX_HEADER = 100  # [U] characters of the header element
+OA_PROMOTION_MAX_TEXT = 1000  # [U] characters of one text element
+OA_PROMOTION_TEXTS = 3  # [U] text elements per message; a longer update takes more messages
+OA_PROMOTION_NEWLINE = "<br>"  # [U] how Zalo's own example breaks a line in a text element
 OA_TOKEN_PATH = "/v4/oa/access_token"
 OA_ACCESS_TOKEN_HEADER = "access_token"  # not Authorization: Bearer
 OA_OAUTH_SECRET_HEADER = "secret_key"  # carries the App Secret

@@ -184,3 +184,42 @@ async def test_outcomes_a_database_error_kept_back_are_written_before_the_next_c
             assert refusals and progress["sent"] == 12 and progress["sending"] == 0
             received = [m["chat"]["id"] for m in fake.bot_messages() if m["text"] == "Tin một lần"]
             assert sorted(received) == chats  # each once
+
+
+async def test_zalo_followers_outside_the_window_get_a_promotion_when_configured(
+    store_url, engine
+) -> None:
+    """ZALO_OA_PROMOTION: outside the 7-day window the update goes as a promotion message
+    (the unit as header, line breaks kept); once the OA's quota is spent, skipped."""
+    from tests.fakes.zalo_oa_api import FakeZaloOA
+
+    async with FakeTelegram() as fake, FakeZaloOA() as zalo:
+        fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
+        settings = settings_for(
+            fake, store_url, **zalo.bot_settings(), broadcast_zalo_rate=50, zalo_oa_promotion=True
+        )
+        async with running(settings, engine) as state:
+            store = state.service.store
+            for user in ("z-near", "z-far-1", "z-far-2"):
+                person = await store.upsert_person("zalo_oa", user, user)
+                await store.set_subscribed(person.id, True)
+            zalo.mark_outside_window("z-far-1")
+            zalo.mark_outside_window("z-far-2")
+            zalo.promotion_quota = 1
+            broadcast = await store.create_broadcast(
+                "telegram:1", "Lịch tiếp dân\nThứ Hai, 8 giờ", {}, unit="UBND phường Ba Đình"
+            )
+            await store.enqueue_broadcast(broadcast.id)
+            state.delivery.wake.set()
+            progress = await wait_done(store, broadcast.id)
+
+            assert progress["sent"] == 2 and progress["skipped"] == 1
+            assert zalo.sent_texts("z-near") == ["Lịch tiếp dân\nThứ Hai, 8 giờ"]
+            promoted = zalo.promotions("z-far-1") or zalo.promotions("z-far-2")
+            assert promoted == [
+                [
+                    {"type": "header", "align": "left", "content": "UBND phường Ba Đình"},
+                    {"type": "text", "align": "left", "content": "Lịch tiếp dân<br>Thứ Hai, 8 giờ"},
+                ]
+            ]
+            assert len(zalo.promotions()) == 1  # the second found the quota spent

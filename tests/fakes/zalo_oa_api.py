@@ -18,6 +18,9 @@ Open API is HTTP 200 with an envelope ``{"error": <int>, "message": "..."}``, 0 
   over 2000 characters; -230 for a user outside the 7-day window (``mark_outside_window``).
   A message with ``attachment`` (a ``media`` template showing an uploaded image) may have
   no text; an ``attachment_id`` the fake did not hand out is -201;
+* ``POST /v3.0/oa/message/promotion``: a ``promotion`` template (banner of an uploaded
+  image, header up to 100 characters, text elements up to 1000), whatever the window;
+  -32 once ``promotion_quota`` (None: unlimited) is spent;
 * ``POST /v2.0/oa/upload/image`` (multipart, field ``file``; jpg/png up to 1 MB, else -201):
   ``data.attachment_id``; the bytes are kept in ``uploads``;
 * ``GET /v3.0/oa/user/detail?data={"user_id": ...}``: the profile from ``add_user``;
@@ -60,15 +63,19 @@ CS_PATH = "/v3.0/oa/message/cs"
 USER_DETAIL_PATH = "/v3.0/oa/user/detail"
 ACCESS_TOKEN_PATH = "/v4/oa/access_token"
 UPLOAD_IMAGE_PATH = "/v2.0/oa/upload/image"
+PROMOTION_PATH = "/v3.0/oa/message/promotion"
 # Short names accepted wherever a path is (fail_next, calls_to).
 PATH_NAMES = {
     "cs": CS_PATH,
     "user_detail": USER_DETAIL_PATH,
     "access_token": ACCESS_TOKEN_PATH,
     "upload_image": UPLOAD_IMAGE_PATH,
+    "promotion": PROMOTION_PATH,
 }
 
 MAX_TEXT_CHARS = 2000
+MAX_PROMOTION_HEADER = 100  # [U]
+MAX_PROMOTION_TEXT = 1000  # [U] one text element
 MAX_IMAGE_BYTES = 1024 * 1024  # [U] as third-party guides put it
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
 EXPIRES_IN = "90000"  # 25 h; Zalo sends it as a string
@@ -79,6 +86,7 @@ ERR_INVALID_PARAMS = -201
 ERR_USER_UNKNOWN = -213  # documented as "user has not followed the OA" [U]
 ERR_INVALID_TOKEN = -216
 ERR_OUTSIDE_WINDOW = -230
+ERR_QUOTA = -32  # [U] the OA's quota of promotion messages is spent
 MSG_INVALID_PARAMS = "Parameters are invalid"
 MSG_INVALID_TOKEN = "Access token is invalid"
 MSG_OUTSIDE_WINDOW = "User has not interacted with the OA in the past 7 days"
@@ -385,6 +393,7 @@ class FakeZaloOA:
         self.outside_window: set[str] = set()
         self.refresh_count = 0
         self.uploads: dict[str, bytes] = {}  # attachment_id -> the uploaded image
+        self.promotion_quota: int | None = None  # promotion messages left (None: no limit)
         # Every refresh token ever valid, oldest first (the current one last).
         self.issued_refresh_tokens: list[str] = [self.refresh_token]
         self.issued_access_tokens: list[str] = [self.access_token]
@@ -720,6 +729,8 @@ class FakeZaloOA:
                 result = self._user_detail(request, call.params)
             elif name == "access_token" and request.method == "POST":
                 result = self._access_token(request, call.params)
+            elif name == "promotion" and request.method == "POST":
+                result = self._promotion(request, call.params)
             elif name == "upload_image" and request.method == "POST":
                 result = self._upload_image(request, call.params)
             else:
@@ -827,6 +838,51 @@ class FakeZaloOA:
             "message": "Success",
             "data": {"message_id": secrets.token_hex(16), "user_id": user_id},
         }
+
+    def _promotion(self, request: web.Request, params: dict[str, Any]) -> dict[str, Any]:
+        self._check_access_token(request)
+        recipient, message = params.get("recipient"), params.get("message")
+        user_id = recipient.get("user_id") if isinstance(recipient, dict) else None
+        attachment = message.get("attachment") if isinstance(message, dict) else None
+        payload = attachment.get("payload") if isinstance(attachment, dict) else None
+        elements = payload.get("elements") if isinstance(payload, dict) else None
+        if (
+            not user_id
+            or not isinstance(elements, list)
+            or attachment.get("type") != "template"
+            or payload.get("template_type") != "promotion"
+        ):
+            raise _zalo_error(ERR_INVALID_PARAMS, MSG_INVALID_PARAMS)
+        for element in elements:
+            kind = element.get("type") if isinstance(element, dict) else None
+            content = element.get("content", "") if isinstance(element, dict) else ""
+            if kind == "banner" and element.get("attachment_id") not in self.uploads:
+                raise _zalo_error(ERR_INVALID_PARAMS, "attachment_id is invalid")
+            if kind == "header" and not 0 < len(content) <= MAX_PROMOTION_HEADER:
+                raise _zalo_error(ERR_INVALID_PARAMS, "Header is invalid")
+            if kind == "text" and not 0 < len(content) <= MAX_PROMOTION_TEXT:
+                raise _zalo_error(ERR_INVALID_PARAMS, "Text is invalid")
+            if kind not in {"banner", "header", "text"}:
+                raise _zalo_error(ERR_INVALID_PARAMS, "Element is invalid")
+        if self.promotion_quota is not None:
+            if self.promotion_quota <= 0:
+                raise _zalo_error(ERR_QUOTA, "Out of promotion quota")
+            self.promotion_quota -= 1
+        return {
+            "error": 0,
+            "message": "Success",
+            "data": {"message_id": secrets.token_hex(16), "user_id": str(user_id)},
+        }
+
+    def promotions(self, user_id: str | None = None) -> list[list[dict[str, Any]]]:
+        """The elements of each promotion message answered with success."""
+        return [
+            c.params["message"]["attachment"]["payload"]["elements"]
+            for c in self.calls
+            if c.name == "promotion"
+            and c.ok
+            and (user_id is None or str(c.params["recipient"]["user_id"]) == str(user_id))
+        ]
 
     def _check_media(self, attachment: Any) -> None:
         """A ``media`` template showing one image uploaded here."""
