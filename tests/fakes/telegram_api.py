@@ -50,6 +50,8 @@ from urllib.parse import urlsplit
 
 from aiohttp import ClientSession, ClientTimeout, web
 
+from tests.fakes.base import LoopbackFake
+
 DEFAULT_TOKEN = "7000000001:AAFakeTokenForTests-0123456789abcde"
 
 MAX_TEXT_UTF16 = 4096
@@ -613,7 +615,7 @@ def check_reply_markup(markup: Any) -> dict[str, Any] | None:
 # ---------------------------------------------------------------------------------------------
 
 
-class FakeTelegram:
+class FakeTelegram(LoopbackFake[Call]):
     """A fake Telegram Bot API on 127.0.0.1, used as ``async with FakeTelegram() as tg``.
 
     Args:
@@ -626,6 +628,9 @@ class FakeTelegram:
             400 "Bad Request: chat not found" (by default the chat is invented).
         clock: monotonic seconds for the flood limits (tests may pass a frozen clock).
     """
+
+    name = "Telegram"
+    client_max_size = 64 * 1024 * 1024  # sendPhoto/sendDocument uploads
 
     def __init__(
         self,
@@ -657,7 +662,7 @@ class FakeTelegram:
         self.strict_chats = strict_chats
         self._clock = clock
 
-        self.calls: list[Call] = []
+        super().__init__()
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] = {}
         self._updates: list[dict[str, Any]] = []
@@ -680,11 +685,7 @@ class FakeTelegram:
         self._chat_windows: dict[int | str, deque[float]] = {}
         self._group_windows: dict[int | str, deque[float]] = {}
         self._poll_generation = 0
-        self._calls_changed = asyncio.Event()
         self._updates_changed = asyncio.Event()
-        self._closing = False
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
 
         handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
             "getMe": self._get_me,
@@ -715,47 +716,19 @@ class FakeTelegram:
         # Telegram matches method names case-insensitively.
         self._handlers = {name.lower(): (name, fn) for name, fn in handlers.items()}
 
-    # --- lifecycle -----------------------------------------------------------------------------
+    # --- lifecycle (the rest in LoopbackFake) -----------------------------------------------
 
-    async def __aenter__(self) -> FakeTelegram:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
-
-    async def start(self) -> None:
-        if self._runner is not None:
-            raise RuntimeError("FakeTelegram is already running")
-        app = web.Application(client_max_size=64 * 1024 * 1024)
+    def _routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/{file_path:.+}", self._download)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self._runner = runner
-        self._port = runner.addresses[0][1]
-        self._closing = False
 
-    async def close(self) -> None:
-        self._closing = True
+    def _on_close(self) -> None:
         self._wake_pollers()
-        self._notify_calls()
-        if self._runner is not None:
-            runner, self._runner = self._runner, None
-            await runner.cleanup()
 
-    @property
-    def port(self) -> int:
-        if self._port is None:
-            raise RuntimeError("FakeTelegram is not started")
-        return self._port
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    @staticmethod
+    def _describe(call: Call) -> str:
+        return f"{call.method}:{call.status}"
 
     @property
     def base_url(self) -> str:
@@ -788,35 +761,6 @@ class FakeTelegram:
             and (include_failed or c.ok)
             and (key is None or c.chat_id == key)
         ]
-
-    def clear_calls(self) -> None:
-        self.calls.clear()
-
-    async def wait_for(
-        self, predicate: Callable[[Call], bool], timeout: float = 5.0, *, since: int = 0
-    ) -> Call:
-        """The first recorded call (from index ``since``) matching ``predicate``, waiting up to
-        ``timeout`` seconds for one; TimeoutError otherwise.
-
-        The predicate sees each call when it arrives and again once it is answered (``status``
-        set). KeyError, IndexError, TypeError and AttributeError inside it count as no match.
-        """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            changed = self._calls_changed
-            for call in self.calls[since:]:
-                try:
-                    if predicate(call):
-                        return call
-                except (KeyError, IndexError, TypeError, AttributeError):
-                    continue
-            remaining = deadline - loop.time()
-            if remaining <= 0 or self._closing:
-                seen = ", ".join(f"{c.method}:{c.status}" for c in self.calls[since:][-20:])
-                raise TimeoutError(f"no matching Telegram call within {timeout}s (last: {seen})")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), remaining)
 
     async def wait_for_message(
         self,
@@ -1202,10 +1146,6 @@ class FakeTelegram:
                 else:
                     params[key] = _decode_form_value(key, str(value))
         return params
-
-    def _notify_calls(self) -> None:
-        self._calls_changed.set()
-        self._calls_changed = asyncio.Event()
 
     def _wake_pollers(self) -> None:
         self._updates_changed.set()

@@ -44,6 +44,8 @@ from urllib.parse import urlsplit
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from multidict import CIMultiDict
 
+from tests.fakes.base import LoopbackFake
+
 DEFAULT_TOKEN = "1459232241454765289:FakeZaloBotAccessToken0123456789abcdef"
 DEFAULT_BOT_ID = "3f2a9c1b7d4e6f8a0b1c"
 
@@ -231,7 +233,7 @@ def sticker_update(
 # ---------------------------------------------------------------------------------------------
 
 
-class FakeZaloBot:
+class FakeZaloBot(LoopbackFake[Call]):
     """A fake Zalo Bot Platform API on 127.0.0.1: ``async with FakeZaloBot() as zb``.
 
     Args:
@@ -242,6 +244,8 @@ class FakeZaloBot:
         http_200_errors: send error envelopes with HTTP 200 instead of ``error_code``.
         fetch_photos: sendPhoto downloads its ``photo`` URL, as the platform does.
     """
+
+    name = "Zalo Bot"
 
     def __init__(
         self,
@@ -265,16 +269,12 @@ class FakeZaloBot:
         self.fetch_photos = fetch_photos
         self.photos: dict[str, bytes] = {}  # photo URL -> what sendPhoto fetched from it
 
-        self.calls: list[Call] = []
+        super().__init__()
         self.webhook: dict[str, Any] = {}  # {"url", "secret_token", "updated_at"} when set
         self._webhook_updated_at = 0
         self._updates: list[dict[str, Any]] = []
         self._failures: list[_Failure] = []
-        self._calls_changed = asyncio.Event()
         self._updates_changed = asyncio.Event()
-        self._closing = False
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
 
         self._handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
             "getMe": self._get_me,
@@ -288,46 +288,18 @@ class FakeZaloBot:
             "sendChatAction": self._send_chat_action,
         }
 
-    # --- lifecycle -----------------------------------------------------------------------------
+    # --- lifecycle (the rest in LoopbackFake) -----------------------------------------------
 
-    async def __aenter__(self) -> FakeZaloBot:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
-
-    async def start(self) -> None:
-        if self._runner is not None:
-            raise RuntimeError("FakeZaloBot is already running")
-        app = web.Application()
+    def _routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self._runner = runner
-        self._port = runner.addresses[0][1]
-        self._closing = False
 
-    async def close(self) -> None:
-        self._closing = True
+    def _on_close(self) -> None:
         self._wake_pollers()  # pending long polls answer 408 at once
-        self._notify_calls()
-        if self._runner is not None:
-            runner, self._runner = self._runner, None
-            await runner.cleanup()
 
-    @property
-    def port(self) -> int:
-        if self._port is None:
-            raise RuntimeError("FakeZaloBot is not started")
-        return self._port
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    @staticmethod
+    def _describe(call: Call) -> str:
+        return f"{call.method}:{call.status}"
 
     @property
     def base_url(self) -> str:
@@ -361,32 +333,6 @@ class FakeZaloBot:
             for c in self.calls
             if c.method == "sendPhoto" and c.ok and (chat_id is None or c.chat_id == str(chat_id))
         ]
-
-    def clear_calls(self) -> None:
-        self.calls.clear()
-
-    async def wait_for(
-        self, predicate: Callable[[Call], bool], timeout: float = 5.0, *, since: int = 0
-    ) -> Call:
-        """The first recorded call (from index ``since``) matching ``predicate``, waiting up to
-        ``timeout`` seconds; TimeoutError otherwise. The predicate sees each call on arrival
-        and again once answered; KeyError/IndexError/TypeError/AttributeError count as no."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            changed = self._calls_changed
-            for call in self.calls[since:]:
-                try:
-                    if predicate(call):
-                        return call
-                except (KeyError, IndexError, TypeError, AttributeError):
-                    continue
-            remaining = deadline - loop.time()
-            if remaining <= 0 or self._closing:
-                seen = ", ".join(f"{c.method}:{c.status}" for c in self.calls[since:][-20:])
-                raise TimeoutError(f"no matching Zalo Bot call within {timeout}s (last: {seen})")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), remaining)
 
     async def wait_for_message(
         self,
@@ -527,10 +473,6 @@ class FakeZaloBot:
             raise ApiError(400, "Bad Request: JSON request body must be an object")
         params.update(body)
         return params
-
-    def _notify_calls(self) -> None:
-        self._calls_changed.set()
-        self._calls_changed = asyncio.Event()
 
     def _wake_pollers(self) -> None:
         self._updates_changed.set()

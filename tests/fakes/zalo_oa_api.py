@@ -38,7 +38,6 @@ constants, so correcting one is a one-line change.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import copy
 import functools
 import hashlib
@@ -46,13 +45,15 @@ import itertools
 import json
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import ClientSession, ClientTimeout, web
 from multidict import CIMultiDict
+
+from tests.fakes.base import LoopbackFake
 
 DEFAULT_APP_ID = "2553017658349041120"
 DEFAULT_OA_ID = "3662018446282591000"
@@ -361,7 +362,7 @@ def _oauth_error(code: int, name: str, reason: str) -> _Answer:
 # ---------------------------------------------------------------------------------------------
 
 
-class FakeZaloOA:
+class FakeZaloOA(LoopbackFake[Call]):
     """A fake Zalo OA Open API + OAuth server on 127.0.0.1: ``async with FakeZaloOA() as z``.
 
     Args:
@@ -370,6 +371,8 @@ class FakeZaloOA:
         oa_secret_key: the OA Secret Key that signs webhooks.
         access_token, refresh_token: the tokens valid at start (random if not given).
     """
+
+    name = "Zalo OA"
 
     def __init__(
         self,
@@ -388,7 +391,7 @@ class FakeZaloOA:
         self.access_token = access_token or _new_token("fake-at-")
         self.refresh_token = refresh_token or _new_token("fake-rt-")
 
-        self.calls: list[Call] = []
+        super().__init__()
         self.users: dict[str, dict[str, Any]] = {}
         self.outside_window: set[str] = set()
         self.refresh_count = 0
@@ -400,49 +403,15 @@ class FakeZaloOA:
         self._valid_access: set[str] = {self.access_token}
         self._auth_codes: dict[str, str | None] = {}  # code -> expected code_verifier
         self._failures: list[_Failure] = []
-        self._calls_changed = asyncio.Event()
-        self._closing = False
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
 
-    # --- lifecycle -----------------------------------------------------------------------------
+    # --- lifecycle (the rest in LoopbackFake) -----------------------------------------------
 
-    async def __aenter__(self) -> FakeZaloOA:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
-
-    async def start(self) -> None:
-        if self._runner is not None:
-            raise RuntimeError("FakeZaloOA is already running")
-        app = web.Application()
+    def _routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self._runner = runner
-        self._port = runner.addresses[0][1]
-        self._closing = False
 
-    async def close(self) -> None:
-        self._closing = True
-        self._notify_calls()
-        if self._runner is not None:
-            runner, self._runner = self._runner, None
-            await runner.cleanup()
-
-    @property
-    def port(self) -> int:
-        if self._port is None:
-            raise RuntimeError("FakeZaloOA is not started")
-        return self._port
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    @staticmethod
+    def _describe(call: Call) -> str:
+        return f"{call.name}:{call.error}"
 
     @property
     def api_base_url(self) -> str:
@@ -533,32 +502,6 @@ class FakeZaloOA:
             and c.text is not None
             and (user_id is None or c.user_id == str(user_id))
         ]
-
-    def clear_calls(self) -> None:
-        self.calls.clear()
-
-    async def wait_for(
-        self, predicate: Callable[[Call], bool], timeout: float = 5.0, *, since: int = 0
-    ) -> Call:
-        """The first recorded call (from index ``since``) matching ``predicate``, waiting up to
-        ``timeout`` seconds; TimeoutError otherwise. The predicate sees each call on arrival
-        and again once answered; KeyError/IndexError/TypeError/AttributeError count as no."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            changed = self._calls_changed
-            for call in self.calls[since:]:
-                try:
-                    if predicate(call):
-                        return call
-                except (KeyError, IndexError, TypeError, AttributeError):
-                    continue
-            remaining = deadline - loop.time()
-            if remaining <= 0 or self._closing:
-                seen = ", ".join(f"{c.name}:{c.error}" for c in self.calls[since:][-20:])
-                raise TimeoutError(f"no matching Zalo OA call within {timeout}s (last: {seen})")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), remaining)
 
     async def wait_for_cs(
         self,
@@ -971,7 +914,3 @@ class FakeZaloOA:
             "refresh_token": self.refresh_token,
             "expires_in": EXPIRES_IN,
         }
-
-    def _notify_calls(self) -> None:
-        self._calls_changed.set()
-        self._calls_changed = asyncio.Event()
