@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
 import pytest
@@ -40,6 +41,29 @@ async def subscribe(store, count: int, *, topics=None, area=None, first: int = F
         await store.set_subscribed(person.id, True)
         await store.set_preferences(person.id, topics, area)
         people.append(chat)
+    return people
+
+
+@contextlib.asynccontextmanager
+async def zalo_broadcasting(store_url, engine, **overrides):
+    """A running bot with Telegram and Zalo OA (fakes) configured: (its state, the Zalo fake)."""
+    from tests.fakes.zalo_oa_api import FakeZaloOA
+
+    async with FakeTelegram() as fake, FakeZaloOA() as zalo:
+        fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
+        settings = settings_for(
+            fake, store_url, **zalo.bot_settings(), broadcast_zalo_rate=50, **overrides
+        )
+        async with running(settings, engine) as state:
+            yield state, zalo
+
+
+async def subscribe_users(store, users) -> dict[str, object]:
+    """Subscribed people from (platform, user id) pairs, by user id."""
+    people = {}
+    for platform, user in users:
+        people[user] = await store.upsert_person(platform, user, user)
+        await store.set_subscribed(people[user].id, True)
     return people
 
 
@@ -123,33 +147,26 @@ async def test_zalo_followers_outside_the_window_and_unconfigured_platforms_are_
 ) -> None:
     """Zalo OA outside the 7-day window and a platform no process sends: skipped, with the
     reason; a web visitor finds the update in their conversation."""
-    from tests.fakes.zalo_oa_api import FakeZaloOA
-
-    async with FakeTelegram() as fake, FakeZaloOA() as zalo:
-        fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
-        settings = settings_for(
-            fake, store_url, **zalo.bot_settings(), broadcast_zalo_rate=50, web_enabled=True
-        )
-        async with running(settings, engine) as state:
-            store = state.service.store
-            people = {}
-            for platform, user in (
+    async with zalo_broadcasting(store_url, engine, web_enabled=True) as (state, zalo):
+        store = state.service.store
+        people = await subscribe_users(
+            store,
+            [
                 ("zalo_oa", "z-near"),
                 ("zalo_oa", "z-far"),
                 ("zalo_bot", "b-1"),  # no Zalo Bot configured anywhere
                 ("web", "v" * 32),
-            ):
-                people[user] = await store.upsert_person(platform, user, user)
-                await store.set_subscribed(people[user].id, True)
-            zalo.mark_outside_window("z-far")
-            broadcast = await store.create_broadcast("telegram:1", "Tin cho mọi người", {})
-            assert await store.enqueue_broadcast(broadcast.id) == 4
-            state.delivery.wake.set()
-            progress = await wait_done(store, broadcast.id)
-            assert progress["sent"] == 2 and progress["skipped"] == 2
-            assert zalo.sent_texts("z-near") == ["Tin cho mọi người"]
-            visitor = await store.recent_messages(people["v" * 32].id)
-            assert [(m.kind, m.text) for m in visitor] == [("broadcast", "Tin cho mọi người")]
+            ],
+        )
+        zalo.mark_outside_window("z-far")
+        broadcast = await store.create_broadcast("telegram:1", "Tin cho mọi người", {})
+        assert await store.enqueue_broadcast(broadcast.id) == 4
+        state.delivery.wake.set()
+        progress = await wait_done(store, broadcast.id)
+        assert progress["sent"] == 2 and progress["skipped"] == 2
+        assert zalo.sent_texts("z-near") == ["Tin cho mọi người"]
+        visitor = await store.recent_messages(people["v" * 32].id)
+        assert [(m.kind, m.text) for m in visitor] == [("broadcast", "Tin cho mọi người")]
 
 
 async def test_outcomes_a_database_error_kept_back_are_written_before_the_next_claim(
@@ -191,35 +208,26 @@ async def test_zalo_followers_outside_the_window_get_a_promotion_when_configured
 ) -> None:
     """ZALO_OA_PROMOTION: outside the 7-day window the update goes as a promotion message
     (the unit as header, line breaks kept); once the OA's quota is spent, skipped."""
-    from tests.fakes.zalo_oa_api import FakeZaloOA
-
-    async with FakeTelegram() as fake, FakeZaloOA() as zalo:
-        fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
-        settings = settings_for(
-            fake, store_url, **zalo.bot_settings(), broadcast_zalo_rate=50, zalo_oa_promotion=True
+    async with zalo_broadcasting(store_url, engine, zalo_oa_promotion=True) as (state, zalo):
+        store = state.service.store
+        await subscribe_users(store, [("zalo_oa", u) for u in ("z-near", "z-far-1", "z-far-2")])
+        zalo.mark_outside_window("z-far-1")
+        zalo.mark_outside_window("z-far-2")
+        zalo.promotion_quota = 1
+        broadcast = await store.create_broadcast(
+            "telegram:1", "Lịch tiếp dân\nThứ Hai, 8 giờ", {}, unit="UBND phường Ba Đình"
         )
-        async with running(settings, engine) as state:
-            store = state.service.store
-            for user in ("z-near", "z-far-1", "z-far-2"):
-                person = await store.upsert_person("zalo_oa", user, user)
-                await store.set_subscribed(person.id, True)
-            zalo.mark_outside_window("z-far-1")
-            zalo.mark_outside_window("z-far-2")
-            zalo.promotion_quota = 1
-            broadcast = await store.create_broadcast(
-                "telegram:1", "Lịch tiếp dân\nThứ Hai, 8 giờ", {}, unit="UBND phường Ba Đình"
-            )
-            await store.enqueue_broadcast(broadcast.id)
-            state.delivery.wake.set()
-            progress = await wait_done(store, broadcast.id)
+        await store.enqueue_broadcast(broadcast.id)
+        state.delivery.wake.set()
+        progress = await wait_done(store, broadcast.id)
 
-            assert progress["sent"] == 2 and progress["skipped"] == 1
-            assert zalo.sent_texts("z-near") == ["Lịch tiếp dân\nThứ Hai, 8 giờ"]
-            promoted = zalo.promotions("z-far-1") or zalo.promotions("z-far-2")
-            assert promoted == [
-                [
-                    {"type": "header", "align": "left", "content": "UBND phường Ba Đình"},
-                    {"type": "text", "align": "left", "content": "Lịch tiếp dân<br>Thứ Hai, 8 giờ"},
-                ]
+        assert progress["sent"] == 2 and progress["skipped"] == 1
+        assert zalo.sent_texts("z-near") == ["Lịch tiếp dân\nThứ Hai, 8 giờ"]
+        promoted = zalo.promotions("z-far-1") or zalo.promotions("z-far-2")
+        assert promoted == [
+            [
+                {"type": "header", "align": "left", "content": "UBND phường Ba Đình"},
+                {"type": "text", "align": "left", "content": "Lịch tiếp dân<br>Thứ Hai, 8 giờ"},
             ]
-            assert len(zalo.promotions()) == 1  # the second found the quota spent
+        ]
+        assert len(zalo.promotions()) == 1  # the second found the quota spent
