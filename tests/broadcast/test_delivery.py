@@ -231,3 +231,52 @@ async def test_zalo_followers_outside_the_window_get_a_promotion_when_configured
             ]
         ]
         assert len(zalo.promotions()) == 1  # the second found the quota spent
+
+
+async def test_zalo_broadcasts_stay_under_the_fakes_limits_with_blocked_and_unfollowed(
+    store_url, engine
+) -> None:
+    """Both Zalo fakes enforce 12 messages a second (Zalo documents none): at the default
+    10/s nobody is refused for the rate. A Zalo Bot user who blocked the bot (403) is marked
+    blocked and unsubscribed; an OA follower who left (-213) is skipped with the reason."""
+    from tests.fakes.zalo_bot_api import FakeZaloBot
+    from tests.fakes.zalo_oa_api import FakeZaloOA
+
+    async with (
+        FakeTelegram() as fake,
+        FakeZaloOA(per_second=12) as oa,
+        FakeZaloBot(per_second=12) as zb,
+    ):
+        fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
+        settings = settings_for(
+            fake,
+            store_url,
+            **oa.bot_settings(),
+            zalo_bot_token=zb.token,
+            zalo_bot_api_base_url=zb.base_url,
+            zalo_bot_webhook_url="https://bot.example.vn/zalo/bot/webhook",
+            zalo_bot_webhook_secret="zalo-bot-secret",
+        )
+        async with running(settings, engine) as state:
+            store = state.service.store
+            followers = [f"oa-{n}" for n in range(30)]
+            users = [f"zb-{n:02x}" for n in range(30)]
+            people = await subscribe_users(
+                store, [("zalo_oa", u) for u in followers] + [("zalo_bot", u) for u in users]
+            )
+            oa.unfollowed.update(followers[:2])
+            zb.block_chat(users[0])
+            zb.block_chat(users[1])
+            broadcast = await store.create_broadcast("telegram:1", "Lịch tiếp dân tháng 12", {})
+            assert await store.enqueue_broadcast(broadcast.id) == 60
+            state.delivery.wake.set()
+            progress = await wait_done(store, broadcast.id)
+
+            assert progress["sent"] == 56
+            assert progress["skipped"] == 2 and progress["blocked"] == 2
+            assert oa.over_limit() == [] and zb.too_many_requests() == []
+            assert {u for u in followers if oa.sent_texts(u)} == set(followers[2:])
+            assert all(len(oa.sent_texts(u)) == 1 for u in followers[2:])
+            assert {u for u in users if zb.sent_texts(u)} == set(users[2:])
+            blocked = await store.get_person(people[users[0]].id)
+            assert blocked.blocked and not blocked.subscribed

@@ -18,6 +18,8 @@ case the real service does that):
 * ``sendPhoto {chat_id, photo, caption}``: ``photo`` is a URL the platform fetches, as the
   fake does (``fetch_photos``): an answer that is not 200 with an image is 400; the bytes it
   got are in ``photos`` (by URL); ``caption`` 1-2000 characters when given;
+* limits the platform does not document [U]: with ``per_second``, sends beyond that many in
+  any second answer 429; a chat passed to ``block_chat`` answers 403;
 * ``setWebhook``: ``url`` required, ``secret_token`` 8-256 characters, else 400;
 * ``getUpdates {timeout}``: a long poll answering ONE update (no ``update_id``/offset: the
   platform documents none) and dropping it from the queue; 408 "Request timeout" when nothing
@@ -36,6 +38,7 @@ import functools
 import json
 import secrets
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -256,6 +259,7 @@ class FakeZaloBot(LoopbackFake[Call]):
         max_poll_timeout: float = MAX_POLL_TIMEOUT,
         http_200_errors: bool = False,
         fetch_photos: bool = True,
+        per_second: int | None = None,
     ) -> None:
         self.token = token
         self.bot_info: dict[str, Any] = {
@@ -268,6 +272,11 @@ class FakeZaloBot(LoopbackFake[Call]):
         self.http_200_errors = http_200_errors
         self.fetch_photos = fetch_photos
         self.photos: dict[str, bytes] = {}  # photo URL -> what sendPhoto fetched from it
+        # Zalo documents no limit [U]: with ``per_second``, more sends than that in any
+        # second answer 429, as Telegram-style APIs do. Chats in ``blocked`` answer 403.
+        self.per_second = per_second
+        self.blocked: set[str] = set()
+        self._sends: deque[float] = deque()
 
         super().__init__()
         self.webhook: dict[str, Any] = {}  # {"url", "secret_token", "updated_at"} when set
@@ -547,7 +556,23 @@ class FakeZaloBot(LoopbackFake[Call]):
         chat_id = params.get("chat_id")
         if chat_id is None or str(chat_id).strip() == "":
             raise ApiError(400, "Bad Request: chat_id is required")
+        if str(chat_id) in self.blocked:
+            raise ApiError(403, "Forbidden: the user has blocked the bot")
+        if self.per_second is not None:
+            now = time.monotonic()
+            while self._sends and now - self._sends[0] >= 1.0:
+                self._sends.popleft()
+            if len(self._sends) >= self.per_second:
+                raise ApiError(429, "Too Many Requests")
+            self._sends.append(now)
         return str(chat_id)
+
+    def block_chat(self, chat_id: str) -> None:
+        """Sends to ``chat_id`` answer 403 from now on (the person blocked the bot)."""
+        self.blocked.add(str(chat_id))
+
+    def too_many_requests(self) -> list[Call]:
+        return [c for c in self.calls if c.status == 429]
 
     @staticmethod
     def _sent() -> dict[str, Any]:

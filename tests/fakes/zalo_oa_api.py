@@ -21,6 +21,8 @@ Open API is HTTP 200 with an envelope ``{"error": <int>, "message": "..."}``, 0 
 * ``POST /v3.0/oa/message/promotion``: a ``promotion`` template (banner of an uploaded
   image, header up to 100 characters, text elements up to 1000), whatever the window;
   -32 once ``promotion_quota`` (None: unlimited) is spent;
+* limits Zalo does not document [U]: with ``per_second``, messages beyond that many in any
+  second answer -32; a user in ``unfollowed`` answers -213;
 * ``POST /v2.0/oa/upload/image`` (multipart, field ``file``; jpg/png up to 1 MB, else -201):
   ``data.attachment_id``; the bytes are kept in ``uploads``;
 * ``GET /v3.0/oa/user/detail?data={"user_id": ...}``: the profile from ``add_user``;
@@ -45,6 +47,7 @@ import itertools
 import json
 import secrets
 import time
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -383,6 +386,7 @@ class FakeZaloOA(LoopbackFake[Call]):
         oa_secret_key: str = DEFAULT_OA_SECRET_KEY,
         access_token: str | None = None,
         refresh_token: str | None = None,
+        per_second: int | None = None,
     ) -> None:
         self.app_id = app_id
         self.app_secret = app_secret
@@ -397,6 +401,11 @@ class FakeZaloOA(LoopbackFake[Call]):
         self.refresh_count = 0
         self.uploads: dict[str, bytes] = {}  # attachment_id -> the uploaded image
         self.promotion_quota: int | None = None  # promotion messages left (None: no limit)
+        # No limit is documented [U]: with ``per_second``, more messages than that in any
+        # second answer -32 ("Request exceeds limit"). ``unfollowed`` users answer -213.
+        self.per_second = per_second
+        self.unfollowed: set[str] = set()
+        self._sends: deque[float] = deque()
         # Every refresh token ever valid, oldest first (the current one last).
         self.issued_refresh_tokens: list[str] = [self.refresh_token]
         self.issued_access_tokens: list[str] = [self.access_token]
@@ -774,6 +783,7 @@ class FakeZaloOA(LoopbackFake[Call]):
             raise _zalo_error(
                 ERR_INVALID_PARAMS, f"Message text exceeds {MAX_TEXT_CHARS} characters"
             )
+        self._check_reachable(user_id)
         if user_id in self.outside_window:
             raise _zalo_error(ERR_OUTSIDE_WINDOW, MSG_OUTSIDE_WINDOW)
         return {
@@ -807,6 +817,7 @@ class FakeZaloOA(LoopbackFake[Call]):
                 raise _zalo_error(ERR_INVALID_PARAMS, "Text is invalid")
             if kind not in {"banner", "header", "text"}:
                 raise _zalo_error(ERR_INVALID_PARAMS, "Element is invalid")
+        self._check_reachable(str(user_id))
         if self.promotion_quota is not None:
             if self.promotion_quota <= 0:
                 raise _zalo_error(ERR_QUOTA, "Out of promotion quota")
@@ -826,6 +837,21 @@ class FakeZaloOA(LoopbackFake[Call]):
             and c.ok
             and (user_id is None or str(c.params["recipient"]["user_id"]) == str(user_id))
         ]
+
+    def _check_reachable(self, user_id: str) -> None:
+        """A follower who left (-213); too many messages in the last second (-32)."""
+        if user_id in self.unfollowed:
+            raise _zalo_error(ERR_USER_UNKNOWN, "User has not followed the OA")
+        if self.per_second is not None:
+            now = time.monotonic()
+            while self._sends and now - self._sends[0] >= 1.0:
+                self._sends.popleft()
+            if len(self._sends) >= self.per_second:
+                raise _zalo_error(ERR_QUOTA, "Request exceeds limit")
+            self._sends.append(now)
+
+    def over_limit(self) -> list[Call]:
+        return [c for c in self.calls if c.error == ERR_QUOTA]
 
     def _check_media(self, attachment: Any) -> None:
         """A ``media`` template showing one image uploaded here."""
