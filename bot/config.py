@@ -34,6 +34,11 @@ class Settings(BaseSettings):
         description="`run`: answer in a separate process, so the model and the event loop "
         "do not share one GIL",
     )
+    embed_bf16: bool | None = Field(
+        None,
+        description="encode questions in bfloat16 (about a third faster); empty: only where "
+        "the CPU computes bfloat16 natively",
+    )
     engine_process_threads: int = Field(
         1, ge=1, description="model threads in that process (one core stays with the server)"
     )

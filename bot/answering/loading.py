@@ -42,7 +42,12 @@ def load_engine(settings: Settings, warn=logger.warning) -> AnswerEngine:
             f"Chỉ mục được lập bằng mô hình '{built_with['name']}', nhưng cấu hình đang dùng "
             f"'{settings.embedding_model}'. Hãy chạy lại `python scripts/build_index.py`."
         )
-    embedder = Embedder(settings.embedding_model, settings.models_dir, settings.torch_threads)
+    embedder = Embedder(
+        settings.embedding_model,
+        settings.models_dir,
+        settings.torch_threads,
+        bf16_queries=settings.embed_bf16,
+    )
     if embedder.fingerprint != built_with["fingerprint"]:
         raise SearchIndexError(
             f"Mô hình '{embedder.name}' hiện có (dấu vân tay {embedder.fingerprint[:12]}) khác mô hình "

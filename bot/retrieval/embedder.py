@@ -23,11 +23,23 @@ logger = logging.getLogger(__name__)
 
 
 class Embedder:
-    def __init__(self, model_name: str, cache_dir: Path, threads: int | None = None) -> None:
+    def __init__(
+        self,
+        model_name: str,
+        cache_dir: Path,
+        threads: int | None = None,
+        bf16_queries: bool | None = None,
+    ) -> None:
         import torch  # heavy: imported only when a model is really needed
 
         if threads:
             torch.set_num_threads(threads)
+        # Questions in bfloat16 where the CPU computes it natively (AVX512-BF16, AMX): about
+        # a third faster; over 330 test questions one borderline confidence moved (0.640 →
+        # 0.641). Documents (the index) stay float32. None: decide by the CPU.
+        if bf16_queries is None:
+            bf16_queries = _native_bf16()
+        self.bf16_queries = bf16_queries
         started = time.perf_counter()
         self.name = model_name
         self.path = self._resolve(model_name, cache_dir)
@@ -69,7 +81,12 @@ class Embedder:
         return {}
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, "query")
+        if not self.bf16_queries:
+            return self._encode(texts, "query")
+        import torch
+
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            return self._encode(texts, "query")
 
     def encode_documents(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         return self._encode(texts, "document", batch_size)
@@ -93,3 +110,13 @@ class Embedder:
                         digest.update(file.read_bytes())
             return digest.hexdigest()[:16]
         return hashlib.sha256(f"{self.name}:{self.dimension}".encode()).hexdigest()[:16]
+
+
+def _native_bf16() -> bool:
+    """Whether this CPU computes bfloat16 in hardware (else autocast would be slower)."""
+    import torch
+
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):  # a torch build without oneDNN
+        return False
