@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import deque
 from collections.abc import Callable
 from typing import Generic, Self, TypeVar
 
@@ -111,3 +112,15 @@ class LoopbackFake(Generic[CallT]):
         """Wake everyone waiting in ``wait_for``: a call arrived or was answered."""
         self._calls_changed.set()
         self._calls_changed = asyncio.Event()
+
+
+def window_wait(window: deque[float] | None, now: float, span: float, limit: int) -> float:
+    """Seconds until one more event fits in a sliding window of ``span`` seconds holding at
+    most ``limit`` (0: it fits now). Drops the events that left the window."""
+    if window is None:
+        return 0.0
+    while window and window[0] <= now - span:
+        window.popleft()
+    if len(window) < limit:
+        return 0.0
+    return window[len(window) - limit] + span - now

@@ -50,7 +50,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import ClientSession, ClientTimeout, web
 
-from tests.fakes.base import LoopbackFake
+from tests.fakes.base import LoopbackFake, window_wait
 
 DEFAULT_TOKEN = "7000000001:AAFakeTokenForTests-0123456789abcde"
 
@@ -1179,12 +1179,12 @@ class FakeTelegram(LoopbackFake[Call]):
             return chat
         now = self._clock()
         waits = [
-            self._window_wait(self._global_window, now, 1.0, self.global_per_second),
-            self._window_wait(self._chat_windows.get(chat), now, 1.0, self.chat_per_second),
+            window_wait(self._global_window, now, 1.0, self.global_per_second),
+            window_wait(self._chat_windows.get(chat), now, 1.0, self.chat_per_second),
         ]
         if self.group_per_minute is not None and isinstance(chat, int) and chat < 0:
             waits.append(
-                self._window_wait(self._group_windows.get(chat), now, 60.0, self.group_per_minute)
+                window_wait(self._group_windows.get(chat), now, 60.0, self.group_per_minute)
             )
         wait = max(waits)
         if wait > 0:
@@ -1193,17 +1193,6 @@ class FakeTelegram(LoopbackFake[Call]):
                 429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
             )
         return chat
-
-    @staticmethod
-    def _window_wait(window: deque[float] | None, now: float, span: float, limit: int) -> float:
-        """Seconds until one more event fits in a sliding window of ``span`` seconds."""
-        if window is None:
-            return 0.0
-        while window and window[0] <= now - span:
-            window.popleft()
-        if len(window) < limit:
-            return 0.0
-        return window[len(window) - limit] + span - now
 
     def _count_send(self, chat: int | str) -> None:
         if not self.enforce_limits:

@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from multidict import CIMultiDict
 
-from tests.fakes.base import LoopbackFake
+from tests.fakes.base import LoopbackFake, window_wait
 
 DEFAULT_TOKEN = "1459232241454765289:FakeZaloBotAccessToken0123456789abcdef"
 DEFAULT_BOT_ID = "3f2a9c1b7d4e6f8a0b1c"
@@ -560,9 +560,7 @@ class FakeZaloBot(LoopbackFake[Call]):
             raise ApiError(403, "Forbidden: the user has blocked the bot")
         if self.per_second is not None:
             now = time.monotonic()
-            while self._sends and now - self._sends[0] >= 1.0:
-                self._sends.popleft()
-            if len(self._sends) >= self.per_second:
+            if window_wait(self._sends, now, 1.0, self.per_second) > 0:
                 raise ApiError(429, "Too Many Requests")
             self._sends.append(now)
         return str(chat_id)

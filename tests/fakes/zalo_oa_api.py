@@ -56,7 +56,7 @@ from urllib.parse import urlsplit
 from aiohttp import ClientSession, ClientTimeout, web
 from multidict import CIMultiDict
 
-from tests.fakes.base import LoopbackFake
+from tests.fakes.base import LoopbackFake, window_wait
 
 DEFAULT_APP_ID = "2553017658349041120"
 DEFAULT_OA_ID = "3662018446282591000"
@@ -844,9 +844,7 @@ class FakeZaloOA(LoopbackFake[Call]):
             raise _zalo_error(ERR_USER_UNKNOWN, "User has not followed the OA")
         if self.per_second is not None:
             now = time.monotonic()
-            while self._sends and now - self._sends[0] >= 1.0:
-                self._sends.popleft()
-            if len(self._sends) >= self.per_second:
+            if window_wait(self._sends, now, 1.0, self.per_second) > 0:
                 raise _zalo_error(ERR_QUOTA, "Request exceeds limit")
             self._sends.append(now)
 
