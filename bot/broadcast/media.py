@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
 
 from bot.store.records import BroadcastRecord, PhotoRecord
 from bot.store.repository import Store
@@ -19,7 +21,8 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024  # Telegram's own limit for a photo
 PHOTO_PATH = "/media/broadcast/{id}"
 # A broadcast that is only a photo, on a platform the photo cannot reach: nothing to send.
 PHOTO_ONLY = "thông báo chỉ có ảnh, mà ảnh chưa gửi được qua kênh này"
-REMEMBERED = 32  # broadcasts whose photo facts a process keeps in memory
+T = TypeVar("T")
+REMEMBERED = 32  # broadcasts a process keeps what it worked out for (PerBroadcast)
 # Magic numbers of the image formats that may be kept (anything else is refused: the web
 # serves these bytes with the type found here).
 _SIGNATURES = (
@@ -44,32 +47,36 @@ def photo_path(broadcast_id: int) -> str:
     return PHOTO_PATH.format(id=broadcast_id)
 
 
-class BroadcastPhotos:
-    """Whether a broadcast's photo bytes are kept, asked of the database once per broadcast.
+class PerBroadcast(Generic[T]):
+    """What a process worked out once for each of the last few broadcasts (an upload, a
+    lookup): a broadcast goes to many people at once, and each would otherwise repeat it.
+    Asked together, the first asker computes and the others wait for its answer."""
 
-    A broadcast is delivered to many people at once: without this, each of them would
-    cost a query (and the bytes are kept before the broadcast can be confirmed, so the
-    answer does not change while it is sent).
-    """
+    def __init__(self) -> None:
+        self._known: OrderedDict[int, T] = OrderedDict()
+        self._lock = asyncio.Lock()
+
+    async def get(self, broadcast_id: int, compute: Callable[[], Awaitable[T]]) -> T:
+        async with self._lock:
+            if broadcast_id not in self._known:
+                self._known[broadcast_id] = await compute()  # an error is not remembered
+                while len(self._known) > REMEMBERED:
+                    self._known.popitem(last=False)
+            return self._known[broadcast_id]
+
+
+class BroadcastPhotos:
+    """Whether a broadcast's photo bytes are kept, asked of the database once per broadcast
+    (the bytes are kept before the broadcast can be confirmed, so the answer does not
+    change while it is sent)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._known: OrderedDict[int, PhotoRecord | None] = OrderedDict()
-        self._lock = asyncio.Lock()
+        self._facts: PerBroadcast[PhotoRecord | None] = PerBroadcast()
 
     async def facts(self, broadcast: BroadcastRecord) -> PhotoRecord | None:
         """The kept photo of ``broadcast`` (without its bytes), or None."""
-        if not broadcast.photo:
+        photo = broadcast.photo
+        if not photo:
             return None
-        async with self._lock:
-            if broadcast.id not in self._known:
-                self._known[broadcast.id] = await self.store.photo(broadcast.photo)
-                while len(self._known) > REMEMBERED:
-                    self._known.popitem(last=False)
-            return self._known[broadcast.id]
-
-    async def data(self, broadcast: BroadcastRecord) -> PhotoRecord | None:
-        """The kept photo with its bytes (read each time: callers keep what they make of it)."""
-        if not broadcast.photo:
-            return None
-        return await self.store.photo(broadcast.photo, with_data=True)
+        return await self._facts.get(broadcast.id, lambda: self.store.photo(photo))

@@ -10,19 +10,17 @@ photo is uploaded once and shown above the first piece of its text.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
 import logging
 import time
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from bot.broadcast.engine import SendResult
-from bot.broadcast.media import PHOTO_ONLY, REMEMBERED
+from bot.broadcast.media import PHOTO_ONLY, PerBroadcast
 from bot.channels import zalo_protocol as zp
 from bot.channels.inbox import EventInbox
 from bot.channels.text import split_text
@@ -104,8 +102,7 @@ class ZaloOAChannel:
         self.inbox = EventInbox(self.service.store, PLATFORM, self._handle, person_of)
         self._named: set[str] = set()  # people whose name is already stored
         # Each broadcast's photo is uploaded once (None: sent as text only).
-        self._attachments: OrderedDict[int, str | None] = OrderedDict()
-        self._uploading = asyncio.Lock()
+        self._attachments: PerBroadcast[str | None] = PerBroadcast()
 
     def routes(self) -> list[web.RouteDef]:
         return [web.post("/zalo/oa/webhook", self.webhook)]
@@ -279,12 +276,7 @@ class ZaloOAChannel:
         the text alone. A network failure raises (the delivery is tried again later)."""
         if not broadcast.has_photo:
             return None
-        async with self._uploading:  # the recipients of a batch ask at the same time
-            if broadcast.id not in self._attachments:
-                self._attachments[broadcast.id] = await self._upload(broadcast)
-                while len(self._attachments) > REMEMBERED:
-                    self._attachments.popitem(last=False)
-            return self._attachments[broadcast.id]
+        return await self._attachments.get(broadcast.id, lambda: self._upload(broadcast))
 
     async def _upload(self, broadcast: BroadcastRecord) -> str | None:
         photo = await self.service.store.photo(broadcast.photo or "", with_data=True)
