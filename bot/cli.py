@@ -128,6 +128,7 @@ def ask_jsonl(engine, lines: Iterable[str], out) -> int:
 def chat(engine) -> int:
     names = ", ".join(d.document.meta.citation_name for d in engine.index.documents.values())
     print(f"Hỏi đáp về {names}. Gõ câu hỏi rồi Enter; gõ “thoát” hoặc Ctrl-D để kết thúc.\n")
+    last: tuple[str, Answer] | None = None  # the last question and its answer
     while True:
         try:
             question = input("Bạn: ")
@@ -136,4 +137,12 @@ def chat(engine) -> int:
             return 0
         if question.strip().lower() in EXIT_WORDS:
             return 0
-        print("\nBot: " + render(engine.answer(question)).replace("\n", "\n     ") + "\n")
+        # "2" after "Có phải bạn muốn hỏi về…" answers the last question from that section.
+        number = int(question.strip()) if question.strip().isdigit() else 0
+        if last is not None and last[1].suggestions and 1 <= number <= len(last[1].suggestions):
+            chosen = last[1].suggestions[number - 1]
+            answer = engine.answer(last[0], (chosen.doc, chosen.section))
+        else:
+            answer = engine.answer(question)
+            last = (question, answer)
+        print("\nBot: " + render(answer).replace("\n", "\n     ") + "\n")

@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
-"""Score the engine on a question file: `python scripts/evaluate.py ../shared/eval/dev.jsonl`.
+"""Score the engine on question files: `python scripts/evaluate.py ../shared/eval/dev.jsonl [more …]`.
 
-A fact/list item counts as answered when the answer is grounded, contains every
+A fact/list question is **answered right** when the answer is grounded, contains every
 ``answer_contains`` string (after NFC and whitespace normalisation) and cites the
-expected section, or a sub- or parent section of it. Out-of-scope items must be
-declined (``grounded: false``) and handoff items recognised (``handoff: true``).
+expected section, or a sub- or parent section of it. It is **suggested right** when the
+engine offered sections instead ("Có phải bạn muốn hỏi về…") and the expected one is
+among them. Out-of-scope questions must not be answered (a suggestion states no fact, so
+it is not a wrong answer, but it is counted apart); handoff questions must be recognised.
 Every quote must be verbatim text of its document.
+
+``--out FILE`` keeps one line per question; ``--compare OLD`` prints what changed since
+such a file. ``--documents DIR`` answers from another knowledge folder (an index is built
+for it in a temporary folder), to check the method on a document nobody tuned it on.
 """
 
 from __future__ import annotations
@@ -30,112 +36,203 @@ def section_matches(cited: str, expected: str) -> bool:
 
 
 def judge(item: dict, answer: dict) -> tuple[bool, str]:
+    """Whether the answer is right for the item, and why not."""
     kind = item["kind"]
     if kind == "out_of_scope":
         return not answer["grounded"], "phải từ chối"
     if kind == "handoff":
         return bool(answer["handoff"]), "phải chuyển cán bộ"
     if not answer["grounded"]:
-        return False, "không trả lời"
+        return False, "gợi ý" if answer.get("kind") == "suggest" else "không trả lời"
     text = norm(answer["answer"])
     missing = [s for s in item["answer_contains"] if norm(s) not in text]
     if missing:
         return False, f"thiếu {missing}"
-    if not any(section_matches(c["section"], item["section"]) for c in answer["citations"]):
+    if not any(_cites(c, item) for c in answer["citations"]):
         return False, f"dẫn {[c['section'] for c in answer['citations']]}, cần {item['section']}"
     return True, ""
+
+
+def _cites(citation: dict, item: dict) -> bool:
+    doc = item.get("doc")
+    return (doc is None or citation["doc"] == doc) and section_matches(
+        citation["section"], item["section"]
+    )
+
+
+def suggested_right(item: dict, answer: dict) -> bool:
+    return answer.get("kind") == "suggest" and any(_cites(s, item) for s in answer["suggestions"])
+
+
+def outcome(item: dict, answer: dict) -> str:
+    """One word per question: right, suggested, wrong, declined (in scope); declined,
+    suggested, answered (out of scope); right, wrong (handoff)."""
+    ok, _ = judge(item, answer)
+    if item["kind"] == "handoff":
+        return "right" if ok else "wrong"
+    if item["kind"] == "out_of_scope":
+        if answer["grounded"]:
+            return "answered"
+        return "suggested" if answer.get("kind") == "suggest" else "declined"
+    if ok:
+        return "right"
+    if suggested_right(item, answer):
+        return "suggested"
+    if answer.get("kind") == "suggest":
+        return "suggested_wrong"
+    return "wrong" if answer["grounded"] else "declined"
 
 
 def quotes_verbatim(answer: dict, documents: dict[str, str]) -> bool:
     return all(norm(c["quote"]) in documents.get(c["doc"], "") for c in answer["citations"])
 
 
+def load_items(paths: list[Path]) -> list[dict]:
+    items = []
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                item.setdefault("writer", path.stem)
+                items.append(item)
+    return items
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("questions", type=Path)
+    parser.add_argument("questions", type=Path, nargs="+")
     parser.add_argument("--show", action="store_true", help="print every answer")
-    parser.add_argument("--features", type=Path, help="write per-question features (JSON lines)")
+    parser.add_argument("--out", type=Path, help="write one result line per question")
+    parser.add_argument("--compare", type=Path, help="a file written by --out earlier")
+    parser.add_argument("--documents", type=Path, help="answer from this knowledge folder")
+    parser.add_argument(
+        "--forced", action="store_true", help="always answer (what the decision chooses from)"
+    )
     args = parser.parse_args(argv)
 
-    from bot.answering.loading import load_engine
-    from bot.config import Settings
+    from scripts.engine_for import engine_for
 
-    engine = load_engine(Settings())
+    engine = engine_for(args.documents)
+    if args.forced:
+        engine.decision = engine.decision.always_answering()
     documents = {doc_id: norm(d.document.text) for doc_id, d in engine.index.documents.items()}
-    items = [
-        json.loads(line)
-        for line in args.questions.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-
-    by_group: dict[tuple[str, str], list[bool]] = defaultdict(list)
-    misses, lengths, not_verbatim = [], [], []
-    feature_rows = []
+    items = load_items(args.questions)
+    results, lengths, not_verbatim = [], [], []
     for item in items:
         answer = engine.answer(item["question"]).to_dict(item["id"])
-        ok, why = judge(item, answer)
-        by_group[(item["kind"], item["style"])].append(ok)
+        _, why = judge(item, answer)
         if answer["grounded"]:
             lengths.append(len(answer["answer"]))
         if not quotes_verbatim(answer, documents):
             not_verbatim.append(item["id"])
-        if not ok:
-            misses.append((item, answer, why))
+        result = {
+            "id": item["id"],
+            "kind": item["kind"],
+            "style": item["style"],
+            "writer": item.get("writer", ""),
+            "outcome": outcome(item, answer),
+            "why": why,
+            "answered": answer["kind"],
+            "sections": [c["section"] for c in answer["citations"]]
+            or [s["section"] for s in answer["suggestions"]],
+            "confidence": answer["confidence"],
+        }
+        results.append(result)
         if args.show:
-            print(
-                f"--- {item['id']} [{item['kind']}/{item['style']}] {'OK' if ok else 'MISS ' + why}"
-            )
+            print(f"--- {item['id']} [{item['kind']}/{item['style']}] {result['outcome']} {why}")
             print(f"Q: {item['question']}\n{answer['answer']}\n(conf {answer['confidence']})")
-        trace = engine.last_trace
-        if args.features and trace and trace.features:
-            from dataclasses import asdict
-
-            feature_rows.append(
-                {"id": item["id"], "kind": item["kind"], "ok": ok, **asdict(trace.features)}
-            )
-
-    if args.features:
-        args.features.write_text(
-            "\n".join(json.dumps(r) for r in feature_rows) + "\n", encoding="utf-8"
-        )
-    return _report(items, by_group, misses, lengths, not_verbatim)
+    if args.out:
+        args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results))
+    report(items, results, lengths, not_verbatim)
+    if args.compare:
+        compare(items, results, args.compare)
+    return 0
 
 
-def _report(items, by_group, misses, lengths, not_verbatim) -> int:
-    def rate(values: list[bool]) -> str:
-        return f"{sum(values)}/{len(values)} ({100 * sum(values) / max(len(values), 1):.0f} %)"
+def _rate(values: list[bool]) -> str:
+    return f"{sum(values)}/{len(values)} ({100 * sum(values) / max(len(values), 1):.1f} %)"
 
+
+def report(items: list[dict], results: list[dict], lengths: list[int], not_verbatim) -> None:
+    by_id = {i["id"]: i for i in items}
+    in_scope = [r for r in results if r["kind"] in {"fact", "list"}]
+    out = [r for r in results if r["kind"] == "out_of_scope"]
+    handoff = [r for r in results if r["kind"] == "handoff"]
     print(f"\n== {len(items)} câu hỏi ==")
-    kinds = sorted({k for k, _ in by_group})
-    styles = sorted({s for _, s in by_group})
-    for kind in kinds:
-        row = [v for (k, _), vals in by_group.items() if k == kind for v in vals]
-        print(f"{kind:<13} {rate(row)}")
-        for style in styles:
-            if (kind, style) in by_group:
-                print(f"   {style:<14} {rate(by_group[(kind, style)])}")
-    in_scope = [v for (k, _), vals in by_group.items() if k in {"fact", "list"} for v in vals]
-    no_marks = [
-        v
-        for (k, s), vals in by_group.items()
-        if k in {"fact", "list"} and s == "no_diacritics"
-        for v in vals
-    ]
-    print(f"\ntrong phạm vi: {rate(in_scope)}; gõ không dấu: {rate(no_marks)}")
+    print("trong phạm vi (fact, list):")
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in in_scope:
+        groups[f"kind {r['kind']}"].append(r)
+        groups[f"style {r['style']}"].append(r)
+        groups[f"form {by_id[r['id']].get('form', 'normal')}"].append(r)
+    print(
+        f"   {'nhóm':<22}{'trả lời đúng':>20}{'đúng hoặc gợi ý đúng':>26}{'gợi ý':>8}{'từ chối':>9}"
+    )
+    for name, rows in [("tất cả", in_scope), *sorted(groups.items())]:
+        right = [r["outcome"] == "right" for r in rows]
+        either = [r["outcome"] in {"right", "suggested"} for r in rows]
+        suggested = sum(r["answered"] == "suggest" for r in rows)
+        declined = sum(r["outcome"] == "declined" for r in rows)
+        print(f"   {name:<22}{_rate(right):>20}{_rate(either):>26}{suggested:>8}{declined:>9}")
+    if out:
+        answered = [r["outcome"] == "answered" for r in out]
+        print(
+            f"ngoài phạm vi: trả lời như có căn cứ {_rate(answered)}, "
+            f"gợi ý {sum(r['outcome'] == 'suggested' for r in out)}, "
+            f"từ chối {sum(r['outcome'] == 'declined' for r in out)}"
+        )
+        for style in sorted({r["style"] for r in out}):
+            rows = [r["outcome"] == "answered" for r in out if r["style"] == style]
+            print(f"   {style:<22} trả lời sai {_rate(rows)}")
+    if handoff:
+        print(f"chuyển cán bộ: {_rate([r['outcome'] == 'right' for r in handoff])}")
     if lengths:
         print(
             f"độ dài trả lời: trung vị {statistics.median(lengths):.0f}, lớn nhất {max(lengths)}, "
             f"> 2000: {sum(1 for x in lengths if x > 2000)}"
         )
     print(f"trích dẫn không nguyên văn: {len(not_verbatim)} {not_verbatim}")
+    misses = [
+        r
+        for r in results
+        if r["outcome"] not in {"right", "declined"}
+        or (r["kind"] in {"fact", "list"} and r["outcome"] == "declined")
+    ]
     if misses:
-        print("\n== trượt ==")
-        for item, answer, why in misses:
-            cited = [c["section"] for c in answer["citations"]]
+        print("\n== chưa đúng ==")
+        for r in misses:
+            item = by_id[r["id"]]
             print(
-                f"{item['id']} [{item['kind']}/{item['style']}] {item['question']}\n   → {why}; dẫn {cited}; conf {answer['confidence']}"
+                f"{r['id']} [{r['kind']}/{r['style']}] {r['outcome']}: {item['question']}\n"
+                f"   → {r['why']}; mục {r['sections']}; cần {item['section']}; conf {r['confidence']}"
             )
-    return 0
+
+
+def compare(items: list[dict], results: list[dict], old_path: Path) -> None:
+    old = {}
+    for line in old_path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            old[row["id"]] = row
+    questions = {i["id"]: i["question"] for i in items}
+    good = {"right", "declined"}
+    better = worse = 0
+    print(f"\n== so với {old_path} ==")
+    for r in results:
+        before = old.get(r["id"])
+        if before is None or before["outcome"] == r["outcome"]:
+            continue
+        was_ok = (
+            before["outcome"] in good
+            if r["kind"] == "out_of_scope"
+            else before["outcome"] == "right"
+        )
+        is_ok = r["outcome"] in good if r["kind"] == "out_of_scope" else r["outcome"] == "right"
+        mark = "+" if is_ok and not was_ok else "-" if was_ok and not is_ok else "~"
+        better += mark == "+"
+        worse += mark == "-"
+        print(f"{mark} {r['id']} {before['outcome']} → {r['outcome']}: {questions[r['id']]}")
+    print(f"tốt hơn {better}, kém đi {worse}")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,15 @@ def engine() -> Iterator[AnswerEngine]:
     loaded.close()
 
 
+@pytest.fixture
+def composing(engine: AnswerEngine, monkeypatch: pytest.MonkeyPatch) -> AnswerEngine:
+    """The real engine with its decision always answering: for tests of what the composer
+    quotes and how channels carry it, not of when the decision model answers (that is
+    tests/answering/test_decision.py and scripts/evaluate.py)."""
+    monkeypatch.setattr(engine, "decision", engine.decision.always_answering())
+    return engine
+
+
 # ---- databases: every storage and flow test runs on SQLite and on PostgreSQL ----------
 DEFAULT_CANDIDATES = (
     "postgresql+asyncpg://postgres@127.0.0.1:5432/test",

@@ -22,7 +22,7 @@ from bot.retrieval.index import SearchIndex
 FACT_SENTENCE_LIMIT = 420  # longer sentences are cut to their best clause
 LIST_BUDGET = 1650  # characters for all items of a list answer (Zalo allows 2,000 in all)
 LIST_ITEM_MAX = 400
-LIST_ITEM_MIN = 170
+LIST_ITEM_MIN = 90  # many items: each shorter, none dropped
 MAX_FACT_QUOTES = 3
 NEAR_TIE = 0.98
 

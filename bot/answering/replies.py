@@ -122,3 +122,32 @@ def lead_in(citation_name: str, section_label: str | None, english: bool) -> str
     if english:
         return f"According to {where} (quoted in Vietnamese):"
     return f"Theo {where}:"
+
+
+def suggest(labels: Sequence[str], english: bool = False) -> str:
+    """ "Did you mean": the sections found, numbered; the reply states no fact of its own."""
+    numbered = "\n".join(f"{n}. {label}" for n, label in enumerate(labels, 1))
+    choices = _choices(len(labels), english)
+    if english:
+        return (
+            "I'm not sure which part of the documents you mean. Did you mean:\n"
+            f"{numbered}\nChoose one ({choices}), or ask again in other words."
+        )
+    return (
+        "Tôi chưa chắc bạn hỏi phần nào. Có phải bạn muốn hỏi về:\n"
+        f"{numbered}\nBạn chọn một mục ({choices}), hoặc hỏi lại theo cách khác."
+    )
+
+
+def _choices(count: int, english: bool) -> str:
+    numbers = [str(n) for n in range(1, count + 1)]
+    if len(numbers) == 1:
+        return "type 1" if english else "gõ 1"
+    joined = ", ".join(numbers[:-1]) + (" or " if english else " hoặc ") + numbers[-1]
+    return f"type {joined}" if english else f"gõ {joined}"
+
+
+def suggestion_gone(english: bool = False) -> str:
+    if english:
+        return "That choice is no longer available. Please ask your question again."
+    return "Lựa chọn này không còn hiệu lực. Bạn vui lòng hỏi lại câu hỏi của mình nhé."

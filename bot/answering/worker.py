@@ -18,7 +18,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from bot.answering.contract import Answer
-from bot.answering.engine import section_passage
+from bot.answering.finder import Section
+from bot.answering.render import section_passage
 from bot.config import Settings
 from bot.errors import BotError
 from bot.retrieval.index import SearchIndex
@@ -74,7 +75,7 @@ class EngineProcess:
         self._reader = threading.Thread(target=self._read, name="answer-reader", daemon=True)
         self._reader.start()
 
-    async def ask(self, text: str) -> Answer:
+    async def ask(self, text: str, scope: Section | None = None) -> Answer:
         if self._connection is None or self._loop is None:
             raise EngineUnavailable("Bộ trả lời chưa chạy")
         if not self._process.is_alive():
@@ -84,7 +85,7 @@ class EngineProcess:
         self._pending[request_id] = future
         try:
             with self._send_lock:
-                self._connection.send((request_id, text))
+                self._connection.send((request_id, text, scope))
         except (OSError, ValueError) as exc:
             self._pending.pop(request_id, None)
             raise EngineUnavailable(f"Bộ trả lời đã dừng: {exc}") from exc
@@ -177,6 +178,8 @@ def _child_main(connection: Connection, settings: Settings) -> None:
             stopping = True
             requests = [r for r in requests if r is not None]
         if requests:
-            answers = engine.answer_batch([text for _, text in requests])
-            connection.send([(rid, a) for (rid, _), a in zip(requests, answers, strict=True)])
+            answers = engine.answer_batch(
+                [text for _, text, _ in requests], [scope for _, _, scope in requests]
+            )
+            connection.send([(rid, a) for (rid, _, _), a in zip(requests, answers, strict=True)])
     engine.close()

@@ -461,7 +461,8 @@ def _keyboard(outbound: Outbound) -> InlineKeyboardMarkup | None:
     for button in outbound.buttons:
         data = button.action.encode()[:64].decode(errors="ignore")
         row.append(InlineKeyboardButton(button.label, callback_data=data))
-        if len(row) == 2:
+        # A suggested section's label is long: it gets a row of its own.
+        if len(row) == 2 or button.action.startswith("sg:"):
             rows.append(row)
             row = []
     if row:

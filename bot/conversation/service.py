@@ -40,6 +40,10 @@ _ACCEPT_OFFER = re.compile(
 )
 _CLOSE_COMMAND = re.compile(r"^/(dong|close)(@\w+)?$", re.IGNORECASE)
 _COMMAND = re.compile(r"^/(\w+)(@\w+)?(\s|$)")
+# A number typed to choose one of the suggested sections ("2", "số 2", "chọn 2", "muc 2").
+_CHOICE = re.compile(
+    r"^(?:so|chon|muc|cau|y|lua chon|choice|option|number)?\s*([0-9]{1,2})\s*(?:a|nhe|nha)?$"
+)
 
 
 class Answerer(Protocol):
@@ -47,7 +51,9 @@ class Answerer(Protocol):
 
     index: SearchIndex
 
-    async def ask(self, text: str) -> Answer: ...
+    async def ask(self, text: str, scope: tuple[str, str] | None = None) -> Answer:
+        """``scope``: (doc, section) a citizen chose from a suggestion."""
+        ...
 
     def passage(self, doc_id: str, section_id: str) -> str: ...
 
@@ -125,33 +131,34 @@ class ConversationService:
             return await self._on_action(person, typed, typed=True)
         if ticket is not None:
             return await self._relay(person, ticket, text)
+        choice = _CHOICE.match(" ".join(folded_tokens(text)))
+        if choice:
+            return await self._choose_typed(person, int(choice.group(1)))
         if await self._accepts_offer(person, text):
             return await self._open_ticket(
                 person, "văn bản chưa có câu trả lời, người dân đồng ý gặp cán bộ"
             )
         return await self._answer(person, text)
 
-    async def _answer(self, person: PersonRecord, text: str) -> list[Outbound]:
-        answer = self.answers.get(text)
+    async def _answer(
+        self, person: PersonRecord, text: str, scope: tuple[str, str] | None = None
+    ) -> list[Outbound]:
+        key = text if scope is None else f"{scope[0]}\x1f{scope[1]}\x1f{text}"
+        answer = self.answers.get(key)
         if answer is None:
-            answer = await self.engine.ask(text)
-            self.answers.put(text, answer)
+            answer = await (
+                self.engine.ask(text) if scope is None else self.engine.ask(text, scope)
+            )
+            self.answers.put(key, answer)
         message = await self.store.add_message(
-            person.id, "out", answer.answer, answer.kind, answer=answer
+            person.id, "out", answer.answer, answer.kind, answer=answer, question=text
         )
-        buttons = (
-            texts.answer_buttons(message.id, bool(answer.citations))
-            if answer.kind == "answer"
-            else ()
-        )
-        if answer.kind == "not_found":
-            buttons = (texts.Button(texts.TALK_TO_OFFICER, "handoff"),)
         out = [
             Outbound(
                 person.platform,
                 person.chat_id,
                 answer.answer,
-                buttons,
+                texts.buttons_for(message),
                 person_id=person.id,
                 record_id=message.id,
             )
@@ -205,10 +212,47 @@ class ConversationService:
             return await self._answer(person, question)
         if action.startswith("fb:"):
             return await self._feedback(person, action)
+        if action.startswith("sg:"):
+            return await self._choose(person, action)
         if action == "full" or action.startswith("full:"):
             return await self._full_passage(person, action)
         logger.warning("unknown action %r", action)
         return []
+
+    # ---- suggestions ("Có phải bạn muốn hỏi về…") ------------------------------------
+    async def _choose(self, person: PersonRecord, action: str) -> list[Outbound]:
+        """A pressed suggestion button: ``sg:<message id>:<n>``, n counted from 1."""
+        parts = action.split(":")
+        if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+            return [await self._say(person, replies.suggestion_gone(), "notice")]
+        message = await self.store.get_message(int(parts[1]))
+        if message is None or message.person_id != person.id:
+            return [await self._say(person, replies.suggestion_gone(), "notice")]
+        return await self._answer_choice(person, message, int(parts[2]))
+
+    async def _choose_typed(self, person: PersonRecord, number: int) -> list[Outbound]:
+        """A number typed right after a suggestion (Zalo has no buttons)."""
+        last = await self.store.last_answer(person.id)
+        if last is None or last.kind != "suggest":
+            return [await self._say(person, texts.NO_CHOICE_PENDING, "notice")]
+        return await self._answer_choice(person, last, number)
+
+    async def _answer_choice(self, person: PersonRecord, message, number: int) -> list[Outbound]:
+        """The cited answer for the chosen section and the question it was suggested for.
+
+        Choosing again, or choosing another, answers again: the suggestion stays valid.
+        """
+        if not message.suggestions or not message.suggested_for:
+            return [await self._say(person, replies.suggestion_gone(), "notice")]
+        if not 1 <= number <= len(message.suggestions):
+            return [
+                await self._say(person, texts.no_such_choice(len(message.suggestions)), "notice")
+            ]
+        chosen = message.suggestions[number - 1]
+        await self.store.add_message(
+            person.id, "in", f"[{number}. {chosen.label}] {message.suggested_for}", "question"
+        )
+        return await self._answer(person, message.suggested_for, (chosen.doc, chosen.section))
 
     async def _toggle_topic(self, person: PersonRecord, raw: str) -> list[Outbound]:
         if not raw.isdigit() or int(raw) >= len(texts.TOPICS):

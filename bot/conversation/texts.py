@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.answering.contract import Suggestion
 from bot.conversation.messages import Button
+from bot.store.records import MessageRecord
 
 FEEDBACK_UP = "👍"
 FEEDBACK_DOWN = "👎"
 FULL_TEXT = "Xem nguyên văn"
 TALK_TO_OFFICER = "Gặp cán bộ"
+SUGGESTION_LABEL = 60  # a suggestion button: "2. mục II.2.2 — Thông tin, tuyên truyền về…"
 
 UNSUPPORTED = "Xin lỗi, hiện tôi chỉ hỗ trợ câu hỏi bằng chữ. Bạn vui lòng gõ câu hỏi (có dấu hoặc không dấu đều được)."
 FLOODED = "Bạn đang gửi tin nhắn quá nhanh. Vui lòng đợi khoảng một phút rồi hỏi tiếp nhé."
@@ -19,6 +22,7 @@ TICKET_ALREADY_OPEN = "Yêu cầu của bạn đã được chuyển tới cán 
 RELAYED = "Đã chuyển tin nhắn của bạn tới cán bộ."
 TICKET_CLOSED_FOR_CITIZEN = "Cán bộ đã kết thúc cuộc trao đổi. Cảm ơn bạn! Bạn có thể tiếp tục hỏi về Nghị quyết và Kế hoạch bất cứ lúc nào."
 NO_SUCH_PASSAGE = "Không tìm thấy nguyên văn cho câu trả lời này."
+NO_CHOICE_PENDING = "Bạn đang chọn số nào ạ? Hiện không có danh sách để chọn. Bạn cứ gõ câu hỏi về Nghị quyết hoặc Kế hoạch nhé."
 NOTHING_TO_RATE = "Chưa có câu trả lời nào để đánh giá. Bạn hãy đặt câu hỏi trước nhé."
 SUBSCRIBE = "🔔 Nhận tin mới"
 SUBSCRIBED = "🔔 Bạn đã đăng ký nhận tin mới về Nghị quyết và Kế hoạch. Gõ “hủy đăng ký” bất cứ lúc nào để ngừng."
@@ -74,6 +78,40 @@ def answer_buttons(message_id: int, has_citations: bool) -> tuple[Button, ...]:
         buttons.append(Button(FULL_TEXT, f"full:{message_id}:0"))
     buttons.append(Button(TALK_TO_OFFICER, "handoff"))
     return tuple(buttons)
+
+
+def suggestion_buttons(message_id: int, suggestions: Sequence[Suggestion]) -> tuple[Button, ...]:
+    """One button per suggested section ("2. mục II.2.2 — Mục tiêu, chỉ tiêu"), then an officer."""
+    choices = []
+    for n, s in enumerate(suggestions, 1):
+        where = s.label.rsplit(", ", 1)[-1]
+        choices.append(
+            Button(_clip(f"{n}. {where} — {s.title}", SUGGESTION_LABEL), f"sg:{message_id}:{n}")
+        )
+    return (*choices, Button(TALK_TO_OFFICER, "handoff"))
+
+
+def buttons_for(record: MessageRecord) -> tuple[Button, ...]:
+    """The buttons a stored message had when it was sent (the web shows them again)."""
+    if record.direction != "out":
+        return ()
+    if record.kind == "answer":
+        return answer_buttons(record.id, bool(record.citations))
+    if record.kind == "suggest":
+        return suggestion_buttons(record.id, record.suggestions)
+    if record.kind == "not_found":
+        return (Button(TALK_TO_OFFICER, "handoff"),)
+    return ()
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def no_such_choice(count: int) -> str:
+    numbers = ", ".join(str(n) for n in range(1, count))
+    choices = f"{numbers} hoặc {count}" if count > 1 else "1"
+    return f"Chỉ có lựa chọn {choices}. Bạn gõ lại số của mục muốn xem, hoặc hỏi câu khác nhé."
 
 
 def start_buttons(examples: Sequence[str]) -> tuple[Button, ...]:

@@ -34,7 +34,7 @@ _ANSWER_TYPES = (
     (
         "date",
         re.compile(
-            r"\b(ngay nao|khi nao|bao gio|nam nao|thang nao|thang may|nam may|luc nao|thoi gian nao|thoi han|han chot|when|what year|which year|what date|which month)\b"
+            r"\b(ngay nao|khi nao|bao gio|nam nao|thang nao|thang may|nam may|luc nao|thoi gian nao|thoi han|han chot|when|what year|which year|what date|which month|date|deadline)\b"
         ),
     ),
 )
@@ -61,6 +61,9 @@ def shows_answer_type(kind: str, text: str) -> bool:
 _REASON_QUESTION = re.compile(
     r"\b(sao phai|tai sao|vi sao|sao lai|ly do|de lam gi|nham muc dich gi|de lam chi|why|what for|reason)\b"
 )
+_SIGNER_QUESTION = re.compile(
+    r"\b(ai ky|nguoi ky|ky ten|ky boi|do ai ky|ai la nguoi ky|who signed|signed by|signatory|signer)\b"
+)
 _LIST_QUESTION = re.compile(
     r"\b(nhung|cac|gom|ke ten|liet ke|bao gom|nhom|hinh thuc nao|which|what are|list|forms|ways|kinds)\b"
 )
@@ -86,6 +89,7 @@ class Query:
     answer_type: str  # "money" | "percent" | "date" | "count" | "" (what a number answer must show)
     wants_list: bool
     wants_reason: bool  # "tại sao", "để làm gì", "why"
+    asks_signer: bool = False  # "ai ký", "who signed": the signature block answers
 
 
 class Corpus(Protocol):
@@ -140,6 +144,7 @@ def analyze(text: str, lexicon: Lexicon, corpus: Corpus | None = None) -> Query:
         answer_type=answer_type(folded_question),
         wants_list=bool(_LIST_QUESTION.search(folded_question)),
         wants_reason=bool(_REASON_QUESTION.search(folded_question)),
+        asks_signer=bool(_SIGNER_QUESTION.search(folded_question)),
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any, get_args
 
 from sqlalchemy import select, update
 
-from bot.answering.contract import Answer, Citation
+from bot.answering.contract import Answer, Citation, Suggestion
 from bot.store.base import StoreBase, as_optional_id
 from bot.store.columns import utcnow
 from bot.store.errors import StoreError
@@ -15,6 +15,7 @@ from bot.store.models import Feedback, Message
 from bot.store.records import Direction, FeedbackRecord, MessageRecord, PlatformId
 
 _CITATION_FIELDS = tuple(f.name for f in fields(Citation))
+_SUGGESTION_FIELDS = tuple(f.name for f in fields(Suggestion))
 
 
 class MessagesMixin(StoreBase):
@@ -28,11 +29,18 @@ class MessagesMixin(StoreBase):
         answer: Answer | None = None,
         ticket_id: int | None = None,
         broadcast_id: int | None = None,
+        question: str | None = None,
     ) -> MessageRecord:
-        """Persist one message; an engine ``answer`` also stores its citations and scores."""
+        """Persist one message; an engine ``answer`` also stores its citations and scores
+        (and, for a suggestion, the ``question`` it answers)."""
         if direction not in get_args(Direction):
             raise StoreError(f"Message direction must be 'in' or 'out', not {direction!r}")
         row = new_message(person_id, direction, text, kind, platform_message_id, answer, ticket_id)
+        if answer is not None and answer.suggestions:
+            row.suggestions = {
+                "question": (question or "").replace("\x00", ""),
+                "options": [asdict(s) for s in answer.suggestions],
+            }
         row.broadcast_id = broadcast_id
         async with self._write() as session:
             session.add(row)
@@ -167,7 +175,13 @@ def message_record(row: Message) -> MessageRecord:
         delivery=row.delivery,
         delivery_error=row.delivery_error,
         broadcast_id=row.broadcast_id,
+        suggestions=tuple(_suggestion(s) for s in (row.suggestions or {}).get("options", ())),
+        suggested_for=(row.suggestions or {}).get("question"),
     )
+
+
+def _suggestion(data: dict[str, Any]) -> Suggestion:
+    return Suggestion(**{name: data.get(name, "") for name in _SUGGESTION_FIELDS})
 
 
 def feedback_record(row: Feedback) -> FeedbackRecord:

@@ -94,6 +94,8 @@ class Message(Base):
     # The broadcast a "broadcast" message carries (the web shows its photo). No foreign key:
     # SQLite would have to rebuild this table, which other tables point to, to add one.
     broadcast_id: Mapped[int | None] = mapped_column(Integer)
+    # A "suggest" answer: {"question": …, "options": [{doc, section, title, label}, …]}.
+    suggestions: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = _created()
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from bot.answering.contract import Citation
+from bot.answering.contract import Citation, Suggestion
 
 Direction = Literal["in", "out"]
 TicketState = Literal["open", "assigned", "answered", "closed"]
@@ -55,6 +55,8 @@ class MessageRecord:
     delivery: str | None = None  # outbound: "sent" | "failed" | "blocked"
     delivery_error: str | None = None
     broadcast_id: int | None = None  # a "broadcast" message: which one (its photo)
+    suggestions: tuple[Suggestion, ...] = ()  # a "suggest" answer's sections, best first
+    suggested_for: str | None = None  # … and the question they were suggested for
 
     @property
     def from_answer(self) -> bool:

@@ -44,7 +44,9 @@ HEARTBEAT = 15.0  # seconds between SSE comments: proxies drop silent connection
 STATIC = Path(__file__).with_name("static")
 _VISITOR = re.compile(r"^[0-9a-f]{32}$")
 _CLIENT_ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
-_ACTION = re.compile(r"^(fb:(up|dn):\d{1,12}|handoff|sub|unsub|ex:\d{1,2}|full:\d{1,12}:\d{1,3})$")
+_ACTION = re.compile(
+    r"^(fb:(up|dn):\d{1,12}|handoff|sub|unsub|ex:\d{1,2}|full:\d{1,12}:\d{1,3}|sg:\d{1,12}:\d{1,2})$"
+)
 NOTICE_KINDS = {"notice", "handoff"}
 BROADCAST_KIND = "broadcast"
 
@@ -278,7 +280,9 @@ class WebChannel:
         )
         return [
             message_json(
-                r, _buttons(r), photo_path(r.broadcast_id) if r.broadcast_id in with_photo else None
+                r,
+                texts.buttons_for(r),
+                photo_path(r.broadcast_id) if r.broadcast_id in with_photo else None,
             )
             for r in records
         ]
@@ -329,16 +333,8 @@ def _contract(record: MessageRecord) -> dict[str, Any]:
         "citations": [asdict(c) for c in record.citations],
         "kind": record.kind,
         "index_version": record.index_version or "",
+        "suggestions": [asdict(s) for s in record.suggestions],
     }
-
-
-def _buttons(record: MessageRecord) -> tuple[Button, ...]:
-    """The buttons a stored message had when it was sent."""
-    if record.direction == "out" and record.kind == "answer":
-        return texts.answer_buttons(record.id, bool(record.citations))
-    if record.direction == "out" and record.kind == "not_found":
-        return (Button(texts.TALK_TO_OFFICER, "handoff"),)
-    return ()
 
 
 def _visitor(request: web.Request) -> str | None:

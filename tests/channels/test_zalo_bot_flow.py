@@ -74,9 +74,9 @@ async def settled(state: Running) -> None:
 
 
 async def test_question_without_tone_marks_gets_a_cited_answer_and_typed_commands(
-    fake, database_url, engine
+    fake, database_url, composing
 ) -> None:
-    async with started(zalo_settings(fake, database_url), engine) as state:
+    async with started(zalo_settings(fake, database_url), composing) as state:
         assert fake.webhook == {
             "url": HOOK_URL,
             "secret_token": SECRET,
@@ -128,9 +128,9 @@ async def test_the_same_event_twice_is_answered_once(fake, database_url, engine)
 
 
 async def test_bare_payload_without_the_result_wrapper_is_answered(
-    fake, database_url, engine
+    fake, database_url, composing
 ) -> None:
-    async with started(zalo_settings(fake, database_url), engine) as state:
+    async with started(zalo_settings(fake, database_url), composing) as state:
         update = fake.text_update(CITIZEN, CITIZEN, "muc tieu nam 2045")
         assert await deliver(state, fake, update, wrapped=False) == 200
         assert "2045" in (await fake.wait_for_message(CITIZEN, WAIT)).text
@@ -143,8 +143,8 @@ async def test_a_sticker_gets_a_polite_reply(fake, database_url, engine) -> None
         assert "chỉ hỗ trợ câu hỏi bằng chữ" in reply.text
 
 
-async def test_a_long_reply_is_split_at_the_zalo_limit(fake, database_url, engine) -> None:
-    async with started(zalo_settings(fake, database_url), engine) as state:
+async def test_a_long_reply_is_split_at_the_zalo_limit(fake, database_url, composing) -> None:
+    async with started(zalo_settings(fake, database_url), composing) as state:
         await ask(state, fake, "Nghị quyết 02 nêu những quan điểm phát triển nào?")
         since = len(fake.calls)
         await ask(state, fake, "xem nguyen van")
@@ -155,9 +155,9 @@ async def test_a_long_reply_is_split_at_the_zalo_limit(fake, database_url, engin
 
 
 async def test_a_blocked_citizen_is_marked_and_a_server_error_is_retried(
-    fake, database_url, engine
+    fake, database_url, composing
 ) -> None:
-    async with started(zalo_settings(fake, database_url), engine) as state:
+    async with started(zalo_settings(fake, database_url), composing) as state:
         fake.fail_next("sendMessage", 502, chat_id=CITIZEN)
         assert "2045" in await ask(state, fake, "muc tieu nam 2045")
         assert [c.status for c in fake.calls_to("sendMessage")] == [502, 200]
@@ -169,8 +169,8 @@ async def test_a_blocked_citizen_is_marked_and_a_server_error_is_retried(
         assert person is not None and person.blocked
 
 
-async def test_polling_mode_answers_and_stops_promptly(fake, database_url, engine) -> None:
-    async with started(zalo_settings(fake, database_url, webhook=False), engine):
+async def test_polling_mode_answers_and_stops_promptly(fake, database_url, composing) -> None:
+    async with started(zalo_settings(fake, database_url, webhook=False), composing):
         assert fake.calls_to("deleteWebhook") and not fake.webhook
         fake.push_update(fake.text_update(CITIZEN, CITIZEN, "muc tieu nam 2045"))
         assert "2045" in (await fake.wait_for_message(CITIZEN, WAIT)).text

@@ -147,3 +147,29 @@ async def test_many_concurrent_writers(store: Store) -> None:
     for p in people:
         texts = [m.text for m in await store.recent_messages(p, 50)]
         assert sorted(texts) == sorted(f"{p}:{n}" for n in range(10))
+
+
+async def test_a_suggestion_keeps_its_sections_and_question(store: Store) -> None:
+    from bot.answering.contract import Suggestion
+
+    person_id = await _person(store)
+    options = (
+        Suggestion("57-KH/TU", "II.2.2", "Mục tiêu, chỉ tiêu", "Kế hoạch 57-KH/TU, mục II.2.2"),
+        Suggestion("57-KH/TU", "I.1", "Mục đích", "Kế hoạch 57-KH/TU, mục I.1"),
+    )
+    suggest = Answer(
+        answer="Tôi chưa chắc bạn hỏi phần nào…",
+        grounded=False,
+        handoff=False,
+        confidence=0.4,
+        kind="suggest",
+        suggestions=options,
+    )
+    stored = await store.add_message(
+        person_id, "out", suggest.answer, "suggest", answer=suggest, question="muc tieu 2045?"
+    )
+    again = await store.get_message(stored.id)
+    assert again.suggestions == options and again.suggested_for == "muc tieu 2045?"
+    assert (await store.last_answer(person_id)).id == stored.id
+    plain = await store.add_message(person_id, "out", ANSWER.answer, "answer", answer=ANSWER)
+    assert plain.suggestions == () and plain.suggested_for is None

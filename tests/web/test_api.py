@@ -207,3 +207,38 @@ async def test_widget_script_and_theme(operators, store_url, engine) -> None:
             async with http.get(state.base_url + path) as response:
                 total += len(await response.read())
         assert total < 150 * 1024  # the page weight target, nothing from a CDN
+
+
+async def test_suggested_sections_are_buttons_that_answer(
+    operators, store_url, engine, monkeypatch
+) -> None:
+    from dataclasses import replace
+
+    # Thresholds forced so that the question is answered with a suggestion.
+    monkeypatch.setattr(engine, "decision", replace(engine.decision, answer_at=2.0, decline_at=2.0))
+    async with (
+        running(web_settings(operators, store_url), engine) as state,
+        aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
+    ):
+        visitor = Visitor(state.base_url, http)
+        await visitor.session()
+        [offer] = await visitor.ask("muc tieu thu nhap binh quan dau nguoi nam 2045", "s-1")
+        assert offer["kind"] == "suggest" and offer["citations"] == []
+        assert offer["answer"]["suggestions"][0]["section"] == "II.2.2"
+        choices = [b["action"] for b in offer["buttons"] if b["action"].startswith("sg:")]
+        assert choices and choices[0] == f"sg:{offer['id']}:1"
+
+        status, data = await visitor.post("/api/action", {"action": choices[0], "client_id": "c-1"})
+        assert status == 200
+        answer = data["messages"][-1]
+        assert answer["kind"] == "answer" and "42.000 USD" in answer["text"]
+        assert answer["citations"][0]["section"] == "II.2.2"
+
+        status, data = await visitor.post("/api/action", {"action": "sg:999999:1"})
+        assert status == 200 and "không còn hiệu lực" in data["messages"][-1]["text"]
+        status, _ = await visitor.post("/api/action", {"action": "sg:1:999"})
+        assert status == 400  # not a choice the page could have shown
+
+        again = await visitor.session()  # a reload shows the choices again
+        shown = next(m for m in again["messages"] if m["id"] == offer["id"])
+        assert [b["action"] for b in shown["buttons"]][: len(choices)] == choices

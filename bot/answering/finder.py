@@ -1,0 +1,300 @@
+"""Find what to quote for an analysed question, and measure how well it fits.
+
+The retriever scores every sentence; here the best dozen (and the headings above them)
+are re-scored with what the question's words cover, the best place is chosen, the
+composer picks the quotes, and ``Features`` describe the choice for the decision model.
+The distinct sections that scored best are kept as suggestions for when the decision
+is not sure which one the citizen means.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from bot.answering.composer import Composer, Composition
+from bot.answering.coverage import CoverageJudge
+from bot.answering.decision import Probe
+from bot.answering.features import (
+    Features,
+    absent_figures,
+    capitalised_names,
+    cues,
+    figures,
+    names_a_body,
+)
+from bot.documents.structure import PREAMBLE, SIGNATURE
+from bot.retrieval.index import SearchIndex
+from bot.retrieval.query import Query, shows_answer_type
+from bot.retrieval.retriever import HybridRetriever, Ranked
+from bot.vietnamese.text import folded_tokens, has_diacritics, tokens
+
+CANDIDATES = 12
+LIST_MARGIN = 0.1
+COVERAGE_WEIGHT = 0.6  # how much the share of the question found lifts a sentence
+HEADING_WEIGHT = 0.3  # … and the share found in its own heading
+TYPE_PENALTY = 0.15  # a sentence without the number, date or amount the question asks for
+REASON_BONUS = 0.1
+SIGNER_BONUS = 0.5  # "ai ký": the signer's line, whatever else matches
+NAMED_HEADING = 0.5  # share of the question's words in a heading that it names
+NEAR = 0.1  # sections scoring this close to the best are "near" (features)
+MAX_SUGGESTIONS = 3
+OVERVIEW_MIN_CHARS = 60  # shorter letterhead lines (number, date) are not the overview
+_REASON = re.compile(r"\b(nhằm|để|vì|bởi|nhờ|do đó|qua đó)\b", re.IGNORECASE)
+
+Section = tuple[str, str]  # (doc id, section id)
+
+
+@dataclass(frozen=True)
+class Found:
+    composition: Composition
+    features: Features
+    sections: tuple[Section, ...]  # distinct places that matched best, best first
+    quote_vector: np.ndarray  # the quoted sentences' mean vector (for the match probe)
+
+
+def overlaps(a: Section, b: Section) -> bool:
+    """One section is the other, or contains it."""
+    return a[0] == b[0] and (
+        a[1] == b[1] or a[1].startswith(b[1] + ".") or b[1].startswith(a[1] + ".")
+    )
+
+
+class QuoteFinder:
+    def __init__(
+        self,
+        index: SearchIndex,
+        judge: CoverageJudge,
+        composer: Composer,
+        probes: dict[str, Probe] | None = None,
+    ) -> None:
+        self.index = index
+        self.probes = probes or {}
+        self.judge = judge
+        self.composer = composer
+        self.retriever = HybridRetriever(index)
+        self._section_of = [(u.doc, u.section) for u in index.units]
+        self._document_numbers = frozenset(
+            n
+            for d in index.documents.values()
+            for n in figures(f"{d.document.meta.citation_name} {d.document.meta.title}")
+        )
+
+    def in_scope(self, unit: int, scope: Section | None) -> bool:
+        if scope is None:
+            return True
+        doc, section = self._section_of[unit]
+        return doc == scope[0] and (section == scope[1] or section.startswith(scope[1] + "."))
+
+    def find(self, query: Query, vector: np.ndarray, scope: Section | None = None) -> Found | None:
+        """The best quotes (within ``scope`` when the citizen chose a section)."""
+        ranked = self.retriever.rank(query, vector)
+        terms = self.judge.content_terms(query.terms)
+        order = [int(i) for i in ranked.order if self.in_scope(int(i), scope)]
+        if not order:
+            return None
+        candidates = order[:CANDIDATES]
+        # The headings above the best sentences compete too: a question may ask for
+        # everything under one ("mục đích của Kế hoạch là gì").
+        for i in list(candidates[:8]):
+            for heading in self.composer.headings_above(i):
+                if heading not in candidates and self.in_scope(heading, scope):
+                    candidates.append(heading)
+        final = self._scorer(query, ranked, terms, candidates, query.asks_signer)
+        candidates.sort(key=final, reverse=True)
+        best = candidates[0]
+
+        def adds(chosen: list[int], candidate: int) -> float:
+            before = self.judge.coverage(terms, chosen)
+            return self.judge.coverage(terms, [*chosen, candidate]) - before
+
+        head = self._list_head(query, terms, best, candidates, final)
+        items = self.composer.list_items(head) if head is not None else []
+        if head is not None and items:
+            composition = self.composer.compose_list(head, items)
+        else:
+            composition = self.composer.compose_fact(
+                candidates,
+                final,
+                adds,
+                lambda text: self.judge.coverage_of_text(terms, text),
+                reason=query.wants_reason,
+            )
+        sections = self._distinct_sections(candidates, order, final)
+        quote_vector = self.index.unit_vectors[list(composition.units)].mean(axis=0)
+        quote_vector = quote_vector / (float(np.linalg.norm(quote_vector)) or 1.0)
+        features = self._features(query, ranked, terms, composition, best, final, sections)
+        features = replace(
+            features,
+            topic=self.probes["topic"].score(vector) if "topic" in self.probes else 0.0,
+            match=self.probes["match"].score(vector * quote_vector)
+            if "match" in self.probes
+            else 0.0,
+        )
+        top = tuple(s for s, _ in sections[:MAX_SUGGESTIONS])
+        return Found(composition, features, top, quote_vector)
+
+    def _scorer(
+        self, query: Query, ranked: Ranked, terms, candidates: list[int], signer: bool
+    ) -> Callable[[int], float]:
+        coverage = {i: self.judge.coverage(terms, [i]) for i in candidates}
+        heading = {i: self.judge.heading_coverage(terms, i) for i in candidates}
+        cache: dict[int, float] = {}
+
+        def final(i: int) -> float:
+            if i in cache:
+                return cache[i]
+            text = self.index.unit_text(i)
+            score = (
+                float(ranked.scores[i])
+                + COVERAGE_WEIGHT * coverage.get(i, self.judge.coverage(terms, [i]))
+                + HEADING_WEIGHT * heading.get(i, self.judge.heading_coverage(terms, i))
+            )
+            if not shows_answer_type(query.answer_type, text):
+                score -= TYPE_PENALTY
+            if query.wants_reason and _REASON.search(text):
+                score += REASON_BONUS
+            if signer and self._section_of[i][1] == SIGNATURE and _is_name(text):
+                score += SIGNER_BONUS
+            cache[i] = score
+            return score
+
+        return final
+
+    def _list_head(
+        self, query: Query, terms, best: int, candidates: list[int], final
+    ) -> int | None:
+        """The heading whose list answers: the best sentence's own heading when the question
+        asks for several things ("những nhiệm vụ gì"), else a heading that matches about as
+        well as the best sentence under it."""
+        if self.composer.is_title(best):
+            return best
+        if query.wants_list:
+            # The question names the heading ("Đảng ủy HĐND Thành phố … những nhiệm vụ gì"):
+            # what it asks for is everything under it.
+            above = self.composer.headings_above(best)
+            if (
+                above
+                and self.judge.heading_coverage(terms, above[0]) >= NAMED_HEADING
+                and len(self.composer.list_items(above[0])) >= 2
+            ):
+                return above[0]
+        for candidate in candidates:
+            if final(candidate) < final(best) - LIST_MARGIN:
+                break
+            if self.composer.is_title(candidate) and self.composer.contains(candidate, best):
+                return candidate
+        return None
+
+    def _distinct_sections(
+        self, candidates: list[int], order: list[int], final
+    ) -> list[tuple[Section, float]]:
+        """Sections by their best sentence, leaving out any that overlaps a better one.
+
+        The re-scored candidates come first; further sentences (in retrieval order) are
+        scored only when they bring a section not seen yet, which keeps this cheap.
+        """
+        chosen: list[tuple[Section, float]] = []
+        for i in candidates:  # already sorted by final score
+            section = self._section_of[i]
+            if not any(overlaps(section, s) for s, _ in chosen):
+                chosen.append((section, final(i)))
+        wanted = MAX_SUGGESTIONS + 2
+        for i in order[CANDIDATES : CANDIDATES * 3]:
+            if len(chosen) >= wanted:
+                break
+            section = self._section_of[i]
+            if not any(overlaps(section, s) for s, _ in chosen):
+                chosen.append((section, final(i)))
+        chosen.sort(key=lambda pair: pair[1], reverse=True)
+        return chosen[:wanted]
+
+    def _features(
+        self, query, ranked: Ranked, terms, composition, best, final, sections
+    ) -> Features:
+        units = composition.units
+        quoted = " ".join(self.index.unit_text(i) for i in units)
+        unknown = self.judge.unknown(terms)
+        home = self._section_of[best]
+        top_dense, top_lexical = int(np.argmax(ranked.dense)), int(np.argmax(ranked.lexical))
+        best_final = final(best)
+        other = sections[1][1] if len(sections) > 1 else best_final - 1.0
+        names = [n for n in capitalised_names(query.text) if not self.judge.has_content_word(n)]
+        lexical_top = float(ranked.lexical.max()) if ranked.lexical.size else 0.0
+        flags = cues(" ".join(folded_tokens(query.text)))
+        missing = [
+            self.judge.weight(t) for t in terms if not any(self.judge.found(t, u) for u in units)
+        ]
+        spread = float(ranked.dense.std()) or 1.0
+        return Features(
+            coverage=self.judge.coverage(terms, [best]),
+            answer_coverage=self.judge.coverage(terms, units),
+            dense=float(ranked.dense[best]),
+            dense_top=float(ranked.dense.max()),
+            fused=float(ranked.scores[best]),
+            lexical=float(ranked.lexical[best]),
+            number_missing=float(
+                not any(
+                    shows_answer_type(query.answer_type, self.index.unit_text(i)) for i in units
+                )
+            ),
+            english=float(query.language == "en"),
+            terms=len(query.terms),
+            unknown=float(len(unknown)),
+            unknown_weight=sum(self.judge.weight(t) for t in unknown),
+            accented=_accented_share(query.text),
+            final=best_final,
+            margin=best_final - other,
+            dense_gap=float(ranked.dense.max() - ranked.dense[best]),
+            lexical_share=float(ranked.lexical[best]) / lexical_top if lexical_top > 0 else 0.0,
+            dense_agrees=float(overlaps(self._section_of[top_dense], home)),
+            lexical_agrees=float(overlaps(self._section_of[top_lexical], home)),
+            heading=self.judge.heading_coverage(terms, best),
+            unknown_share=len(unknown) / len(terms) if terms else 1.0,
+            figures_absent=float(absent_figures(query.text, quoted, self._document_numbers)),
+            names_absent=float(len(names)),
+            wants_type=float(bool(query.answer_type)),
+            wants_list=float(query.wants_list),
+            wants_reason=float(query.wants_reason),
+            list_shape=float(composition.head is not None),
+            sections_near=float(sum(1 for _, s in sections[1:] if s >= best_final - NEAR)),
+            dense_z=float(ranked.dense.max() - ranked.dense.mean()) / spread,
+            missing_weight=max(missing, default=0.0),
+            who_missing=float(bool(flags["asks_who"]) and not names_a_body(quoted)),
+            **flags,
+        )
+
+    # -- a question that names only a document ------------------------------------
+    def overview(self, query: Query, vector: np.ndarray) -> Composition | None:
+        """The title and opening paragraph of the document the question names."""
+        ranked = self.retriever.rank(query, vector)
+        best = next(
+            (int(i) for i in ranked.order if self.index.units[int(i)].section == PREAMBLE), None
+        )
+        if best is None:
+            return None
+        doc = self.index.units[best].doc
+        opening = [
+            i
+            for i, u in enumerate(self.index.units)
+            if u.doc == doc
+            and u.section == PREAMBLE
+            and len(self.index.unit_text(i)) >= OVERVIEW_MIN_CHARS
+        ][-2:]  # the title and the opening paragraph come last in the letterhead
+        quotes = tuple(self.composer.whole(i) for i in opening)
+        return Composition(quotes, "overview", tuple(opening)) if quotes else None
+
+
+def _is_name(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 5 and all(w[:1].isupper() for w in words)
+
+
+def _accented_share(text: str) -> float:
+    words = [w for w in tokens(text) if not w.isdigit()]
+    share = sum(1 for w in words if has_diacritics(w)) / len(words) if words else 0.0
+    return share if math.isfinite(share) else 0.0

@@ -1,0 +1,168 @@
+"""The three-way decision (answer, suggest, decline) and the model file it reads.
+
+The model tests need no embedding model; the engine tests use the real one and force an
+outcome with thresholds, so that they test the mechanism, not one fitted number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.answering.decision import DECISION_FILE, DecisionModel, Probe, Tree
+from bot.answering.features import Features, absent_figures, capitalised_names, cues
+
+PLAN = "57-KH/TU"
+
+
+def features(**values) -> Features:
+    base = dict.fromkeys(Features.names(), 0.0)
+    base["terms"] = 3
+    return Features(**{**base, **values})
+
+
+# -- the model file ---------------------------------------------------------------------
+def test_shipped_model_loads_and_gives_probabilities() -> None:
+    model = DecisionModel.load()
+    assert DECISION_FILE.is_file()
+    assert set(model.names) <= set(Features.names())
+    right, unsure, out = model.probabilities(features(answer_coverage=1.0, dense=0.9))
+    assert right + unsure + out == pytest.approx(1.0)
+    assert 0.0 < model.answer_at < 1.0 and 0.0 < model.decline_at <= 1.0
+
+
+def test_trees_and_weights_add_up_as_documented(tmp_path) -> None:
+    # One stage: the "right" tree splits on coverage, the others are constant.
+    split = Tree(
+        feature=[0, -2, -2],
+        threshold=[0.5, -2, -2],
+        left=[1, -1, -1],
+        right=[2, -1, -1],
+        value=[0, -10, 10],
+    )
+    flat = Tree(feature=[-2], threshold=[-2], left=[-1], right=[-1], value=[0.0])
+    model = DecisionModel(
+        names=["coverage", "dense"],
+        bias=[0.0, 0.0, 0.0],
+        weights=[[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]],
+        trees=[[split, flat, flat]],
+        learning_rate=1.0,
+        answer_at=0.9,
+        decline_at=0.5,
+    )
+    assert model.decide(features(coverage=0.9)).outcome == "answer"
+    assert model.decide(features(coverage=0.1)).outcome == "suggest"
+    assert model.decide(features(coverage=0.1), can_suggest=False).outcome == "decline"
+
+    path = tmp_path / "decision.json"
+    model.save(path, report={"note": "kept beside the model"})
+    again = DecisionModel.load(path)
+    assert again.probabilities(features(coverage=0.9)) == pytest.approx(
+        model.probabilities(features(coverage=0.9))
+    )
+
+
+def test_a_likely_trap_is_declined_not_suggested() -> None:
+    model = DecisionModel(
+        names=["unknown_share"],
+        bias=[0.0, 0.0, 0.0],
+        weights=[[-5.0], [0.0], [5.0]],
+        answer_at=0.9,
+        decline_at=0.5,
+    )
+    assert model.decide(features(unknown_share=1.0)).outcome == "decline"
+    assert model.decide(features(unknown_share=0.0)).outcome == "suggest"
+
+
+def test_probes_read_vectors() -> None:
+    import numpy as np
+
+    probe = Probe([1.0, -1.0], 0.5)
+    assert probe.score(np.asarray([2.0, 1.0])) == pytest.approx(1.5)
+
+
+# -- signals ----------------------------------------------------------------------------
+def test_signals_of_a_question_about_something_else() -> None:
+    assert absent_figures("Vành đai 4 năm 2024", "đến năm 2030") == 2
+    assert absent_figures("mục tiêu 12.000 USD năm 2030", "12000 USD vào năm 2030") == 0
+    assert capitalised_names("Bao giờ Vành Đai 4 xong? Hà Nội") == ["vanh", "dai", "noi"]
+    flags = cues("gia vang hien nay bao nhieu")
+    assert flags["asks_price"] == 1.0 and flags["asks_current"] == 1.0
+    assert cues("thu tuc lam can cuoc o dau")["asks_procedure"] == 1.0
+    assert cues("ai ky ke hoach")["asks_who"] == 1.0
+
+
+# -- the engine: suggestions and a chosen section (real model) -------------------------
+@pytest.fixture
+def suggesting(engine, monkeypatch):
+    """The engine with thresholds that make every searched question a suggestion."""
+    monkeypatch.setattr(engine, "decision", replace(engine.decision, answer_at=2.0, decline_at=2.0))
+    return engine
+
+
+@pytest.mark.slow
+def test_a_suggestion_names_sections_and_states_no_fact(suggesting) -> None:
+    answer = suggesting.answer("muc tieu thu nhap binh quan dau nguoi nam 2045")
+
+    assert answer.kind == "suggest"
+    assert answer.grounded is False and answer.handoff is False
+    assert answer.citations == ()
+    assert 1 <= len(answer.suggestions) <= 3
+    assert len({(s.doc, s.section) for s in answer.suggestions}) == len(answer.suggestions)
+    assert answer.suggestions[0].section == "II.2.2"
+    assert "Có phải bạn muốn hỏi về" in answer.answer
+    assert "42.000" not in answer.answer and "“" not in answer.answer  # no quote, no fact
+    for n, s in enumerate(answer.suggestions, 1):
+        assert f"{n}. {s.label} — {s.title}" in answer.answer
+    data = answer.to_dict("q")
+    assert data["kind"] == "suggest" and data["suggestions"][0].keys() >= {
+        "doc",
+        "section",
+        "title",
+    }
+
+
+@pytest.mark.slow
+def test_english_suggestions_are_in_english(suggesting) -> None:
+    answer = suggesting.answer("What is the income target for 2045?")
+    assert answer.kind == "suggest" and "Did you mean" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_chosen_section_is_answered_from_that_section_only(suggesting) -> None:
+    question = "muc tieu thu nhap binh quan dau nguoi nam 2045"
+    for section in ("II.2.2", "I.1", "IV.1.10"):
+        answer = suggesting.answer(question, (PLAN, section))
+        assert answer.kind == "answer" and answer.grounded is True
+        assert answer.citations
+        assert all(
+            c.section == section or c.section.startswith(section + ".") for c in answer.citations
+        )
+    assert "42.000 USD" in suggesting.answer(question, (PLAN, "II.2.2")).answer
+
+
+@pytest.mark.slow
+def test_a_section_that_no_longer_exists_gets_a_polite_reply(engine) -> None:
+    answer = engine.answer("muc tieu 2045", (PLAN, "IX.9.9"))
+    assert answer.kind == "invalid" and answer.grounded is False
+    assert "không còn" in answer.answer
+    assert engine.answer("muc tieu 2045", ("99-XX/YY", "I")).kind == "invalid"
+
+
+@pytest.mark.slow
+def test_who_signed_is_answered_from_the_signature(engine, monkeypatch) -> None:
+    # What the composer quotes when the decision answers (thresholds forced open).
+    monkeypatch.setattr(engine, "decision", engine.decision.always_answering())
+    for question in ("ai ky ke hoach 57", "Kế hoạch này do ai ký?", "Who signed the plan?"):
+        answer = engine.answer(question)
+        assert "Nguyễn Trọng Đông" in answer.answer, question
+        assert answer.citations[0].section == "signature"
+
+
+@pytest.mark.slow
+def test_a_date_question_naming_only_the_document_gets_its_date(engine, monkeypatch) -> None:
+    monkeypatch.setattr(engine, "decision", engine.decision.always_answering())
+    for question in ("kh 57 ra ngay nao", "Kế hoạch 57 ban hành ngày nào?"):
+        answer = engine.answer(question)
+        assert "ngày 13 tháng 4 năm 2026" in answer.answer, question
