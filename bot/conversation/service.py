@@ -21,7 +21,7 @@ from bot.conversation.flood import FloodLimiter
 from bot.conversation.messages import Inbound, OperatorReply, Outbound
 from bot.conversation.office_hours import OfficeHours
 from bot.retrieval.index import SearchIndex
-from bot.store.records import PersonRecord, TicketRecord
+from bot.store.records import MessageRecord, PersonRecord, TicketRecord
 from bot.store.repository import Store
 from bot.vietnamese.text import folded_tokens
 
@@ -237,7 +237,9 @@ class ConversationService:
             return [await self._say(person, texts.NO_CHOICE_PENDING, "notice")]
         return await self._answer_choice(person, last, number)
 
-    async def _answer_choice(self, person: PersonRecord, message, number: int) -> list[Outbound]:
+    async def _answer_choice(
+        self, person: PersonRecord, message: MessageRecord, number: int
+    ) -> list[Outbound]:
         """The cited answer for the chosen section and the question it was suggested for.
 
         Choosing again, or choosing another, answers again: the suggestion stays valid.
