@@ -64,10 +64,9 @@ def suggested_right(item: dict, answer: dict) -> bool:
     return answer.get("kind") == "suggest" and any(_cites(s, item) for s in answer["suggestions"])
 
 
-def outcome(item: dict, answer: dict) -> str:
-    """One word per question: right, suggested, wrong, declined (in scope); declined,
-    suggested, answered (out of scope); right, wrong (handoff)."""
-    ok, _ = judge(item, answer)
+def outcome(item: dict, answer: dict, ok: bool) -> str:
+    """One word per question (``ok``: what ``judge`` said): right, suggested, wrong, declined
+    (in scope); declined, suggested, answered (out of scope); right, wrong (handoff)."""
     if item["kind"] == "handoff":
         return "right" if ok else "wrong"
     if item["kind"] == "out_of_scope":
@@ -120,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     results, lengths, not_verbatim = [], [], []
     for item in items:
         answer = engine.answer(item["question"]).to_dict(item["id"])
-        _, why = judge(item, answer)
+        ok, why = judge(item, answer)
         if answer["grounded"]:
             lengths.append(len(answer["answer"]))
         if not quotes_verbatim(answer, documents):
@@ -130,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             "kind": item["kind"],
             "style": item["style"],
             "writer": item.get("writer", ""),
-            "outcome": outcome(item, answer),
+            "outcome": outcome(item, answer, ok),
             "why": why,
             "answered": answer["kind"],
             "sections": [c["section"] for c in answer["citations"]]

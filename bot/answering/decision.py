@@ -44,16 +44,6 @@ class Tree:
     right: list[int]
     value: list[float]
 
-    def predict(self, x: list[float]) -> float:
-        node = 0
-        while self.left[node] != -1:
-            node = (
-                self.left[node]
-                if x[self.feature[node]] <= self.threshold[node]
-                else self.right[node]
-            )
-        return self.value[node]
-
 
 class _Forest:
     """All trees at once: one numpy step per tree level instead of a Python walk per tree."""

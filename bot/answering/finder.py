@@ -9,7 +9,6 @@ is not sure which one the citizen means.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -27,6 +26,7 @@ from bot.answering.features import (
     figures,
     names_a_body,
 )
+from bot.documents.passages import unit_role
 from bot.documents.structure import PREAMBLE, SIGNATURE
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.query import Query, shows_answer_type
@@ -158,7 +158,9 @@ class QuoteFinder:
                 score -= TYPE_PENALTY
             if query.wants_reason and _REASON.search(text):
                 score += REASON_BONUS
-            if signer and self._section_of[i][1] == SIGNATURE and _is_name(text):
+            # The index names the signer's line by its role (documents/passages.py).
+            section = self._section_of[i][1]
+            if signer and section == SIGNATURE and unit_role(section, text) is not None:
                 score += SIGNER_BONUS
             cache[i] = score
             return score
@@ -289,12 +291,6 @@ class QuoteFinder:
         return Composition(quotes, "overview", tuple(opening)) if quotes else None
 
 
-def _is_name(text: str) -> bool:
-    words = text.split()
-    return 2 <= len(words) <= 5 and all(w[:1].isupper() for w in words)
-
-
 def _accented_share(text: str) -> float:
     words = [w for w in tokens(text) if not w.isdigit()]
-    share = sum(1 for w in words if has_diacritics(w)) / len(words) if words else 0.0
-    return share if math.isfinite(share) else 0.0
+    return sum(1 for w in words if has_diacritics(w)) / len(words) if words else 0.0

@@ -165,7 +165,7 @@ class ConversationService:
         ]
         if answer.handoff:
             out = await self._open_ticket(
-                person, f"yêu cầu người thật / khiếu nại / kiến nghị: “{_clip(text)}”"
+                person, f"yêu cầu người thật / khiếu nại / kiến nghị: “{texts.clip(text, 120)}”"
             )
         return out
 
@@ -463,11 +463,6 @@ class ConversationService:
 def _command(text: str) -> str | None:
     match = _COMMAND.match(text)
     return match.group(1).lower() if match else None
-
-
-def _clip(text: str, limit: int = 120) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _replace_text(outbound: Outbound, text: str) -> Outbound:

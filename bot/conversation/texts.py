@@ -86,7 +86,7 @@ def suggestion_buttons(message_id: int, suggestions: Sequence[Suggestion]) -> tu
     for n, s in enumerate(suggestions, 1):
         where = s.label.rsplit(", ", 1)[-1]
         choices.append(
-            Button(_clip(f"{n}. {where} — {s.title}", SUGGESTION_LABEL), f"sg:{message_id}:{n}")
+            Button(clip(f"{n}. {where} — {s.title}", SUGGESTION_LABEL), f"sg:{message_id}:{n}")
         )
     return (*choices, Button(TALK_TO_OFFICER, "handoff"))
 
@@ -102,10 +102,6 @@ def buttons_for(record: MessageRecord) -> tuple[Button, ...]:
     if record.kind == "not_found":
         return (Button(TALK_TO_OFFICER, "handoff"),)
     return ()
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def no_such_choice(count: int) -> str:
@@ -147,7 +143,7 @@ def ticket_post(
         lines.append("— Trao đổi gần đây —")
         for direction, text in history:
             who = "👤" if direction == "in" else "🤖"
-            lines.append(f"{who} {_clip(text, 600)}")
+            lines.append(f"{who} {clip(text, 600)}")
     lines.append(
         "↩️ Trả lời (Reply) tin này để gửi tới người dân; trả lời bằng /dong để đóng yêu cầu."
     )
@@ -170,6 +166,7 @@ def delivery_failed(ticket_id: int, reason: str) -> str:
     return f"⚠️ Không gửi được tới người dân của yêu cầu #{ticket_id}: {reason}"
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
+    """One line of at most ``limit`` characters, "…" where it was cut."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
