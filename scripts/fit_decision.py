@@ -39,8 +39,8 @@ BASELINE = [
     "unknown_weight",
 ]
 ALL = Features.names()
-OUT_COST = 10.0  # an out-of-scope question answered as if grounded costs this many right answers
-WRONG_COST = 1.5  # an in-scope question answered with quotes that miss it
+OUT_COST = 2.0  # an out-of-scope question answered as if grounded costs this many right answers
+WRONG_COST = 1.0  # an in-scope question answered with quotes that miss it
 SUGGEST_OUT_COST = 0.3
 LEARNING_RATE = 0.05  # an out-of-scope question offered sections instead of a plain decline
 

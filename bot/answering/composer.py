@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.documents.segment import Unit
+from bot.documents.structure import PREAMBLE
 from bot.retrieval.index import SearchIndex
 
 FACT_SENTENCE_LIMIT = 420  # longer sentences are cut to their best clause
@@ -25,6 +26,7 @@ LIST_ITEM_MAX = 400
 LIST_ITEM_MIN = 90  # many items: each shorter, none dropped
 MAX_FACT_QUOTES = 3
 NEAR_TIE = 0.98
+OPENING_MIN_CHARS = 60  # shorter letterhead lines (number, date) are not the opening
 
 _CUT = re.compile(r"[;,:](?=\s)|\s[-–]\s")
 _PIECE_END = re.compile(r"[;,:](?=\s)")
@@ -112,11 +114,75 @@ class Composer:
             return bullets
         return members
 
+    def named_child(self, heading_unit: int, named: Callable[[int], float]) -> int:
+        """The heading to enumerate: when its items are headings ("I. MỤC ĐÍCH, YÊU CẦU" →
+        "1. Mục đích", "2. Yêu cầu"), the one the question clearly names best (``named``)."""
+        head = heading_unit
+        while True:
+            items = self.list_items(head)
+            if len(items) < 2 or not all(self.is_title(i) for i in items):
+                return head
+            shares = sorted(((named(i), i) for i in items), reverse=True)
+            if shares[0][0] <= 0 or shares[0][0] == shares[1][0]:
+                return head
+            head = shares[0][1]
+
+    def quoted_heading(self, fact: Composition, best: int) -> int | None:
+        """A bare heading quoted above the best sentence: the question names it, so what it
+        asks for is everything under it."""
+        return next(
+            (u for u in fact.units if u != best and self.is_title(u) and self.contains(u, best)),
+            None,
+        )
+
+    def quoted_lead_in(self, fact: Composition) -> int | None:
+        """A quoted lead-in ("… các nội dung như:", "Nơi nhận:"): it says nothing without
+        what it introduces."""
+        return next((u for u in fact.units if self.introduced(u)), None)
+
+    def introduced(self, unit_index: int) -> list[int]:
+        """What a lead-in sentence ending in ":" introduces ("… các nội dung như:", "Nơi
+        nhận:"): the bullets right after it, else the next paragraph, in its section."""
+        if not self.index.unit_text(unit_index).rstrip().endswith(":"):
+            return []
+        unit = self.index.units[unit_index]
+        after = [i for i in self._by_section[(unit.doc, unit.section)] if i > unit_index]
+        bullets = []
+        for i in after:
+            if not self.index.units[i].bullet:
+                break
+            if self.index.units[i].order == 0:
+                bullets.append(i)
+        return bullets or after[:1]
+
+    def with_introduced(self, fact: Composition, lead: int) -> Composition:
+        """A fact answer with what its lead-in sentence introduces right after it."""
+        items = self.introduced(lead)
+        budget_each = max(LIST_ITEM_MIN, min(LIST_ITEM_MAX, LIST_BUDGET // max(len(items), 1)))
+        following = _fit([self._trim(i, budget_each) for i in items], LIST_BUDGET)
+        quotes: list[Quote] = []
+        for quote in fact.quotes:
+            quotes.append(self.whole(lead) if quote.unit == lead else quote)
+            if quote.unit == lead:
+                quotes.extend(following)
+        units = tuple(dict.fromkeys((*fact.units, *items)))
+        return Composition(tuple(quotes), "list", units)
+
     def compose_list(self, heading_unit: int, items: list[int]) -> Composition:
         budget_each = max(LIST_ITEM_MIN, min(LIST_ITEM_MAX, LIST_BUDGET // max(len(items), 1)))
         quotes = [self._trim(i, budget_each) for i in items]
         quotes = _fit(quotes, LIST_BUDGET + LIST_ITEM_MAX)
         return Composition(tuple(quotes), "list", (heading_unit, *items), head=heading_unit)
+
+    def opening(self, doc: str) -> Composition | None:
+        """A document's title and opening paragraph (they come last in the letterhead)."""
+        opening = [
+            i
+            for i in self._by_section.get((doc, PREAMBLE), [])
+            if len(self.index.unit_text(i)) >= OPENING_MIN_CHARS
+        ][-2:]
+        quotes = tuple(self.whole(i) for i in opening)
+        return Composition(quotes, "overview", tuple(opening)) if quotes else None
 
     # -- fact answers -----------------------------------------------------------
     def compose_fact(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, fields
 
-from bot.vietnamese.text import fold
+from bot.vietnamese.text import fold, has_diacritics, tokens
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 # Cues over the question folded without tone marks. They say what kind of thing is asked;
@@ -33,6 +33,26 @@ CUES = {
 _BODY = re.compile(
     r"\b(Ban|Đảng ủy|Đảng bộ|Ủy ban|UBND|HĐND|Sở|Cơ quan|Hội|Đoàn|Mặt trận|Công an|Bộ|Thành ủy|Trường|Văn phòng|cấp ủy|Nhân dân|[A-ZĐ][a-zà-ỹđ]+ [A-ZĐ][a-zà-ỹđ]+ [A-ZĐ][a-zà-ỹđ]+)"
 )
+
+
+# A document named by kind and number ("Nghị quyết 57", "NQ 02", "22-KH/TU", "Resolution
+# 15"), over folded text; the kinds map to one code so that "nghi quyet" and "NQ" agree.
+_KINDS = {
+    "nq": ("nghi quyet", "nq", "resolution"),
+    "kh": ("ke hoach", "kh", "plan"),
+    "ct": ("chi thi", "ct", "directive"),
+    "qd": ("quyet dinh", "qd", "decision"),
+    "kl": ("ket luan", "kl", "conclusion"),
+    "nd": ("nghi dinh", "nd", "decree"),
+    "tt": ("thong tu", "tt", "circular"),
+    "luat": ("luat", "law"),
+    "ctr": ("chuong trinh", "program", "programme"),
+    "cv": ("cong van", "cv"),
+}
+_KIND_OF = {word: code for code, words in _KINDS.items() for word in words}
+_KIND_WORDS = "|".join(sorted(_KIND_OF, key=len, reverse=True))
+_NAMED_FIRST = re.compile(rf"\b({_KIND_WORDS})\s*(?:so|no\.?|number)?\s*(\d{{1,4}})\b")
+_NUMBER_FIRST = re.compile(rf"\b(\d{{1,4}})\s*-\s*({_KIND_WORDS})\b")
 
 
 @dataclass(frozen=True)
@@ -72,6 +92,7 @@ class Features:
     asks_where: float = 0.0  # "ở đâu", "where"
     asks_who: float = 0.0  # "ai", "cơ quan nào", "who"
     who_missing: float = 0.0  # a "who" question whose quotes name no body or person
+    other_documents: float = 0.0  # documents the question names that are not indexed ("NQ 57")
     topic: float = (
         0.0  # probe on the question's vector: does it read like a question about the documents
     )
@@ -115,3 +136,17 @@ def capitalised_names(question: str) -> list[str]:
             if word[0].isupper() and not word.isupper():
                 names.append(fold(word.lower()))
     return names
+
+
+def document_references(text: str) -> set[tuple[str, int]]:
+    """The documents a text names by kind and number: {("nq", 2), ("kh", 57)}."""
+    folded = fold(text.lower())
+    found = {(_KIND_OF[k], int(n)) for k, n in _NAMED_FIRST.findall(folded)}
+    found |= {(_KIND_OF[k], int(n)) for n, k in _NUMBER_FIRST.findall(folded)}
+    return found
+
+
+def accented_share(text: str) -> float:
+    """The share of a text's words typed with tone marks."""
+    words = [w for w in tokens(text) if not w.isdigit()]
+    return sum(1 for w in words if has_diacritics(w)) / len(words) if words else 0.0

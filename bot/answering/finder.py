@@ -21,8 +21,10 @@ from bot.answering.decision import Probe
 from bot.answering.features import (
     Features,
     absent_figures,
+    accented_share,
     capitalised_names,
     cues,
+    document_references,
     figures,
     names_a_body,
 )
@@ -31,7 +33,7 @@ from bot.documents.structure import PREAMBLE, SIGNATURE
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.query import Query, shows_answer_type
 from bot.retrieval.retriever import HybridRetriever, Ranked
-from bot.vietnamese.text import folded_tokens, has_diacritics, tokens
+from bot.vietnamese.text import folded_tokens
 
 CANDIDATES = 12
 LIST_MARGIN = 0.1
@@ -43,7 +45,6 @@ SIGNER_BONUS = 0.5  # "ai ký": the signer's line, whatever else matches
 NAMED_HEADING = 0.5  # share of the question's words in a heading that it names
 NEAR = 0.1  # sections scoring this close to the best are "near" (features)
 MAX_SUGGESTIONS = 3
-OVERVIEW_MIN_CHARS = 60  # shorter letterhead lines (number, date) are not the overview
 _REASON = re.compile(r"\b(nhằm|để|vì|bởi|nhờ|do đó|qua đó)\b", re.IGNORECASE)
 
 Section = tuple[str, str]  # (doc id, section id)
@@ -78,6 +79,14 @@ class QuoteFinder:
         self.composer = composer
         self.retriever = HybridRetriever(index)
         self._section_of = [(u.doc, u.section) for u in index.units]
+        # The indexed documents themselves; any other one a question names is not here.
+        self._documents_named = frozenset(
+            ref
+            for d in index.documents.values()
+            for ref in document_references(
+                f"{d.document.meta.citation_name} {d.document.meta.title}"
+            )
+        )
         self._document_numbers = frozenset(
             n
             for d in index.documents.values()
@@ -112,18 +121,24 @@ class QuoteFinder:
             before = self.judge.coverage(terms, chosen)
             return self.judge.coverage(terms, [*chosen, candidate]) - before
 
+        composition = self.composer.compose_fact(
+            candidates,
+            final,
+            adds,
+            lambda text: self.judge.coverage_of_text(terms, text),
+            reason=query.wants_reason,
+        )
         head = self._list_head(query, terms, best, candidates, final)
+        if head is None:
+            head = self.composer.quoted_heading(composition, best)
+        if head is not None:
+            head = self.composer.named_child(head, lambda u: self.judge.heading_coverage(terms, u))
         items = self.composer.list_items(head) if head is not None else []
-        if head is not None and items:
+        lead = self.composer.quoted_lead_in(composition)
+        if head is not None and len(items) >= 2:
             composition = self.composer.compose_list(head, items)
-        else:
-            composition = self.composer.compose_fact(
-                candidates,
-                final,
-                adds,
-                lambda text: self.judge.coverage_of_text(terms, text),
-                reason=query.wants_reason,
-            )
+        elif lead is not None:
+            composition = self.composer.with_introduced(composition, lead)
         sections = self._distinct_sections(candidates, order, final)
         quote_vector = self.index.unit_vectors[list(composition.units)].mean(axis=0)
         quote_vector = quote_vector / (float(np.linalg.norm(quote_vector)) or 1.0)
@@ -248,7 +263,7 @@ class QuoteFinder:
             terms=len(query.terms),
             unknown=float(len(unknown)),
             unknown_weight=sum(self.judge.weight(t) for t in unknown),
-            accented=_accented_share(query.text),
+            accented=accented_share(query.text),
             final=best_final,
             margin=best_final - other,
             dense_gap=float(ranked.dense.max() - ranked.dense[best]),
@@ -267,6 +282,7 @@ class QuoteFinder:
             dense_z=float(ranked.dense.max() - ranked.dense.mean()) / spread,
             missing_weight=max(missing, default=0.0),
             who_missing=float(bool(flags["asks_who"]) and not names_a_body(quoted)),
+            other_documents=float(len(document_references(query.text) - self._documents_named)),
             **flags,
         )
 
@@ -277,20 +293,4 @@ class QuoteFinder:
         best = next(
             (int(i) for i in ranked.order if self.index.units[int(i)].section == PREAMBLE), None
         )
-        if best is None:
-            return None
-        doc = self.index.units[best].doc
-        opening = [
-            i
-            for i, u in enumerate(self.index.units)
-            if u.doc == doc
-            and u.section == PREAMBLE
-            and len(self.index.unit_text(i)) >= OVERVIEW_MIN_CHARS
-        ][-2:]  # the title and the opening paragraph come last in the letterhead
-        quotes = tuple(self.composer.whole(i) for i in opening)
-        return Composition(quotes, "overview", tuple(opening)) if quotes else None
-
-
-def _accented_share(text: str) -> float:
-    words = [w for w in tokens(text) if not w.isdigit()]
-    return sum(1 for w in words if has_diacritics(w)) / len(words) if words else 0.0
+        return None if best is None else self.composer.opening(self.index.units[best].doc)

@@ -11,7 +11,13 @@ from dataclasses import replace
 import pytest
 
 from bot.answering.decision import DECISION_FILE, DecisionModel, Probe, Tree
-from bot.answering.features import Features, absent_figures, capitalised_names, cues
+from bot.answering.features import (
+    Features,
+    absent_figures,
+    capitalised_names,
+    cues,
+    document_references,
+)
 
 PLAN = "57-KH/TU"
 
@@ -91,6 +97,25 @@ def test_signals_of_a_question_about_something_else() -> None:
     assert flags["asks_price"] == 1.0 and flags["asks_current"] == 1.0
     assert cues("thu tuc lam can cuoc o dau")["asks_procedure"] == 1.0
     assert cues("ai ky ke hoach")["asks_who"] == 1.0
+
+
+def test_documents_named_by_kind_and_number() -> None:
+    assert document_references("Nghị quyết 57 về khoa học công nghệ") == {("nq", 57)}
+    assert document_references("kh 57 ra ngay nao") == {("kh", 57)}
+    assert document_references("ke hoach 22-KH/TU ngay 17/12/2025") == {("kh", 22)}
+    assert document_references("NQ 02 và Nghị quyết số 02-NQ/TW") == {("nq", 2)}
+    assert document_references("What does Resolution 15-NQ/TW say?") == {("nq", 15)}
+    assert document_references("năm 2030 Hà Nội có 12 quận") == set()
+
+
+@pytest.mark.slow
+def test_a_question_naming_another_document_is_flagged(engine) -> None:
+    engine.answer("Nghị quyết 57 của Bộ Chính trị về khoa học công nghệ nói gì?")
+    assert engine.last_trace is not None and engine.last_trace.features is not None
+    assert engine.last_trace.features.other_documents == 1.0
+    engine.answer("Kế hoạch 57 triển khai Nghị quyết 02 ra sao?")
+    assert engine.last_trace is not None and engine.last_trace.features is not None
+    assert engine.last_trace.features.other_documents == 0.0
 
 
 # -- the engine: suggestions and a chosen section (real model) -------------------------
