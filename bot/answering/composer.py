@@ -128,17 +128,11 @@ class Composer:
             head = shares[0][1]
 
     def quoted_heading(self, fact: Composition, best: int) -> int | None:
-        """A bare heading quoted above the best sentence: the question names it, so what it
-        asks for is everything under it."""
+        """A bare heading quoted above the best sentence: the question asks for all under it."""
         return next(
             (u for u in fact.units if u != best and self.is_title(u) and self.contains(u, best)),
             None,
         )
-
-    def quoted_lead_in(self, fact: Composition) -> int | None:
-        """A quoted lead-in ("… các nội dung như:", "Nơi nhận:"): it says nothing without
-        what it introduces."""
-        return next((u for u in fact.units if self.introduced(u)), None)
 
     def introduced(self, unit_index: int) -> list[int]:
         """What a lead-in sentence ending in ":" introduces ("… các nội dung như:", "Nơi
@@ -155,24 +149,30 @@ class Composer:
                 bullets.append(i)
         return bullets or after[:1]
 
-    def with_introduced(self, fact: Composition, lead: int) -> Composition:
-        """A fact answer with what its lead-in sentence introduces right after it."""
-        items = self.introduced(lead)
-        budget_each = max(LIST_ITEM_MIN, min(LIST_ITEM_MAX, LIST_BUDGET // max(len(items), 1)))
-        following = _fit([self._trim(i, budget_each) for i in items], LIST_BUDGET)
+    def with_introduced(self, fact: Composition) -> Composition | None:
+        """The fact answer with what its quoted lead-in introduces right after it (a lead-in
+        says nothing alone), or None when it quotes no lead-in."""
+        for lead in fact.units:
+            items = self.introduced(lead)
+            if items:
+                break
+        else:
+            return None
+        following = self._items(items, LIST_BUDGET)
         quotes: list[Quote] = []
         for quote in fact.quotes:
-            quotes.append(self.whole(lead) if quote.unit == lead else quote)
-            if quote.unit == lead:
-                quotes.extend(following)
+            quotes += [self.whole(lead), *following] if quote.unit == lead else [quote]
         units = tuple(dict.fromkeys((*fact.units, *items)))
         return Composition(tuple(quotes), "list", units)
 
     def compose_list(self, heading_unit: int, items: list[int]) -> Composition:
-        budget_each = max(LIST_ITEM_MIN, min(LIST_ITEM_MAX, LIST_BUDGET // max(len(items), 1)))
-        quotes = [self._trim(i, budget_each) for i in items]
-        quotes = _fit(quotes, LIST_BUDGET + LIST_ITEM_MAX)
+        quotes = self._items(items, LIST_BUDGET + LIST_ITEM_MAX)
         return Composition(tuple(quotes), "list", (heading_unit, *items), head=heading_unit)
+
+    def _items(self, items: list[int], budget: int) -> list[Quote]:
+        """Items trimmed to their share of the list budget, as many as ``budget`` holds."""
+        each = max(LIST_ITEM_MIN, min(LIST_ITEM_MAX, LIST_BUDGET // max(len(items), 1)))
+        return _fit([self._trim(i, each) for i in items], budget)
 
     def opening(self, doc: str) -> Composition | None:
         """A document's title and opening paragraph (they come last in the letterhead)."""

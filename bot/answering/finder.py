@@ -79,19 +79,13 @@ class QuoteFinder:
         self.composer = composer
         self.retriever = HybridRetriever(index)
         self._section_of = [(u.doc, u.section) for u in index.units]
+        names = [
+            f"{d.document.meta.citation_name} {d.document.meta.title}"
+            for d in index.documents.values()
+        ]
         # The indexed documents themselves; any other one a question names is not here.
-        self._documents_named = frozenset(
-            ref
-            for d in index.documents.values()
-            for ref in document_references(
-                f"{d.document.meta.citation_name} {d.document.meta.title}"
-            )
-        )
-        self._document_numbers = frozenset(
-            n
-            for d in index.documents.values()
-            for n in figures(f"{d.document.meta.citation_name} {d.document.meta.title}")
-        )
+        self._documents_named = frozenset(ref for n in names for ref in document_references(n))
+        self._document_numbers = frozenset(number for n in names for number in figures(n))
 
     def in_scope(self, unit: int, scope: Section | None) -> bool:
         if scope is None:
@@ -121,24 +115,30 @@ class QuoteFinder:
             before = self.judge.coverage(terms, chosen)
             return self.judge.coverage(terms, [*chosen, candidate]) - before
 
-        composition = self.composer.compose_fact(
-            candidates,
-            final,
-            adds,
-            lambda text: self.judge.coverage_of_text(terms, text),
-            reason=query.wants_reason,
-        )
+        def fact() -> Composition:
+            return self.composer.compose_fact(
+                candidates,
+                final,
+                adds,
+                lambda text: self.judge.coverage_of_text(terms, text),
+                reason=query.wants_reason,
+            )
+
+        # The fact answer is composed only when no list is asked for, or to see whether
+        # it quotes a bare heading (then the list under it answers) or a lead-in.
+        composed = None
         head = self._list_head(query, terms, best, candidates, final)
         if head is None:
-            head = self.composer.quoted_heading(composition, best)
+            composed = fact()
+            head = self.composer.quoted_heading(composed, best)
         if head is not None:
             head = self.composer.named_child(head, lambda u: self.judge.heading_coverage(terms, u))
         items = self.composer.list_items(head) if head is not None else []
-        lead = self.composer.quoted_lead_in(composition)
         if head is not None and len(items) >= 2:
             composition = self.composer.compose_list(head, items)
-        elif lead is not None:
-            composition = self.composer.with_introduced(composition, lead)
+        else:
+            composed = composed or fact()
+            composition = self.composer.with_introduced(composed) or composed
         sections = self._distinct_sections(candidates, order, final)
         quote_vector = self.index.unit_vectors[list(composition.units)].mean(axis=0)
         quote_vector = quote_vector / (float(np.linalg.norm(quote_vector)) or 1.0)

@@ -140,11 +140,15 @@ def suggest(labels: Sequence[str], english: bool = False) -> str:
 
 
 def _choices(count: int, english: bool) -> str:
-    numbers = [str(n) for n in range(1, count + 1)]
-    if len(numbers) == 1:
-        return "type 1" if english else "gõ 1"
-    joined = ", ".join(numbers[:-1]) + (" or " if english else " hoặc ") + numbers[-1]
-    return f"type {joined}" if english else f"gõ {joined}"
+    return f"{'type' if english else 'gõ'} {numbers(count, english)}"
+
+
+def numbers(count: int, english: bool = False) -> str:
+    """ "1, 2 hoặc 3" ("1, 2 or 3"): the numbers a citizen may type to choose."""
+    if count <= 1:
+        return "1"
+    listed = ", ".join(str(n) for n in range(1, count))
+    return f"{listed} {'or' if english else 'hoặc'} {count}"
 
 
 def suggestion_gone(english: bool = False) -> str:

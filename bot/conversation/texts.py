@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.answering import replies
 from bot.answering.contract import Suggestion
 from bot.conversation.messages import Button
 from bot.store.records import MessageRecord
@@ -105,9 +106,10 @@ def buttons_for(record: MessageRecord) -> tuple[Button, ...]:
 
 
 def no_such_choice(count: int) -> str:
-    numbers = ", ".join(str(n) for n in range(1, count))
-    choices = f"{numbers} hoặc {count}" if count > 1 else "1"
-    return f"Chỉ có lựa chọn {choices}. Bạn gõ lại số của mục muốn xem, hoặc hỏi câu khác nhé."
+    return (
+        f"Chỉ có lựa chọn {replies.numbers(count)}. "
+        "Bạn gõ lại số của mục muốn xem, hoặc hỏi câu khác nhé."
+    )
 
 
 def start_buttons(examples: Sequence[str]) -> tuple[Button, ...]:
