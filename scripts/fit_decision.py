@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.answering.decision import CLASSES, DecisionModel, Probe, Tree
 from bot.answering.features import Features
+from scripts.fit_handoff import fit_handoff_probe
 
 BASELINE = [
     "answer_coverage",
@@ -101,13 +102,10 @@ def with_oof_probes(rows: Rows) -> Rows:
 
 
 # -- data ---------------------------------------------------------------------------
-def collect(paths: list[Path], cache: Path | None) -> Rows:
-    from scripts.evaluate import judge, load_items, section_matches
+def collect(items: list[dict], engine, cache: Path | None) -> Rows:
+    from scripts.evaluate import judge, section_matches
 
-    items = [i for i in load_items(paths) if i["kind"] in {"fact", "list", "out_of_scope"}]
-    from scripts.engine_for import engine_for
-
-    engine = engine_for()
+    items = [i for i in items if i["kind"] in {"fact", "list", "out_of_scope"}]
     key = hashlib.sha256((engine.version + json.dumps(ALL) + _code_version()).encode()).hexdigest()[
         :16
     ]
@@ -224,28 +222,37 @@ def export(model, names: list[str]) -> DecisionModel:
 def choose_thresholds(p: np.ndarray, rows: Rows) -> tuple[float, float, float]:
     """The answer thresholds (on P(right) and on P(out)) that best trade right answers for
     wrong ones, then the decline threshold that best trades useful suggestions for
-    suggested traps."""
+    suggested traps.
+
+    The value of each threshold pair is averaged with its grid neighbours before the best
+    is taken: the surface is flat near its top, and an isolated peak is noise of these
+    questions, not a better operating point."""
     y = rows.y
-    best_t, best_o, best = 0.5, 1.0, -np.inf
-    for t in np.linspace(0.2, 0.96, 39):
-        for o in (0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.2, 0.3, 0.5, 1.0):
+    answer_grid, out_grid = np.linspace(0.2, 0.96, 39), np.linspace(0.05, 1.0, 20)
+    value = np.zeros((len(answer_grid), len(out_grid)))
+    for i, t in enumerate(answer_grid):
+        for j, o in enumerate(out_grid):
             answered = (p[:, 0] >= t) & (p[:, 2] < o)
-            value = (
+            value[i, j] = (
                 (answered & (y == 0)).sum()
                 - OUT_COST * (answered & (y == 2)).sum()
                 - WRONG_COST * (answered & (y == 1)).sum()
             )
-            if value > best:
-                best_t, best_o, best = float(t), o, value
+    padded = np.pad(value, 1, mode="edge")
+    smooth = sum(
+        padded[1 + di : 1 + di + value.shape[0], 1 + dj : 1 + dj + value.shape[1]]
+        for di in (-1, 0, 1)
+        for dj in (-1, 0, 1)
+    )
+    i, j = np.unravel_index(int(np.argmax(smooth)), smooth.shape)
+    best_t, best_o = round(float(answer_grid[i]), 3), round(float(out_grid[j]), 3)
     rest = ~((p[:, 0] >= best_t) & (p[:, 2] < best_o))
     best_d, best = 0.5, -np.inf
     for d in np.linspace(0.05, 0.95, 91):
         suggested = rest & (p[:, 2] < d)
-        value = (suggested & rows.suggest_ok).sum() - SUGGEST_OUT_COST * (
-            suggested & (y == 2)
-        ).sum()
-        if value > best:
-            best_d, best = float(d), value
+        gain = (suggested & rows.suggest_ok).sum() - SUGGEST_OUT_COST * (suggested & (y == 2)).sum()
+        if gain > best:
+            best_d, best = float(d), gain
     return best_t, best_o, best_d
 
 
@@ -320,7 +327,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.cache.parent.mkdir(parents=True, exist_ok=True)
 
-    rows = collect(args.questions, args.cache)
+    from scripts.engine_for import engine_for
+    from scripts.evaluate import load_items
+
+    engine = engine_for()
+    items = load_items(args.questions)
+    rows = collect(items, engine, args.cache)
     print(
         f"{len(rows.y)} câu: đúng {int((rows.y == 0).sum())}, chưa đúng {int((rows.y == 1).sum())}, "
         f"ngoài phạm vi {int((rows.y == 2).sum())}; người viết: {', '.join(np.unique(rows.writer))}"
@@ -343,18 +355,31 @@ def main(argv: list[str] | None = None) -> int:
     rows = with_oof_probes(rows)
     t, o, d = choose_thresholds(oof(args.shape, rows, ALL), rows)
     fitted = train(args.shape, rows.x, rows.y)
+    probes["handoff"], handoff_at, handoff_report = fit_handoff_probe(engine, items)
+    print(
+        f"thăm dò chuyển cán bộ (giữ lại từng người viết): tìm thấy "
+        f"{handoff_report['handoff_found_held_out']}/{handoff_report['handoff']}, câu trong "
+        f"phạm vi bị chuyển {handoff_report['in_scope_handed_over_held_out']}/"
+        f"{handoff_report['in_scope']} (ngưỡng {handoff_report['probability']})"
+    )
     model = replace(
         export(fitted, ALL),
         probes=probes,
         answer_at=round(t, 3),
         answer_out_below=o,
         decline_at=round(d, 3),
+        handoff_at=handoff_at,
     )
     check = np.asarray([model.probabilities(Features(*r)) for r in rows.x[:50].tolist()])
     assert np.allclose(check, fitted.predict_proba(rows.x[:50]), atol=1e-4), "export differs"
     print(f"ngưỡng trả lời P(đúng) ≥ {t:.2f} và P(ngoài) < {o}, ngưỡng từ chối P(ngoài) ≥ {d:.2f}")
     if not args.dry_run:
-        report = {"held_out_by_writer": per_writer, "questions": len(rows.y), "shape": args.shape}
+        report = {
+            "held_out_by_writer": per_writer,
+            "questions": len(rows.y),
+            "shape": args.shape,
+            "handoff_probe": handoff_report,
+        }
         model.save(report=report)
         print("đã ghi bot/answering/decision.json")
     return 0

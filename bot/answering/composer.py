@@ -20,7 +20,7 @@ from bot.documents.segment import Unit
 from bot.documents.structure import PREAMBLE
 from bot.retrieval.index import SearchIndex
 
-FACT_SENTENCE_LIMIT = 420  # longer sentences are cut to their best clause
+FACT_SENTENCE_LIMIT = 600  # longer sentences are cut to their best clause
 LIST_BUDGET = 1650  # characters for all items of a list answer (Zalo allows 2,000 in all)
 LIST_ITEM_MAX = 400
 LIST_ITEM_MIN = 90  # many items: each shorter, none dropped

@@ -111,10 +111,17 @@ class DecisionModel:
     )
     trees: list[list[Tree]] = field(default_factory=list)  # per boosting stage, one per class
     learning_rate: float = 0.1
-    probes: dict[str, Probe] = field(default_factory=dict)  # "topic", "match" (features.py)
+    probes: dict[str, Probe] = field(default_factory=dict)  # "topic", "match", "handoff"
     answer_at: float = 0.5  # answer when P(right) reaches this …
     answer_out_below: float = 1.0  # … and P(out) stays below this
     decline_at: float = 0.5  # otherwise decline when P(out) reaches this, else suggest
+    handoff_at: float = math.inf  # the "handoff" probe's score from which a person is wanted
+
+    def wants_person(self, question_vector: np.ndarray) -> bool:
+        """The question reads like a request for an officer that the patterns missed
+        ("alo có ai trực không", "agent please"): a probe on the question's vector."""
+        probe = self.probes.get("handoff")
+        return probe is not None and probe.score(question_vector) >= self.handoff_at
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_forest", _Forest(self.trees) if self.trees else None)

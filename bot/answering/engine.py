@@ -142,7 +142,7 @@ class AnswerEngine:
             except Exception:  # never let one question take the bot down
                 logger.exception("engine failed on a question")
                 prepared.append(self._failed())
-        pending = [p.query.dense_text for p in prepared if isinstance(p, _Pending)]
+        pending = [p.query.dense_text or p.query.text for p in prepared if isinstance(p, _Pending)]
         vectors = iter(self.encoder.encode_queries(pending) if pending else [])
         answers: list[Answer] = []
         trace = Trace(None, 0.0)
@@ -203,10 +203,9 @@ class AnswerEngine:
         if intent == "thanks":
             return self._reply("thanks", replies.thanks(english), language)
 
-        query = analyze(text, self.lexicon, self.judge)
-        if not query.terms:
-            return self._reply("not_found", replies.unclear(english), language)
-        return _Pending(query, language, None)
+        # Even a question with no content word ("alo ai đó đâu rồi") is read by the model:
+        # the handoff probe may recognise a request for a person in it.
+        return _Pending(analyze(text, self.lexicon, self.judge), language, None)
 
     def _has_section(self, scope: Section) -> bool:
         indexed = self.index.documents.get(scope[0])
@@ -216,6 +215,11 @@ class AnswerEngine:
         """The retrieval, the decision and the composition for a question that needed the model."""
         query, language, scope = pending.query, pending.language, pending.scope
         english = language == "en"
+        if scope is None and self.decision.wants_person(vector):
+            answer = self._reply("handoff", replies.handoff(english), language, handoff=True)
+            return answer, Trace(None, 0.0)
+        if not query.terms:
+            return self._reply("not_found", replies.unclear(english), language), Trace(None, 0.0)
         if (
             scope is None
             and not (query.asks_signer or query.answer_type)

@@ -28,6 +28,7 @@ from bot.answering.features import (
     figures,
     names_a_body,
 )
+from bot.answering.list_head import ListHeads
 from bot.documents.passages import unit_role
 from bot.documents.structure import PREAMBLE, SIGNATURE
 from bot.retrieval.index import SearchIndex
@@ -36,13 +37,11 @@ from bot.retrieval.retriever import HybridRetriever, Ranked
 from bot.vietnamese.text import folded_tokens
 
 CANDIDATES = 12
-LIST_MARGIN = 0.1
 COVERAGE_WEIGHT = 0.6  # how much the share of the question found lifts a sentence
 HEADING_WEIGHT = 0.3  # … and the share found in its own heading
 TYPE_PENALTY = 0.15  # a sentence without the number, date or amount the question asks for
 REASON_BONUS = 0.1
 SIGNER_BONUS = 0.5  # "ai ký": the signer's line, whatever else matches
-NAMED_HEADING = 0.5  # share of the question's words in a heading that it names
 NEAR = 0.1  # sections scoring this close to the best are "near" (features)
 MAX_SUGGESTIONS = 3
 _REASON = re.compile(r"\b(nhằm|để|vì|bởi|nhờ|do đó|qua đó)\b", re.IGNORECASE)
@@ -79,6 +78,7 @@ class QuoteFinder:
         self.composer = composer
         self.retriever = HybridRetriever(index)
         self._section_of = [(u.doc, u.section) for u in index.units]
+        self.list_heads = ListHeads(composer, judge, len(index.units))
         names = [
             f"{d.document.meta.citation_name} {d.document.meta.title}"
             for d in index.documents.values()
@@ -127,7 +127,9 @@ class QuoteFinder:
         # The fact answer is composed only when no list is asked for, or to see whether
         # it quotes a bare heading (then the list under it answers) or a lead-in.
         composed = None
-        head = self._list_head(query, terms, best, candidates, final)
+        head = self.list_heads.choose(
+            query, terms, best, candidates, final, lambda u: self.in_scope(u, scope)
+        )
         if head is None:
             composed = fact()
             head = self.composer.quoted_heading(composed, best)
@@ -181,31 +183,6 @@ class QuoteFinder:
             return score
 
         return final
-
-    def _list_head(
-        self, query: Query, terms, best: int, candidates: list[int], final
-    ) -> int | None:
-        """The heading whose list answers: the best sentence's own heading when the question
-        asks for several things ("những nhiệm vụ gì"), else a heading that matches about as
-        well as the best sentence under it."""
-        if self.composer.is_title(best):
-            return best
-        if query.wants_list:
-            # The question names the heading ("Đảng ủy HĐND Thành phố … những nhiệm vụ gì"):
-            # what it asks for is everything under it.
-            above = self.composer.headings_above(best)
-            if (
-                above
-                and self.judge.heading_coverage(terms, above[0]) >= NAMED_HEADING
-                and len(self.composer.list_items(above[0])) >= 2
-            ):
-                return above[0]
-        for candidate in candidates:
-            if final(candidate) < final(best) - LIST_MARGIN:
-                break
-            if self.composer.is_title(candidate) and self.composer.contains(candidate, best):
-                return candidate
-        return None
 
     def _distinct_sections(
         self, candidates: list[int], order: list[int], final

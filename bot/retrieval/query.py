@@ -64,6 +64,12 @@ _REASON_QUESTION = re.compile(
 _SIGNER_QUESTION = re.compile(
     r"\b(ai ky|nguoi ky|ky ten|ky boi|do ai ky|ai la nguoi ky|who signed|signed by|signatory|signer)\b"
 )
+# What a body must do: answered by everything under the heading that names the body.
+_DUTY_QUESTION = re.compile(
+    r"\b(lam gi|lam nhung gi|nhiem vu|duoc giao|giao gi|trach nhiem|phai lam|"
+    r"what (does|do|did|will|should|must|is|are)\b.{0,80}\b(do|doing)|asked to|tasked|tasks?|"
+    r"duty|duties|responsible for|responsibilities|role of)\b"
+)
 _LIST_QUESTION = re.compile(
     r"\b(nhung|cac|gom|ke ten|liet ke|bao gom|nhom|hinh thuc nao|which|what are|list|forms|ways|kinds)\b"
 )
@@ -90,6 +96,7 @@ class Query:
     wants_list: bool
     wants_reason: bool  # "tại sao", "để làm gì", "why"
     asks_signer: bool = False  # "ai ký", "who signed": the signature block answers
+    asks_duty: bool = False  # "… làm gì", "nhiệm vụ của …", "what is … asked to do"
 
 
 class Corpus(Protocol):
@@ -145,6 +152,7 @@ def analyze(text: str, lexicon: Lexicon, corpus: Corpus | None = None) -> Query:
         wants_list=bool(_LIST_QUESTION.search(folded_question)),
         wants_reason=bool(_REASON_QUESTION.search(folded_question)),
         asks_signer=bool(_SIGNER_QUESTION.search(folded_question)),
+        asks_duty=bool(_DUTY_QUESTION.search(folded_question)),
     )
 
 

@@ -143,8 +143,14 @@ class Lexicon:
         return None
 
 
+# Words whose final "s" is not a plural ("news" is not "new").
+_NOT_PLURAL = frozenset({"news", "series", "species", "means", "politics", "economics", "always"})
+
+
 def stem_english(word: str) -> str:
     """Just enough stemming for a glossary: plural and third-person "s"."""
+    if word in _NOT_PLURAL:
+        return word
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):

@@ -88,6 +88,24 @@ def test_probes_read_vectors() -> None:
     assert probe.score(np.asarray([2.0, 1.0])) == pytest.approx(1.5)
 
 
+def test_the_handoff_probe_asks_for_a_person_only_above_its_threshold() -> None:
+    import numpy as np
+
+    model = DecisionModel(probes={"handoff": Probe([4.0, 0.0], -1.0)}, handoff_at=1.0)
+    assert model.wants_person(np.asarray([1.0, 0.0]))
+    assert not model.wants_person(np.asarray([0.2, 0.9]))
+    assert not DecisionModel().wants_person(np.asarray([1.0, 0.0]))  # no probe: patterns only
+
+
+def test_the_shipped_model_has_a_handoff_probe_fitted_held_out() -> None:
+    import json
+
+    model = DecisionModel.load()
+    assert "handoff" in model.probes and model.handoff_at < float("inf")
+    report = json.loads(DECISION_FILE.read_text(encoding="utf-8"))["report"]["handoff_probe"]
+    assert report["in_scope_handed_over_held_out"] <= 0.001 * report["in_scope"]
+
+
 # -- signals ----------------------------------------------------------------------------
 def test_signals_of_a_question_about_something_else() -> None:
     assert absent_figures("Vành đai 4 năm 2024", "đến năm 2030") == 2

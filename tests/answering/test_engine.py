@@ -236,6 +236,24 @@ def test_asking_for_a_person_hands_off(engine, no_engine_failure, question):
     assert answer.answer.strip()
 
 
+def test_a_request_no_pattern_knows_is_handed_over_by_the_probe(engine, monkeypatch):
+    from dataclasses import replace
+
+    request = "em cần người giúp giải quyết vụ việc của gia đình"
+    from bot.vietnamese.text import folded_tokens
+
+    assert engine.lexicon.intent(" ".join(folded_tokens(request))) is None  # not the patterns
+
+    assert engine.answer(request).kind == "handoff"  # the shipped probe and threshold
+    monkeypatch.setattr(engine, "decision", replace(engine.decision, handoff_at=float("inf")))
+    assert engine.answer(request).kind != "handoff"
+
+
+def test_an_ordinary_question_is_not_handed_over_by_the_probe(engine) -> None:
+    for question in ("Cán bộ, đảng viên phải gương mẫu thế nào?", "Ai tiếp nhận kiến nghị?"):
+        assert engine.answer(question).kind != "handoff"
+
+
 @pytest.mark.parametrize(
     ("message", "kind"),
     [

@@ -52,3 +52,14 @@ def test_a_lead_in_sentence_is_quoted_with_what_it_introduces(composing):
     assert "Nơi nhận:" in text
     assert "Ban Bí thư TW Đảng" in text
     assert "Thường trực HĐND, UBND Thành phố" in text
+
+
+def test_what_a_body_does_is_listed_from_the_heading_that_names_it(composing):
+    # "MTTQ" is also named in IV.3 ("Đề nghị … Ủy ban Mặt trận Tổ quốc …"); its own duties
+    # are the bullets under "1.6. Đảng ủy Ủy ban MTTQ Việt Nam thành phố Hà Nội".
+    answer = composing.answer("mat tran to quoc thanh pho lam gi")
+
+    assert {c.section for c in answer.citations} == {"IV.1.6"}
+    text = norm(answer.answer)
+    assert "đợt sinh hoạt chính trị" in text
+    assert "tiên phong ứng dụng chuyển đổi số" in text

@@ -117,6 +117,19 @@ def test_english_stop_words_are_not_terms(lexicon: Lexicon) -> None:
         assert FOLDED + word not in query.lexical
 
 
+def test_english_policy_vocabulary_finds_the_documents_words(lexicon: Lexicon) -> None:
+    query = analyze("Who leads the outreach campaign of the people's committee?", lexicon)
+    outreach = next(t for t in query.terms if t.folded == "outreach")
+    assert "tuyen truyen" in outreach.alternatives
+    assert any("uy ban nhan dan" in t.alternatives for t in query.terms)
+
+
+def test_news_is_not_the_plural_of_new() -> None:
+    from bot.vietnamese.lexicon import stem_english
+
+    assert stem_english("news") == "news" and stem_english("networks") == "network"
+
+
 def test_unknown_english_word_still_counts(lexicon: Lexicon) -> None:
     query = analyze("What is the weather forecast?", lexicon)
     assert {"weather", "forecast"} <= set(folded_terms(query))

@@ -1,0 +1,72 @@
+"""Which heading's list answers a question, if any.
+
+A question may ask for everything under one heading: the heading itself ranks best
+("mục đích của Kế hoạch"), it names the heading and asks for several things ("Đảng ủy
+HĐND Thành phố có những nhiệm vụ gì"), it asks what a body must do ("MTTQ làm gì") and
+a heading names that body, or a heading matches about as well as the best sentence
+under it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from bot.answering.composer import Composer
+from bot.answering.coverage import CoverageJudge
+from bot.retrieval.query import Query, Term
+
+LIST_MARGIN = 0.1  # a heading this close to the best sentence under it answers instead
+NAMED_HEADING = 0.5  # share of the question's words in a heading that it names
+
+
+class ListHeads:
+    def __init__(self, composer: Composer, judge: CoverageJudge, units: int) -> None:
+        self.composer = composer
+        self.judge = judge
+        self._titles = [i for i in range(units) if composer.is_title(i)]
+
+    def choose(
+        self,
+        query: Query,
+        terms: Iterable[Term],
+        best: int,
+        candidates: list[int],
+        final: Callable[[int], float],
+        in_scope: Callable[[int], bool],
+    ) -> int | None:
+        terms = list(terms)
+        if self.composer.is_title(best):
+            return best
+        if query.wants_list:
+            above = self.composer.headings_above(best)
+            if above and self._names_a_list(terms, above[0]):
+                return above[0]
+        if query.asks_duty:
+            # The duties under the heading that names the body, even when a sentence
+            # elsewhere names it too ("Đề nghị … Ủy ban Mặt trận Tổ quốc …").
+            named = self._named(terms, in_scope)
+            if named is not None:
+                return named
+        for candidate in candidates:
+            if final(candidate) < final(best) - LIST_MARGIN:
+                break
+            if self.composer.is_title(candidate) and self.composer.contains(candidate, best):
+                return candidate
+        return None
+
+    def _names_a_list(self, terms: list[Term], head: int) -> bool:
+        return (
+            self.judge.heading_coverage(terms, head) >= NAMED_HEADING
+            and len(self.composer.list_items(head)) >= 2
+        )
+
+    def _named(self, terms: list[Term], in_scope: Callable[[int], bool]) -> int | None:
+        """The heading the question names best, among those that open a list."""
+        scored = sorted(
+            ((self.judge.heading_coverage(terms, h), h) for h in self._titles if in_scope(h)),
+            key=lambda pair: -pair[0],
+        )
+        for _, head in scored:
+            if self._names_a_list(terms, head):
+                return head
+        return None

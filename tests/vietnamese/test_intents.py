@@ -1,0 +1,50 @@
+"""Handoff intent: asking for a person is recognised in many wordings; talk about officers is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.vietnamese.lexicon import Lexicon
+from bot.vietnamese.text import folded_tokens
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon()
+
+
+def intent(lexicon: Lexicon, text: str) -> str | None:
+    return lexicon.intent(" ".join(folded_tokens(text)))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "nối máy giúp tôi với",
+        "tôi cần gặp lãnh đạo phường để trình bày việc nhà",
+        "cho xin số điện thoại chủ tịch phường",
+        "em muốn liên hệ người phụ trách",
+        "toi muon gap truc tiep bi thu dang uy",
+        "tôi viết để kiến nghị về đường làng bị hỏng",
+        "Could I meet the official in charge?",
+        "What is the phone number of the officer handling this?",
+        "tôi muốn nói chuyện với người thật",
+    ],
+)
+def test_asking_for_a_person_is_a_handoff(lexicon: Lexicon, message: str) -> None:
+    assert intent(lexicon, message) == "handoff"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "phẩm chất cán bộ?",
+        "kế hoạch nói người đứng đầu đối thoại với những ai",
+        "lãnh đạo thành phố gặp gỡ nhân dân thế nào",
+        "trách nhiệm nêu gương của cán bộ, đảng viên là gì",
+        "năm ngoái có buổi gặp mặt với bí thư phường, kế hoạch lần này nói gì về đối thoại",
+        "kế hoạch giao ai tiếp nhận phản ánh, kiến nghị của nhân dân",
+    ],
+)
+def test_questions_about_officers_are_not_a_handoff(lexicon: Lexicon, question: str) -> None:
+    assert intent(lexicon, question) != "handoff"
