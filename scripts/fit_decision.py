@@ -356,12 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     t, o, d = choose_thresholds(oof(args.shape, rows, ALL), rows)
     fitted = train(args.shape, rows.x, rows.y)
     probes["handoff"], handoff_at, handoff_report = fit_handoff_probe(engine, items)
-    print(
-        f"thăm dò chuyển cán bộ (giữ lại từng người viết): tìm thấy "
-        f"{handoff_report['handoff_found_held_out']}/{handoff_report['handoff']}, câu trong "
-        f"phạm vi bị chuyển {handoff_report['in_scope_handed_over_held_out']}/"
-        f"{handoff_report['in_scope']} (ngưỡng {handoff_report['probability']})"
-    )
+    print(f"thăm dò chuyển cán bộ (giữ lại từng người viết): {handoff_report}")
     model = replace(
         export(fitted, ALL),
         probes=probes,

@@ -13,6 +13,7 @@ Used by ``fit_decision.py``; it stores the probe in ``decision.json``.
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 
@@ -47,11 +48,12 @@ def fit_handoff_probe(engine, items: list[dict]) -> tuple[Probe, float, dict]:
     for writer in np.unique(writers):
         test = writers == writer
         oof[test] = _model(x[~test], y[~test]).predict_proba(x[test])[:, 1]
-    chosen = THRESHOLDS[-1]
-    for p in THRESHOLDS:
-        if (oof[in_scope] >= p).sum() <= FALSE_HANDOFF_RATE * in_scope.sum():
-            chosen = p
-            break
+    allowed = FALSE_HANDOFF_RATE * in_scope.sum()
+    safe = [p for p in THRESHOLDS if (oof[in_scope] >= p).sum() <= allowed]
+    if not safe:
+        print("thăm dò chuyển cán bộ: không ngưỡng nào đủ an toàn, tắt thăm dò", file=sys.stderr)
+        return Probe([0.0] * x.shape[1], 0.0), math.inf, {"disabled": True}
+    chosen = safe[0]
     model = _model(x, y)
     probe = Probe(
         [round(float(w), 6) for w in model.coef_[0]], round(float(model.intercept_[0]), 6)

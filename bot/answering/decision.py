@@ -152,8 +152,9 @@ class DecisionModel:
         return Decision(outcome, right, out)
 
     def always_answering(self) -> DecisionModel:
-        """The same model deciding "answer" every time (fitting, and ``evaluate.py --forced``)."""
-        return replace(self, answer_at=-1.0, answer_out_below=2.0)
+        """The same model deciding "answer" every time (fitting, and ``evaluate.py --forced``),
+        also for questions its handoff probe would give to an officer."""
+        return replace(self, answer_at=-1.0, answer_out_below=2.0, handoff_at=math.inf)
 
     # -- persistence ---------------------------------------------------------------
     @classmethod

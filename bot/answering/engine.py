@@ -218,7 +218,7 @@ class AnswerEngine:
         if scope is None and self.decision.wants_person(vector):
             answer = self._reply("handoff", replies.handoff(english), language, handoff=True)
             return answer, Trace(None, 0.0)
-        if not query.terms:
+        if scope is None and not query.terms:
             return self._reply("not_found", replies.unclear(english), language), Trace(None, 0.0)
         if (
             scope is None

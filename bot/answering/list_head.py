@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 from bot.answering.composer import Composer
 from bot.answering.coverage import CoverageJudge
-from bot.retrieval.query import Query, Term
+from bot.retrieval.query import Query, Term, names_a_duty
 
 LIST_MARGIN = 0.1  # a heading this close to the best sentence under it answers instead
 NAMED_HEADING = 0.5  # share of the question's words in a heading that it names
@@ -43,8 +43,13 @@ class ListHeads:
                 return above[0]
         if query.asks_duty:
             # The duties under the heading that names the body, even when a sentence
-            # elsewhere names it too ("Đề nghị … Ủy ban Mặt trận Tổ quốc …").
-            named = self._named(terms, in_scope)
+            # elsewhere names it too ("Đề nghị … Ủy ban Mặt trận Tổ quốc …"). Only the
+            # best sentence's document: another one's heading would answer another text.
+            doc = self.composer.index.units[best].doc
+            named = self._named(
+                _without_duty(terms),
+                lambda u: in_scope(u) and self.composer.index.units[u].doc == doc,
+            )
             if named is not None:
                 return named
         for candidate in candidates:
@@ -62,6 +67,8 @@ class ListHeads:
 
     def _named(self, terms: list[Term], in_scope: Callable[[int], bool]) -> int | None:
         """The heading the question names best, among those that open a list."""
+        if not terms:
+            return None
         scored = sorted(
             ((self.judge.heading_coverage(terms, h), h) for h in self._titles if in_scope(h)),
             key=lambda pair: -pair[0],
@@ -70,3 +77,13 @@ class ListHeads:
             if self._names_a_list(terms, head):
                 return head
         return None
+
+
+def _without_duty(terms: list[Term]) -> list[Term]:
+    """The words that name the body: "làm gì" / "nhiệm vụ" would match every "Nhiệm vụ …"
+    heading without naming anyone."""
+    return [
+        t
+        for t in terms
+        if not names_a_duty(t.folded) and not any(names_a_duty(a) for a in t.alternatives)
+    ]

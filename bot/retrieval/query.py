@@ -66,10 +66,17 @@ _SIGNER_QUESTION = re.compile(
 )
 # What a body must do: answered by everything under the heading that names the body.
 _DUTY_QUESTION = re.compile(
-    r"\b(lam gi|lam nhung gi|nhiem vu|duoc giao|giao gi|trach nhiem|phai lam|"
-    r"what (does|do|did|will|should|must|is|are)\b.{0,80}\b(do|doing)|asked to|tasked|tasks?|"
-    r"duty|duties|responsible for|responsibilities|role of)\b"
+    r"\b((?<!de )lam gi|lam nhung gi|nhiem vu|duoc giao|giao gi|trach nhiem|"
+    r"what (does|do|did|will|should|must)\b.{0,80}\b(do|doing)|asked to|tasked with|"
+    r"duty|duties|responsible for|responsibilities)\b"
 )
+
+
+def names_a_duty(folded: str) -> bool:
+    """Words that ask what someone must do ("làm gì", "nhiệm vụ", "asked to do")."""
+    return bool(_DUTY_QUESTION.search(folded))
+
+
 _LIST_QUESTION = re.compile(
     r"\b(nhung|cac|gom|ke ten|liet ke|bao gom|nhom|hinh thuc nao|which|what are|list|forms|ways|kinds)\b"
 )
@@ -152,7 +159,7 @@ def analyze(text: str, lexicon: Lexicon, corpus: Corpus | None = None) -> Query:
         wants_list=bool(_LIST_QUESTION.search(folded_question)),
         wants_reason=bool(_REASON_QUESTION.search(folded_question)),
         asks_signer=bool(_SIGNER_QUESTION.search(folded_question)),
-        asks_duty=bool(_DUTY_QUESTION.search(folded_question)),
+        asks_duty=names_a_duty(folded_question),
     )
 
 

@@ -186,3 +186,21 @@ def test_unaccented_function_word_stays_a_stop_word_without_a_content_twin(
     lexicon: Lexicon,
 ) -> None:
     assert "f:ban" not in analyze("ban oi ke hoach", lexicon).lexical
+
+
+@pytest.mark.parametrize(
+    ("folded", "duty"),
+    [
+        ("mttq lam gi", True),
+        ("dang uy phuong co nhiem vu gi", True),
+        ("what is the fatherland front asked to do", True),
+        ("ke hoach ban hanh de lam gi", False),  # a reason, not a duty
+        ("can bo phai lam guong the nao", False),
+        ("what is the deadline to do the report", False),
+        ("what is the role of digital transformation", False),
+    ],
+)
+def test_what_someone_must_do_is_told_from_other_questions(folded: str, duty: bool) -> None:
+    from bot.retrieval.query import names_a_duty
+
+    assert names_a_duty(folded) is duty

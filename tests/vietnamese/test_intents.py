@@ -25,7 +25,7 @@ def intent(lexicon: Lexicon, text: str) -> str | None:
         "cho xin số điện thoại chủ tịch phường",
         "em muốn liên hệ người phụ trách",
         "toi muon gap truc tiep bi thu dang uy",
-        "tôi viết để kiến nghị về đường làng bị hỏng",
+        "tôi muốn kiến nghị về đường làng bị hỏng",
         "Could I meet the official in charge?",
         "What is the phone number of the officer handling this?",
         "tôi muốn nói chuyện với người thật",
@@ -44,6 +44,12 @@ def test_asking_for_a_person_is_a_handoff(lexicon: Lexicon, message: str) -> Non
         "trách nhiệm nêu gương của cán bộ, đảng viên là gì",
         "năm ngoái có buổi gặp mặt với bí thư phường, kế hoạch lần này nói gì về đối thoại",
         "kế hoạch giao ai tiếp nhận phản ánh, kiến nghị của nhân dân",
+        "Người đứng đầu phải gặp gỡ cán bộ, đảng viên thế nào?",
+        "Người dân được gặp lãnh đạo thành phố khi nào theo kế hoạch?",
+        "Kế hoạch có những kênh nào để phản ánh, kiến nghị?",
+        "Kế hoạch yêu cầu cần trình bày nội dung gì?",
+        "Where can I see the official text of the plan?",
+        "Do leaders have to meet with the people?",
     ],
 )
 def test_questions_about_officers_are_not_a_handoff(lexicon: Lexicon, question: str) -> None:
