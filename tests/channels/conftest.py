@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -53,3 +54,17 @@ def bot_settings(
 async def started(settings: Settings, engine) -> AsyncIterator[Running]:
     async with running(settings, engine) as state:
         yield state
+
+
+async def linked_post(state: Running, chat_id: int, post_id: int, timeout: float = 30.0) -> int:
+    """Wait until the bot has linked its post ``post_id`` to a ticket, then return it.
+
+    The link is written once Telegram has answered the send; an officer replies seconds
+    later, while a test can reply the instant the fake answers (on a loaded machine the
+    two are far apart)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while await state.service.store.ticket_for_post(chat_id, post_id) is None:
+        assert loop.time() < deadline, f"post {post_id} was never linked to a ticket"
+        await asyncio.sleep(0.02)
+    return post_id

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.channels.zalo_oa_client import TOKENS_KEY
-from tests.channels.conftest import OFFICER, OPERATORS, bot_settings, started
+from tests.channels.conftest import OFFICER, OPERATORS, bot_settings, linked_post, started
 from tests.fakes.zalo_oa_api import FakeZaloOA
 
 pytestmark = pytest.mark.slow
@@ -27,8 +27,8 @@ def zalo_settings(fake, zalo: FakeZaloOA, database_url: str, **overrides):
     return bot_settings(fake, database_url, **zalo.bot_settings(), **overrides)
 
 
-async def ticket_post_id(fake) -> int:
-    """Wait for the ticket's post in the officers' group; its message id (to reply to)."""
+async def ticket_post_id(fake, state) -> int:
+    """The ticket's post in the officers' group, once the bot has linked it (to reply to)."""
     call = await fake.wait_for(
         lambda c: (
             c.method == "sendMessage"
@@ -36,9 +36,9 @@ async def ticket_post_id(fake) -> int:
             and c.chat_id == OPERATORS
             and "Yêu cầu #" in c.params.get("text", "")
         ),
-        timeout=10,
+        timeout=30,
     )
-    return call.result["message_id"]
+    return await linked_post(state, OPERATORS, call.result["message_id"])
 
 
 async def ask(state, zalo: FakeZaloOA, text: str, **kwargs) -> int:
@@ -119,7 +119,7 @@ async def test_expired_token_is_refreshed_and_the_new_refresh_token_kept(
 async def test_long_reply_is_split_at_2000_characters(fake, zalo, database_url, engine) -> None:
     async with started(zalo_settings(fake, zalo, database_url), engine) as state:
         await ask(state, zalo, "gặp cán bộ")
-        post_id = await ticket_post_id(fake)
+        post_id = await ticket_post_id(fake, state)
         long_reply = " ".join(f"Nội dung trả lời số {n} của cán bộ." for n in range(150))
         since = len(zalo.calls)
         await fake.deliver_webhook(
@@ -139,7 +139,7 @@ async def test_handoff_from_zalo_is_answered_by_a_telegram_officer(
         assert "không tìm thấy" in zalo.sent_texts(CITIZEN)[-1]
         await ask(state, zalo, "gap can bo")
         assert "Đã chuyển yêu cầu #" in zalo.sent_texts(CITIZEN)[-1]
-        post_id = await ticket_post_id(fake)
+        post_id = await ticket_post_id(fake, state)
         post = fake.sent_messages(OPERATORS)[-1]["text"]
         assert "Zalo OA" in post and "Bác Tư" in post and "xe buýt" in post
 
