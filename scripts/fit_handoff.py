@@ -29,7 +29,7 @@ def question_vectors(engine, items: list[dict]) -> np.ndarray:
     from bot.retrieval.query import analyze
 
     texts = [analyze(i["question"], engine.lexicon, engine.judge).dense_text for i in items]
-    return np.asarray(engine.encoder.encode_queries([t or "?" for t in texts]))
+    return np.asarray(engine.encoder.encode_queries(texts))
 
 
 def _model(x: np.ndarray, y: np.ndarray):

@@ -14,7 +14,14 @@ from sqlalchemy.engine import make_url
 
 from bot.answering.engine import AnswerEngine
 from bot.answering.loading import load_engine
+from bot.vietnamese.lexicon import Lexicon
 from tests.answering.support import repo_settings
+
+
+@pytest.fixture(scope="session")
+def lexicon() -> Lexicon:
+    """The shipped vocabulary data (read-only), for tests that need no model."""
+    return Lexicon()
 
 
 @pytest.fixture(scope="session")

@@ -142,7 +142,7 @@ class AnswerEngine:
             except Exception:  # never let one question take the bot down
                 logger.exception("engine failed on a question")
                 prepared.append(self._failed())
-        pending = [p.query.dense_text or p.query.text for p in prepared if isinstance(p, _Pending)]
+        pending = [p.query.dense_text for p in prepared if isinstance(p, _Pending)]
         vectors = iter(self.encoder.encode_queries(pending) if pending else [])
         answers: list[Answer] = []
         trace = Trace(None, 0.0)

@@ -78,7 +78,7 @@ class QuoteFinder:
         self.composer = composer
         self.retriever = HybridRetriever(index)
         self._section_of = [(u.doc, u.section) for u in index.units]
-        self.list_heads = ListHeads(composer, judge, len(index.units))
+        self.list_heads = ListHeads(composer, judge)
         names = [
             f"{d.document.meta.citation_name} {d.document.meta.title}"
             for d in index.documents.values()

@@ -20,10 +20,10 @@ NAMED_HEADING = 0.5  # share of the question's words in a heading that it names
 
 
 class ListHeads:
-    def __init__(self, composer: Composer, judge: CoverageJudge, units: int) -> None:
+    def __init__(self, composer: Composer, judge: CoverageJudge) -> None:
         self.composer = composer
         self.judge = judge
-        self._titles = [i for i in range(units) if composer.is_title(i)]
+        self._titles = [i for i in range(len(composer.index.units)) if composer.is_title(i)]
 
     def choose(
         self,

@@ -109,7 +109,17 @@ class Lexicon:
 
     @cached_property
     def intents(self) -> list[tuple[str, re.Pattern[str]]]:
-        return [(row[0], re.compile(row[1])) for row in self._rows("intents.tsv")]
+        """Patterns in file order; a ``define`` row names a sub-pattern that later rows use
+        as ``{NAME}`` (one list of the people a citizen may ask for, not one per pattern)."""
+        parts: dict[str, str] = {}
+        found = []
+        for row in self._rows("intents.tsv"):
+            if row[0] == "define":
+                parts[row[1]] = row[2]
+                continue
+            pattern = re.sub(r"\{([A-Z_]+)\}", lambda m: parts[m.group(1)], row[1])
+            found.append((row[0], re.compile(pattern)))
+        return found
 
     def abbreviation(self, token: str) -> str | None:
         """The full words for a shorthand token ("HN" → "hà nội"), or None."""

@@ -8,11 +8,6 @@ from bot.retrieval.query import ACCENTED, BIGRAM, FOLDED, Query, analyze
 from bot.vietnamese.lexicon import Lexicon
 
 
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return Lexicon()
-
-
 def folded_terms(query: Query) -> list[str]:
     return [t.folded for t in query.terms]
 

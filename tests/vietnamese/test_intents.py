@@ -8,11 +8,6 @@ from bot.vietnamese.lexicon import Lexicon
 from bot.vietnamese.text import folded_tokens
 
 
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return Lexicon()
-
-
 def intent(lexicon: Lexicon, text: str) -> str | None:
     return lexicon.intent(" ".join(folded_tokens(text)))
 

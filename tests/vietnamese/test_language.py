@@ -8,11 +8,6 @@ from bot.vietnamese.language import detect_language
 from bot.vietnamese.lexicon import Lexicon
 
 
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return Lexicon()
-
-
 @pytest.mark.parametrize(
     "question",
     [
