@@ -1,4 +1,4 @@
-"""The one wiring place: settings → engine, store, conversation service, channels, HTTP server.
+"""The one wiring place: settings → engine, store, dispatcher and dialogues, channels, HTTP.
 
 `python -m bot run` starts every channel whose settings are present, on one aiohttp
 server (webhooks now, the web chat later), and stops them in order on SIGINT/SIGTERM:
@@ -22,13 +22,16 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bot.broadcast.clock import BroadcastClock
-from bot.broadcast.desk import OfficerDesk, Roster
+from bot.broadcast.desk import BroadcastDesk, Roster
 from bot.broadcast.engine import DeliveryEngine
-from bot.channels.router import Channel, Router
+from bot.channels import Channel
 from bot.config import Settings
 from bot.conversation.flood import FloodLimiter
+from bot.conversation.handoff import Handoff, OfficersChat
 from bot.conversation.office_hours import OfficeHours
-from bot.conversation.service import Answerer, ConversationService, OperatorDesk
+from bot.conversation.service import CitizenConversation
+from bot.core.dispatcher import Dispatcher
+from bot.core.ports import Answerer
 from bot.store.repository import Store, open_store
 from bot.web.media import MediaRoutes
 from bot.web.security import web_middlewares
@@ -38,36 +41,33 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class Running:
-    service: ConversationService
-    router: Router
+    dispatcher: Dispatcher
+    store: Store
+    answerer: Answerer
     web_app: web.Application
+    channels: list[Channel]
     base_url: str = ""
     delivery: DeliveryEngine | None = None
 
-    @property
-    def channels(self) -> list[Channel]:
-        return self.router.channels
 
-
-def build_service(
-    settings: Settings, store: Store, engine: Answerer, officers: OfficerDesk | None = None
-) -> ConversationService:
-    desk = (
-        OperatorDesk("telegram", settings.telegram_operator_chat_id)
+def build_dispatcher(
+    settings: Settings, store: Store, answerer: Answerer, officers: BroadcastDesk | None = None
+) -> Dispatcher:
+    """The dispatcher with the citizens' conversation and the officers' broadcast desk."""
+    chat = (
+        OfficersChat("telegram", settings.telegram_operator_chat_id)
         if settings.telegram_bot_token and settings.telegram_operator_chat_id
         else None
     )
-    return ConversationService(
+    office_hours = OfficeHours.parse(settings.office_hours, settings.office_days, settings.timezone)
+    citizens = CitizenConversation(
         store=store,
-        engine=engine,
-        desk=desk,
+        answerer=answerer,
+        handoff=Handoff(store, chat, office_hours),
         flood=FloodLimiter(settings.flood_limit, settings.flood_window_seconds),
-        office_hours=OfficeHours.parse(
-            settings.office_hours, settings.office_days, settings.timezone
-        ),
         answer_cache_size=settings.answer_cache_size,
-        officers=officers,
     )
+    return Dispatcher(store, citizens, officers)
 
 
 @asynccontextmanager
@@ -81,14 +81,14 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
             if state_box and state_box[0].delivery is not None:
                 state_box[0].delivery.wake.set()
 
-        desk = OfficerDesk(
+        desk = BroadcastDesk(
             store,
             Roster.parse(settings.officers, settings.admins),
             settings.timezone,
             wake=wake_sender,
         )
-        service = build_service(settings, store, engine, desk)
-        router = Router(service)
+        dispatcher = build_dispatcher(settings, store, engine, desk)
+        await stack.enter_async_context(store.process_lease(dispatcher.owner))
         middlewares = (
             web_middlewares(settings.web_allowed_origins, settings.web_requests_per_minute)
             if settings.web_enabled
@@ -98,10 +98,11 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         web_app.router.add_get("/healthz", _health)
         # Broadcast photos: for the web chat, and for Zalo Bot even when the chat is off.
         web_app.add_routes(MediaRoutes(store).routes())
-        state = Running(service, router, web_app)
+        channels = configured_channels(settings, dispatcher, store, engine)
+        state = Running(dispatcher, store, engine, web_app, channels)
         state_box.append(state)
-        for channel in configured_channels(settings, router):
-            router.register(channel)
+        for channel in channels:
+            dispatcher.register(channel)
             web_app.add_routes(channel.routes())
 
         runner = web.AppRunner(web_app, handle_signals=False)
@@ -115,6 +116,10 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         for channel in state.channels:
             await channel.start()
             stack.push_async_callback(channel.stop)  # stops before the server: LIFO
+        # What a previous run received but did not answer (or send), in the background:
+        # the platforms' own retries meet it through the same update rows.
+        recovery = asyncio.create_task(_recover(dispatcher), name="recovery")
+        stack.push_async_callback(_cancel, recovery)
         rates = {
             "telegram": settings.broadcast_telegram_rate,
             "zalo_oa": settings.broadcast_zalo_rate,
@@ -133,13 +138,15 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         housekeeping = asyncio.create_task(_housekeeping(store), name="housekeeping")
         stack.push_async_callback(_cancel, housekeeping)
         clock = asyncio.create_task(
-            BroadcastClock(store, desk, router, rates).run(), name="broadcast-clock"
+            BroadcastClock(store, desk, dispatcher, rates).run(), name="broadcast-clock"
         )
         stack.push_async_callback(_cancel, clock)
         yield state
 
 
-def configured_channels(settings: Settings, router: Router) -> list[Channel]:
+def configured_channels(
+    settings: Settings, dispatcher: Dispatcher, store: Store, answerer: Answerer
+) -> list[Channel]:
     """One adapter per platform whose settings are present."""
     channels: list[Channel] = []
     if settings.telegram_bot_token:
@@ -147,7 +154,8 @@ def configured_channels(settings: Settings, router: Router) -> list[Channel]:
 
         channels.append(
             TelegramChannel(
-                router,
+                dispatcher,
+                store,
                 token=settings.telegram_bot_token.get_secret_value(),
                 base_url=settings.telegram_api_base_url,
                 operator_chat_id=settings.telegram_operator_chat_id,
@@ -160,7 +168,8 @@ def configured_channels(settings: Settings, router: Router) -> list[Channel]:
 
         channels.append(
             ZaloBotChannel(
-                router,
+                dispatcher,
+                store,
                 token=settings.zalo_bot_token.get_secret_value(),
                 base_url=settings.zalo_bot_api_base_url,
                 webhook_url=settings.zalo_bot_webhook_url,
@@ -171,19 +180,19 @@ def configured_channels(settings: Settings, router: Router) -> list[Channel]:
     if settings.web_enabled:
         from bot.web.channel import WebChannel
 
-        channels.append(WebChannel(router, settings))
+        channels.append(WebChannel(dispatcher, store, answerer, settings))
     if settings.zalo_oa_app_id and settings.zalo_oa_secret_key:
-        channels.append(zalo_oa_channel(settings, router))
+        channels.append(zalo_oa_channel(settings, dispatcher, store))
     return channels
 
 
-def zalo_oa_channel(settings: Settings, router: Router) -> Channel:
+def zalo_oa_channel(settings: Settings, dispatcher: Dispatcher, store: Store) -> Channel:
     from bot.channels.zalo_oa import ZaloOAChannel
     from bot.channels.zalo_oa_client import ZaloOAClient
 
     assert settings.zalo_oa_app_id and settings.zalo_oa_secret_key
     client = ZaloOAClient(
-        router.service.store,
+        store,
         app_id=settings.zalo_oa_app_id,
         app_secret=_secret(settings.zalo_oa_app_secret),
         access_token=_secret(settings.zalo_oa_access_token),
@@ -192,7 +201,8 @@ def zalo_oa_channel(settings: Settings, router: Router) -> Channel:
         oauth_base_url=settings.zalo_oauth_base_url,
     )
     return ZaloOAChannel(
-        router,
+        dispatcher,
+        store,
         client,
         app_id=settings.zalo_oa_app_id,
         oa_secret_key=settings.zalo_oa_secret_key.get_secret_value(),
@@ -223,6 +233,13 @@ async def _housekeeping(store) -> None:
         except Exception:  # a busy or unreachable database: try again next time
             logger.exception("housekeeping failed")
         await asyncio.sleep(HOUSEKEEPING_EVERY)
+
+
+async def _recover(dispatcher: Dispatcher) -> None:
+    try:
+        await dispatcher.recover()
+    except Exception:  # the database is unreachable: the platforms' retries still come
+        logger.exception("could not finish the updates left by the previous run")
 
 
 async def _cancel(task: asyncio.Task) -> None:

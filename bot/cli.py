@@ -8,8 +8,8 @@ import logging
 import sys
 from collections.abc import Iterable
 
-from bot.answering.contract import Answer
 from bot.config import Settings
+from bot.core.answer import Answer
 from bot.errors import BotError
 
 EXIT_WORDS = {"thoat", "thoát", "exit", "quit", "q", ":q"}

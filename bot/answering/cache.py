@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from bot.answering.contract import Answer
+from bot.core.answer import Answer
 from bot.vietnamese.text import collapse_spaces, nfc
 
 

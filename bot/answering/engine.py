@@ -18,12 +18,12 @@ import numpy as np
 
 from bot.answering import replies
 from bot.answering.composer import Composer
-from bot.answering.contract import Answer
 from bot.answering.coverage import CoverageJudge
 from bot.answering.decision import Decision, DecisionModel
 from bot.answering.features import Features
 from bot.answering.finder import QuoteFinder, Section
 from bot.answering.render import Renderer, section_passage
+from bot.core.answer import Answer
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.query import Query, analyze
 from bot.vietnamese.language import detect_language
@@ -118,6 +118,10 @@ class AnswerEngine:
             for (_, _, future), answer in zip(batch, answers, strict=True):
                 if not future.done():
                     future.set_result(answer)
+
+    def document_names(self) -> list[str]:
+        """How the documents are cited ("Kế hoạch 57-KH/TU"), for greetings and help."""
+        return [d.document.meta.citation_name for d in self.index.documents.values()]
 
     def passage(self, doc_id: str, section_id: str) -> str:
         return section_passage(self.index, doc_id, section_id)

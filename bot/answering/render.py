@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.answering import replies
 from bot.answering.composer import Composer, Composition, Quote
-from bot.answering.contract import Answer, Citation, Suggestion
+from bot.core.answer import Answer, Citation, Suggestion
 from bot.documents.passages import short_title
 from bot.documents.structure import PREAMBLE, SIGNATURE
 from bot.retrieval.index import SearchIndex

@@ -17,10 +17,10 @@ import threading
 from multiprocessing.connection import Connection
 from typing import Any
 
-from bot.answering.contract import Answer
 from bot.answering.finder import Section
 from bot.answering.render import section_passage
 from bot.config import Settings
+from bot.core.answer import Answer
 from bot.errors import BotError
 from bot.retrieval.index import SearchIndex
 
@@ -102,6 +102,10 @@ class EngineProcess:
             if self._connection is not None:
                 self._connection.close()
             await self._spawn()
+
+    def document_names(self) -> list[str]:
+        """How the documents are cited ("Kế hoạch 57-KH/TU"), for greetings and help."""
+        return [d.document.meta.citation_name for d in self.index.documents.values()]
 
     def passage(self, doc_id: str, section_id: str) -> str:
         return section_passage(self.index, doc_id, section_id)

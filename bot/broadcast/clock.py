@@ -12,8 +12,8 @@ import logging
 from datetime import UTC, datetime
 
 from bot.broadcast import wording
-from bot.broadcast.desk import OfficerDesk, control_buttons
-from bot.channels.router import Router
+from bot.broadcast.desk import BroadcastDesk, control_buttons
+from bot.core.dispatcher import Dispatcher
 from bot.store.repository import Store
 
 logger = logging.getLogger(__name__)
@@ -23,10 +23,12 @@ WATCHED = ("sending", "paused", "done", "cancelled")
 
 
 class BroadcastClock:
-    def __init__(self, store: Store, desk: OfficerDesk, router: Router, rates: dict[str, float]):
+    def __init__(
+        self, store: Store, desk: BroadcastDesk, dispatcher: Dispatcher, rates: dict[str, float]
+    ):
         self.store = store
         self.desk = desk
-        self.router = router
+        self.dispatcher = dispatcher
         self.rates = rates
         self._shown: dict[int, str] = {}
 
@@ -47,7 +49,7 @@ class BroadcastClock:
             if status is None:
                 continue
             platform, chat, message = status
-            channel = self.router.channel(platform)
+            channel = self.dispatcher.sender(platform)
             if channel is None or not hasattr(channel, "edit_text"):
                 continue
             counts = await self.store.broadcast_progress(broadcast_id)

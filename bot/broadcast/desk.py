@@ -21,7 +21,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.broadcast import wording
-from bot.conversation.messages import Button, Inbound, Outbound
+from bot.core.commands import action_of, command_in
+from bot.core.messages import Button, Inbound, Outbound
 from bot.store.repository import Store
 from bot.vietnamese.text import fold, folded_tokens
 
@@ -32,7 +33,6 @@ COMMANDS = {"thongbao", "lichgui", "baocao", "themcanbo", "xoacanbo", "huy"}
 OFFICERS_REFRESH = 30.0  # seconds: an officer added in another process is known this late
 MONTHLY_TARGET = 10  # Plan 57-KH/TU, IV.1.5: at least 10 news items a month per unit
 _TIME = re.compile(r"^(\d{1,2})[:h](\d{2})(?:\s+(\d{1,2})/(\d{1,2})(?:/(\d{4}))?)?$")
-_COMMAND = re.compile(r"^/(\w+)(@\w+)?\s*(.*)$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Roster:
         return cls(entries, frozenset(a.strip() for a in re.split(r"[;,\n]", admins) if a.strip()))
 
 
-class OfficerDesk:
+class BroadcastDesk:
     def __init__(
         self,
         store: Store,
@@ -88,10 +88,10 @@ class OfficerDesk:
 
     async def wants(self, inbound: Inbound) -> bool:
         """An officer command, an officer button, or the next step of an open dialogue."""
-        if inbound.action and inbound.action.startswith("o:"):
+        if inbound.action and action_of(inbound.action).name == "o":
             return True
-        command = _command(inbound.text or "")
-        if command is not None and command[0] in COMMANDS:
+        command = command_in(inbound.text)
+        if command is not None and command.name in COMMANDS:
             return True
         actor = _actor(inbound)
         return await self._may_be_officer(actor) and await self._dialog(actor) is not None
@@ -114,10 +114,10 @@ class OfficerDesk:
         # Perhaps added in another process: their next message may continue a dialogue.
         self._added.add(actor)
         if inbound.action:
-            return await self._button(inbound, actor, unit, inbound.action[2:])
-        command = _command(inbound.text or "")
-        if command is not None and command[0] in COMMANDS:
-            name, argument = command
+            return await self._button(inbound, actor, unit, action_of(inbound.action).rest)
+        command = command_in(inbound.text)
+        if command is not None and command.name in COMMANDS:
+            name, argument = command.name, command.argument
             if name == "thongbao":
                 await self._save(actor, {"step": "text"})
                 await self.store.audit(actor, "compose")
@@ -143,7 +143,7 @@ class OfficerDesk:
             await self._save(actor, dialog)
             return [self._say(inbound, wording.ASK_AUDIENCE, _audience_buttons())]
         if step == "area":
-            # Areas are kept folded (see ConversationService._set_area): "Ba Đình" = "ba dinh".
+            # Areas are kept folded (see Preferences.set_area): "Ba Đình" = "ba dinh".
             folded = " ".join(folded_tokens(text))
             dialog.update(step="when", audience={"areas": [folded], "area_names": [text]})
             await self._save(actor, dialog)
@@ -393,11 +393,6 @@ def summarise(rows: list[dict]) -> list[dict]:
 
 def _actor(inbound: Inbound) -> str:
     return f"{inbound.platform}:{inbound.user_id}"
-
-
-def _command(text: str) -> tuple[str, str] | None:
-    match = _COMMAND.match(text.strip())
-    return (match.group(1).lower(), match.group(3)) if match else None
 
 
 def _audience_buttons() -> tuple[Button, ...]:

@@ -17,14 +17,14 @@ import logging
 import os
 import socket
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal, Protocol
 
 from bot.broadcast.pacing import Pacer
+from bot.core.messages import SendResult
+from bot.core.ports import BroadcastSender
+from bot.core.records import BroadcastRecord, DeliveryOutcome, DeliveryRecord
 from bot.store.broadcasts import SenderLease
 from bot.store.errors import StoreError
-from bot.store.records import BroadcastRecord, DeliveryOutcome, DeliveryRecord
 from bot.store.repository import Store
 
 logger = logging.getLogger(__name__)
@@ -38,22 +38,6 @@ HEARTBEAT = 2.0  # seconds between "I can send these platforms" notes
 # restart or deploy is shorter): its queued recipients are skipped.
 SENDER_GONE = timedelta(minutes=10)
 LEASE_CHECK = 1.0  # seconds between checks that this process is still the sender
-
-
-@dataclass(frozen=True)
-class SendResult:
-    status: Literal["sent", "blocked", "retry", "failed", "skipped"]
-    reason: str | None = None
-    retry_after: float | None = None  # the platform asked this chat to wait
-    message_id: str | None = None
-
-
-class BroadcastSender(Protocol):
-    """A channel that can deliver a broadcast to one chat (no waiting, no retrying)."""
-
-    platform: str
-
-    async def deliver_broadcast(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult: ...
 
 
 class DeliveryEngine:

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
-from bot.store.records import BroadcastRecord, PhotoRecord
+from bot.core.records import BroadcastRecord, PhotoRecord
 from bot.store.repository import Store
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # Telegram's own limit for a photo

@@ -6,7 +6,7 @@ import csv
 from typing import TextIO
 
 from bot.broadcast import wording
-from bot.broadcast.desk import OfficerDesk, Roster, summarise
+from bot.broadcast.desk import BroadcastDesk, Roster, summarise
 from bot.config import Settings
 from bot.store.repository import open_store
 
@@ -25,7 +25,7 @@ COLUMNS = (
 
 async def print_report(settings: Settings, month: str | None, as_csv: bool, out: TextIO) -> int:
     async with open_store(settings.database_url) as store:
-        desk = OfficerDesk(store, Roster.parse("", ""), settings.timezone)
+        desk = BroadcastDesk(store, Roster.parse("", ""), settings.timezone)
         start, end, label = desk.month_bounds(month)
         units = summarise(await store.month_report(start, end))
     if not as_csv:

@@ -4,7 +4,7 @@ Updates arrive either through the project's aiohttp server (webhook, secret head
 checked) or through a small polling loop of our own that advances the offset only after
 an update was processed, so a stop or crash never drops an update already fetched
 (PTB's own queue is discarded on stop). Each update is processed before it is
-acknowledged; the conversation service deduplicates by update_id.
+acknowledged; the dispatcher deduplicates by update_id.
 """
 
 from __future__ import annotations
@@ -32,17 +32,19 @@ from telegram.error import (
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.broadcast import wording
-from bot.broadcast.engine import SendResult
+from bot.broadcast.desk import BroadcastDesk
 from bot.broadcast.media import MAX_PHOTO_BYTES, image_type
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_menu import CommandMenus, telegram_users
 from bot.channels.text import split_text as split_plain
-from bot.conversation.messages import Inbound, OperatorReply, Outbound
+from bot.core import strings
+from bot.core.messages import Inbound, Outbound, SendResult
+from bot.core.records import BroadcastRecord
 from bot.store.errors import StoreError
-from bot.store.records import BroadcastRecord
 
 if TYPE_CHECKING:
-    from bot.channels.router import Router
+    from bot.core.dispatcher import Dispatcher
+    from bot.store.repository import Store
 
 logger = logging.getLogger(__name__)
 # PTB 22.2+ hands out retry_after as an int with a deprecation warning unless this opts in
@@ -67,15 +69,16 @@ class TelegramChannel:
 
     def __init__(
         self,
-        router: Router,
+        dispatcher: Dispatcher,
+        store: Store,
         token: str,
         base_url: str,
         operator_chat_id: str | None,
         webhook_url: str | None = None,
         webhook_secret: str | None = None,
     ) -> None:
-        self.router = router
-        self.service = router.service
+        self.dispatcher = dispatcher
+        self.store = store
         self.operator_chat_id = operator_chat_id
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
@@ -121,15 +124,15 @@ class TelegramChannel:
             await self.bot.delete_webhook()
             self._poller = asyncio.create_task(self._poll(), name="telegram-poller")
             logger.info("Telegram long polling started")
-        if self.service.officers is not None:
+        if self.dispatcher.officers is not None:
             # In the background: dozens of officers' menus must not hold up the start.
             menus = asyncio.create_task(self._publish_menus(), name="telegram-menus")
             self._in_flight.add(menus)
             menus.add_done_callback(self._in_flight.discard)
 
     async def _publish_menus(self) -> None:
-        desk = self.service.officers
-        assert desk is not None
+        desk = self.dispatcher.officers
+        assert isinstance(desk, BroadcastDesk)
         menus = CommandMenus(self.bot)
         try:
             await menus.publish(await desk.officers(), desk.roster.admins)
@@ -247,7 +250,7 @@ class TelegramChannel:
         await self._handle(update, str(chat), action=query.data or "")
 
     async def _handle(self, update: Update, chat_id: str, **fields: str | None) -> None:
-        """Everything a citizen does becomes one Inbound for the conversation service."""
+        """Everything a citizen (or an officer in private) does becomes one Inbound."""
         user = update.effective_user
         assert user is not None
         inbound = Inbound(
@@ -259,19 +262,20 @@ class TelegramChannel:
             language=user.language_code,
             **fields,  # type: ignore[arg-type]
         )
-        notes = await self._keep_draft_photo(inbound) if inbound.attachment else []
-        await self.router.deliver([*notes, *await self.service.handle(inbound)])
+        if inbound.attachment:
+            await self.dispatcher.deliver(await self._keep_draft_photo(inbound))
+        await self.dispatcher.dispatch(inbound)
 
     async def _keep_draft_photo(self, inbound: Inbound) -> list[Outbound]:
         """An officer composing a broadcast sent a photo: its bytes are fetched now, once,
         for Zalo and the web (Telegram itself sends the file id). Now rather than at the
         confirmation: the officer learns at once if it failed, and the bytes are there before
         any sender can start. Citizens' photos are not fetched."""
-        officers, file_id = self.service.officers, inbound.attachment
+        officers, file_id = self.dispatcher.officers, inbound.attachment
         if officers is None or file_id is None or not await officers.wants(inbound):
             return []
         try:
-            if await self.service.store.photo(file_id) is not None:
+            if await self.store.photo(file_id) is not None:
                 return []  # a retried update: kept already
             await self._keep_photo(file_id)
         except PhotoNotKept as exc:
@@ -285,7 +289,7 @@ class TelegramChannel:
         if content_type is None:
             raise PhotoNotKept("tệp không phải ảnh JPEG, PNG, GIF hay WebP")
         try:
-            await self.service.store.keep_photo(file_id, data, content_type)
+            await self.store.keep_photo(file_id, data, content_type)
         except StoreError as exc:  # the dialogue goes on; the officer knows
             logger.error("could not keep a broadcast photo: %s", exc)
             raise PhotoNotKept("lỗi cơ sở dữ liệu") from exc
@@ -320,70 +324,65 @@ class TelegramChannel:
         replied = message.reply_to_message
         if replied.from_user is None or replied.from_user.id != self.bot.id:
             return  # a conversation among officers, not a reply to a ticket
-        if not await self.service.store.claim_update(PLATFORM, str(update.update_id)):
-            return
-        reply = OperatorReply(
-            platform=PLATFORM,
-            chat_id=str(message.chat_id),
-            message_id=str(message.message_id),
-            reply_to_message_id=str(replied.message_id),
-            officer_id=str(user.id),
-            officer_name=user.full_name,
-            text=message.text or message.caption or "",
+        await self.dispatcher.dispatch(
+            Inbound(
+                platform=PLATFORM,
+                user_id=str(user.id),
+                chat_id=str(message.chat_id),
+                update_key=str(update.update_id),
+                message_id=str(message.message_id),
+                text=message.text or message.caption or "",
+                display_name=user.full_name,
+                reply_to=str(replied.message_id),
+            )
         )
-        await self.router.deliver(await self.service.handle_operator(reply))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.error("error while handling a Telegram update", exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
             with contextlib.suppress(TelegramError):
-                await self.bot.send_message(
-                    update.effective_chat.id,
-                    "Xin lỗi, hệ thống đang gặp sự cố. Bạn vui lòng thử lại sau ít phút.",
-                )
+                await self.bot.send_message(update.effective_chat.id, strings.APOLOGY)
 
     # ---- to Telegram ----------------------------------------------------------------
-    async def send(self, outbound: Outbound) -> None:
+    async def send(self, outbound: Outbound) -> SendResult:
+        """The text in pieces Telegram accepts (the buttons under the last); the first
+        piece's message id. A piece that fails for good ends the message there."""
         pieces = split_text(outbound.text) or [""]
         markup = _keyboard(outbound)
+        first: SendResult | None = None
         for n, piece in enumerate(pieces):
             last = n == len(pieces) - 1
-            sent = await self._send_piece(outbound, piece, markup if last else None)
-            if sent is None:
-                return
-            if n == 0:
-                await self.router.sent(outbound, str(sent))
+            result = await self._send_piece(outbound, piece, markup if last else None)
+            if result.status != "sent":
+                return result if first is None else first
+            first = first or result
+        assert first is not None
+        return first
 
     async def _send_piece(
         self, outbound: Outbound, piece: str, markup: InlineKeyboardMarkup | None
-    ) -> int | None:
+    ) -> SendResult:
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
                 # An attachment is an officer's preview of a broadcast with a photo.
                 message = await _post(
                     self.bot, outbound.chat_id, piece, outbound.attachment, markup
                 )
-                return message.message_id
+                return SendResult("sent", message_id=str(message.message_id))
             except RetryAfter as exc:
                 wait = _seconds(exc.retry_after)
                 if wait > MAX_RETRY_AFTER or attempt == SEND_ATTEMPTS:
-                    await self._undeliverable(
-                        outbound, f"Telegram yêu cầu chờ {wait:.0f} giây", blocked=False
-                    )
-                    return None
+                    return SendResult("failed", f"Telegram yêu cầu chờ {wait:.0f} giây")
                 await asyncio.sleep(wait)
             except Forbidden as exc:
-                await self._undeliverable(outbound, str(exc), blocked=True)
-                return None
+                return SendResult("blocked", str(exc))
             except (TimedOut, NetworkError) as exc:
                 if attempt == SEND_ATTEMPTS:
-                    await self._undeliverable(outbound, str(exc), blocked=False)
-                    return None
+                    return SendResult("failed", str(exc))
                 await asyncio.sleep(0.5 * attempt)
             except TelegramError as exc:
-                await self._undeliverable(outbound, str(exc), blocked=False)
-                return None
-        return None
+                return SendResult("failed", str(exc))
+        raise AssertionError("unreachable")
 
     async def edit_text(
         self, chat_id: str, message_id: str, text: str, buttons: tuple = ()
@@ -400,9 +399,6 @@ class TelegramChannel:
 
     async def deliver_broadcast(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult:
         return await _broadcast_one(self.bot, chat_id, broadcast.text, broadcast.photo)
-
-    async def _undeliverable(self, outbound: Outbound, reason: str, blocked: bool) -> None:
-        await self.router.failed(outbound, reason, blocked=blocked)
 
 
 async def _post(

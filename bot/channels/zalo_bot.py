@@ -4,7 +4,7 @@ python-telegram-bot cannot parse this API (no update_id, one update per getUpdat
 ids, no first_name in getMe: shared/design/CHANNELS.md section 2), so the five methods the
 bot needs are called directly. Webhook events are checked against the shared secret, kept
 in the EventInbox and acknowledged at once; polled updates are handled before the next
-poll. Both are deduplicated by the conversation service on the message id. Zalo Bot shows
+poll. Both are deduplicated by the dispatcher on the message id. Zalo Bot shows
 no buttons, so a line saying what to type stands in for them. A broadcast's photo is sent
 by URL (sendPhoto fetches it): ``PUBLIC_BASE_URL`` + ``/media/broadcast/<id>``.
 """
@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.broadcast.engine import SendResult
 from bot.broadcast.media import PHOTO_ONLY, BroadcastPhotos, photo_path
 from bot.channels.inbox import EventInbox
 from bot.channels.text import split_text
@@ -37,13 +36,14 @@ from bot.channels.zalo_protocol import (
     BOT_SECRET_MIN,
     BOT_TEXT_EVENT,
 )
-from bot.conversation.messages import Inbound, Outbound
 from bot.conversation.shortcuts import text_hint
+from bot.core.messages import Inbound, Outbound, SendResult
+from bot.core.records import BroadcastRecord
 from bot.errors import BotError
-from bot.store.records import BroadcastRecord
 
 if TYPE_CHECKING:
-    from bot.channels.router import Router
+    from bot.core.dispatcher import Dispatcher
+    from bot.store.repository import Store
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,6 @@ MAX_BODY_BYTES = 1 << 20  # Zalo events are small; anything bigger is not from Z
 SEND_ATTEMPTS = 3
 RETRY_BACKOFF = 0.5  # seconds, times the attempt number
 ERROR_PAUSE = 2.0  # seconds between polls after a failed one: no busy loop
-SORRY = "Xin lỗi, hệ thống đang gặp sự cố. Bạn vui lòng thử lại sau ít phút."
 Piece = tuple[str, str | None]  # one message: its text (a caption with a photo), the photo URL
 
 
@@ -116,7 +115,8 @@ class ZaloBotChannel:
 
     def __init__(
         self,
-        router: Router,
+        dispatcher: Dispatcher,
+        store: Store,
         token: str,
         base_url: str,
         webhook_url: str | None = None,
@@ -128,14 +128,13 @@ class ZaloBotChannel:
                 f"ZALO_BOT_WEBHOOK_SECRET phải dài {BOT_SECRET_MIN}–{BOT_SECRET_MAX} ký tự "
                 "khi đặt ZALO_BOT_WEBHOOK_URL"
             )
-        self.router = router
-        self.service = router.service
+        self.dispatcher = dispatcher
         self.client = ZaloBotClient(token, base_url)
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
-        self.inbox = EventInbox(self.service.store, PLATFORM, self._handle_update, _sender)
+        self.inbox = EventInbox(store, PLATFORM, self._handle_update, _sender)
         self.public_base_url = public_base_url.rstrip("/")
-        self.photos = BroadcastPhotos(self.service.store)
+        self.photos = BroadcastPhotos(store)
         self._photo_warned: set[int | None] = set()  # broadcasts (None: the setting) logged
         self._poller: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
@@ -248,35 +247,27 @@ class ZaloBotChannel:
             if task is not None:
                 self._in_flight.discard(task)
 
-    # ---- to the conversation service ---------------------------------------------------
+    # ---- to the dispatcher ---------------------------------------------------------------
     async def _handle_update(self, update: dict[str, Any]) -> None:
         try:
             inbound = parse_update(update)
         except (ValueError, KeyError, TypeError) as exc:
             logger.warning("malformed Zalo Bot update skipped: %r", exc)
             return
-        if inbound is None:
-            return
-        try:
-            await self.router.deliver(await self.service.handle(inbound))
-        except Exception:
-            logger.exception("error while handling a Zalo Bot update")
-            with contextlib.suppress(ZaloBotError):
-                await self.client.send_message(inbound.chat_id, SORRY)
+        if inbound is not None:
+            await self.dispatcher.dispatch(inbound)
 
     # ---- to Zalo ----------------------------------------------------------------------
-    async def send(self, outbound: Outbound) -> None:
+    async def send(self, outbound: Outbound) -> SendResult:
         text = _with_hint(outbound)
         if not text.strip():
-            await self.router.failed(outbound, "tin nhắn rỗng")
-            return
+            return SendResult("failed", "tin nhắn rỗng")
         try:
             # An answer someone waits for: a failed network call is tried again at once.
             message_id = await self._send_pieces(outbound.chat_id, text, attempts=SEND_ATTEMPTS)
         except ZaloBotError as exc:
-            await self.router.failed(outbound, str(exc), blocked=exc.blocked)
-            return
-        await self.router.sent(outbound, message_id)
+            return SendResult("blocked" if exc.blocked else "failed", str(exc))
+        return SendResult("sent", message_id=message_id)
 
     async def deliver_broadcast(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult:
         """One broadcast message; the delivery engine paces and retries."""

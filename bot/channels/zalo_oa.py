@@ -19,18 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.broadcast.engine import SendResult
 from bot.broadcast.media import PHOTO_ONLY, PerBroadcast
 from bot.channels import zalo_protocol as zp
 from bot.channels.inbox import EventInbox
 from bot.channels.text import split_text
 from bot.channels.zalo_oa_client import ZaloOAClient, ZaloOAError
-from bot.conversation.messages import Inbound, Outbound
 from bot.conversation.shortcuts import text_hint
-from bot.store.records import BroadcastRecord
+from bot.core.messages import Inbound, Outbound, SendResult
+from bot.core.records import BroadcastRecord
 
 if TYPE_CHECKING:
-    from bot.channels.router import Router
+    from bot.core.dispatcher import Dispatcher
+    from bot.store.repository import Store
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +84,8 @@ class ZaloOAChannel:
 
     def __init__(
         self,
-        router: Router,
+        dispatcher: Dispatcher,
+        store: Store,
         client: ZaloOAClient,
         *,
         app_id: str,
@@ -92,14 +93,14 @@ class ZaloOAChannel:
         max_event_age: float,
         promotion: bool = False,
     ) -> None:
-        self.router = router
+        self.dispatcher = dispatcher
+        self.store = store
         self.promotion = promotion  # outside the 7-day window, broadcasts as promotion
-        self.service = router.service
         self.client = client
         self.app_id = app_id
         self._oa_secret_key = oa_secret_key
         self.max_event_age = max_event_age
-        self.inbox = EventInbox(self.service.store, PLATFORM, self._handle, person_of)
+        self.inbox = EventInbox(store, PLATFORM, self._handle, person_of)
         self._named: set[str] = set()  # people whose name is already stored
         # Each broadcast's photo is uploaded once (None: sent as text only).
         self._attachments: PerBroadcast[str | None] = PerBroadcast()
@@ -165,7 +166,7 @@ class ZaloOAChannel:
     async def _handle(self, event: dict[str, Any]) -> None:
         inbound = await self._inbound(event)
         if inbound is not None:
-            await self.router.deliver(await self.service.handle(inbound))
+            await self.dispatcher.dispatch(inbound)
 
     async def _inbound(self, event: dict[str, Any]) -> Inbound | None:
         name = str(event.get("event_name", ""))
@@ -200,7 +201,7 @@ class ZaloOAChannel:
         """Events carry no name: ask Zalo once per person, for the officers' tickets."""
         if user_id in self._named:
             return ""  # "" keeps the stored name
-        person = await self.service.store.find_person(PLATFORM, user_id)
+        person = await self.store.find_person(PLATFORM, user_id)
         name = (
             ""
             if person is not None and person.display_name
@@ -247,7 +248,7 @@ class ZaloOAChannel:
             first = first or message_id
         return first
 
-    async def send(self, outbound: Outbound) -> None:
+    async def send(self, outbound: Outbound) -> SendResult:
         text = outbound.text
         hint = text_hint(outbound.buttons)
         if hint:
@@ -255,9 +256,8 @@ class ZaloOAChannel:
         try:
             message_id = await self._send_pieces(outbound.chat_id, text)
         except ZaloOAError as exc:
-            await self.router.failed(outbound, zp.OA_UNREACHABLE.get(exc.code, str(exc)))
-            return
-        await self.router.sent(outbound, message_id)
+            return SendResult("failed", zp.OA_UNREACHABLE.get(exc.code, str(exc)))
+        return SendResult("sent", message_id=message_id)
 
     async def _send_pieces(self, chat_id: str, text: str, attachment_id: str | None = None) -> str:
         """``text`` cut at 2,000 characters, the image (if any) with the first piece; the
@@ -279,7 +279,7 @@ class ZaloOAChannel:
         return await self._attachments.get(broadcast.id, lambda: self._upload(broadcast))
 
     async def _upload(self, broadcast: BroadcastRecord) -> str | None:
-        photo = await self.service.store.photo(broadcast.photo or "", with_data=True)
+        photo = await self.store.photo(broadcast.photo or "", with_data=True)
         why = None
         if photo is None:
             why = "its bytes were not fetched from Telegram"

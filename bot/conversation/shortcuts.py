@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.conversation.messages import Button
+from bot.core.messages import Button
 from bot.vietnamese.text import folded_tokens
 
 # folded words -> the action a button with the same meaning carries

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.answering import replies
-from bot.answering.contract import Suggestion
-from bot.conversation.messages import Button
-from bot.store.records import MessageRecord
+from bot.core.answer import Suggestion
+from bot.core.messages import Button
+from bot.core.records import MessageRecord
 
 FEEDBACK_UP = "👍"
 FEEDBACK_DOWN = "👎"

@@ -1,20 +1,20 @@
 """Persistent storage: SQLite by default, PostgreSQL for scale-out (SQLAlchemy 2 async).
 
-``records`` and ``errors`` import no SQLAlchemy; ``Store``, ``open_store`` and ``upgrade``
-are loaded on first use so the core can type against the records alone.
+``errors`` imports no SQLAlchemy (the records the store hands out are in
+``bot.core.records``); ``Store``, ``open_store`` and ``upgrade`` are loaded on first use.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.store.errors import StoreError
-from bot.store.records import (
+from bot.core.records import (
     FeedbackRecord,
     MessageRecord,
     PersonRecord,
     TicketRecord,
 )
+from bot.store.errors import StoreError
 
 if TYPE_CHECKING:
     from bot.store.migrate import upgrade

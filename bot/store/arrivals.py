@@ -1,23 +1,19 @@
-"""A citizen's update arriving: deduplicated, the person refreshed, the message kept, in
-one transaction (instead of four), since this runs for every message the bot receives."""
+"""A citizen's update arriving: its row claimed, the person refreshed and the message kept,
+in one transaction (instead of four), since this runs for every message the bot receives."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
-from bot.store.base import StoreBase
+from sqlalchemy import select, update
+
+from bot.core.records import Arrival, PlatformId, UpdateRecord
+from bot.store.base import StoreBase, as_id
 from bot.store.messages import new_message
+from bot.store.models import Person, ProcessedUpdate
 from bot.store.people import load_person
-from bot.store.records import PersonRecord, PlatformId, TicketRecord
 from bot.store.tickets import active_ticket_in
-from bot.store.updates import UpdatesMixin
-
-
-@dataclass(frozen=True)
-class Arrival:
-    person: PersonRecord
-    ticket: TicketRecord | None  # the person's active ticket, if any
-    message_id: int | None  # the stored inbound message (None for a button press)
+from bot.store.updates import UpdatesMixin, update_record
 
 
 class ArrivalsMixin(UpdatesMixin, StoreBase):
@@ -25,6 +21,8 @@ class ArrivalsMixin(UpdatesMixin, StoreBase):
         self,
         platform: str,
         update_key: PlatformId,
+        owner: str,
+        inbound: dict[str, Any],
         user_id: PlatformId,
         chat_id: PlatformId,
         display_name: str = "",
@@ -33,25 +31,57 @@ class ArrivalsMixin(UpdatesMixin, StoreBase):
         text: str | None = None,
         kind: str = "question",
         platform_message_id: PlatformId | None = None,
-    ) -> Arrival | None:
-        """None when this update was already processed (a platform retry); else the
-        person, their active ticket and the stored message (when ``text`` is given)."""
-        async with self._write() as session:
+    ) -> Arrival:
+        """The update claimed for ``owner``; when it is new, the person (unblocked: they
+        wrote) and the message (when ``text`` is given) are stored with it."""
+        async with self._write(urgent=True) as session:
             claimed = (
-                await session.execute(self._claim(platform, update_key))
+                await session.execute(self._claim(platform, update_key, owner, inbound))
             ).scalar_one_or_none()
             if claimed is None:
-                return None
+                row = (
+                    await session.scalars(
+                        select(ProcessedUpdate).where(
+                            ProcessedUpdate.platform == platform,
+                            ProcessedUpdate.update_key == as_id(update_key),
+                        )
+                    )
+                ).one()
+                return Arrival(update_record(row), fresh=False)
             upsert = self._upsert_person(platform, user_id, chat_id, display_name, language)
             person_id = (await session.execute(upsert)).scalar_one()
+            await session.execute(
+                update(Person)
+                .where(Person.id == person_id, Person.blocked.is_(True))
+                .values(blocked=False, blocked_at=None)
+            )
             message_id = None
             if text is not None:
                 row = new_message(person_id, "in", text, kind, platform_message_id)
                 session.add(row)
                 await session.flush()
                 message_id = row.id
+            claim = await session.get(ProcessedUpdate, claimed)
+            assert claim is not None
+            claim.person_id, claim.message_id = person_id, message_id
+            await session.flush()
             return Arrival(
+                update=update_record(claim),
+                fresh=True,
                 person=await load_person(session, person_id),
                 ticket=await active_ticket_in(session, person_id),
                 message_id=message_id,
+            )
+
+    async def resume_arrival(self, claim: UpdateRecord) -> Arrival:
+        """An arrival a crashed process stored but did not answer, as it was then."""
+        async with self._read() as session:
+            if claim.person_id is None:
+                return Arrival(claim, fresh=False)
+            return Arrival(
+                update=claim,
+                fresh=False,
+                person=await load_person(session, claim.person_id),
+                ticket=await active_ticket_in(session, claim.person_id),
+                message_id=claim.message_id,
             )

@@ -21,10 +21,10 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.records import BroadcastRecord, DeliveryOutcome, DeliveryRecord
 from bot.store.base import StoreBase
 from bot.store.columns import utcnow
 from bot.store.models import Broadcast, Delivery, Person, SecretKV
-from bot.store.records import BroadcastRecord, DeliveryOutcome, DeliveryRecord
 
 logger = logging.getLogger(__name__)
 

@@ -14,10 +14,10 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
+from bot.core.records import PhotoRecord
 from bot.store.base import StoreBase
 from bot.store.columns import utcnow
 from bot.store.models import Broadcast, BroadcastMedia
-from bot.store.records import PhotoRecord
 
 _FACTS = (
     BroadcastMedia.photo,

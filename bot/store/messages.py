@@ -7,12 +7,12 @@ from typing import Any, get_args
 
 from sqlalchemy import select, update
 
-from bot.answering.contract import Answer, Citation, Suggestion
+from bot.core.answer import Answer, Citation, Suggestion
+from bot.core.records import Direction, FeedbackRecord, MessageRecord, PlatformId
 from bot.store.base import StoreBase, as_optional_id
 from bot.store.columns import utcnow
 from bot.store.errors import StoreError
 from bot.store.models import Feedback, Message
-from bot.store.records import Direction, FeedbackRecord, MessageRecord, PlatformId
 
 _CITATION_FIELDS = tuple(f.name for f in fields(Citation))
 _SUGGESTION_FIELDS = tuple(f.name for f in fields(Suggestion))

@@ -159,15 +159,32 @@ class Feedback(Base):
 
 
 class ProcessedUpdate(Base):
-    """A platform update already handled (webhooks are retried; each is processed once)."""
+    """A platform update and how far its handling got: received → answered → delivered.
+
+    Written when the update arrives, before anything is acknowledged; the replies are kept
+    with it (``outbox``) in the same transaction as everything the answer stored, and
+    ``sent`` counts those already handed to their platform. A retry of the same key, or the
+    next start after a crash, finishes what the row says is unfinished: nothing is lost,
+    nothing is answered twice.
+    """
 
     __tablename__ = "processed_updates"
-    __table_args__ = (UniqueConstraint("platform", "update_key"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "update_key"),
+        Index(None, "state", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(16))
     update_key: Mapped[str] = mapped_column(String(255))
     processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    state: Mapped[str] = mapped_column(String(16), default="received")  # see the docstring
+    owner: Mapped[str | None] = mapped_column(String(64))  # the process handling it
+    inbound: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # what to answer again
+    person_id: Mapped[int | None] = mapped_column(Integer)
+    message_id: Mapped[int | None] = mapped_column(Integer)  # the stored question
+    outbox: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    sent: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class InboxEvent(Base):

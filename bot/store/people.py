@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.records import PersonRecord, PlatformId
 from bot.store.base import StoreBase, as_id
 from bot.store.columns import utcnow
 from bot.store.errors import StoreError
 from bot.store.models import Person
-from bot.store.records import PersonRecord, PlatformId
 
 
 class PeopleMixin(StoreBase):

@@ -9,11 +9,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.records import ACTIVE_TICKET_STATES, PlatformId, TicketRecord, TicketState
 from bot.store.base import StoreBase, as_id
 from bot.store.columns import utcnow
 from bot.store.errors import StoreError
 from bot.store.models import Ticket, TicketPost
-from bot.store.records import ACTIVE_TICKET_STATES, PlatformId, TicketRecord, TicketState
 
 
 @dataclass(frozen=True)

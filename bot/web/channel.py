@@ -2,8 +2,8 @@
 
 A visitor is a random id kept in a cookie (and in the page's localStorage, for the widget
 inside another site's page, where the cookie may be refused). Questions and button
-presses go to the same conversation service as Telegram and Zalo; what it answers comes
-back in the API response, and what arrives later (an officer's reply) is pushed to the
+presses go to the same dispatcher as Telegram and Zalo; what it answers comes back in the
+API response (a retry with the same ``client_id`` gets the same answer, never a second), and what arrives later (an officer's reply) is pushed to the
 open page with Server-Sent Events. Everything is stored, so a reload shows the history.
 """
 
@@ -22,17 +22,18 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot.answering import replies
-from bot.broadcast.engine import SendResult
 from bot.broadcast.media import PHOTO_ONLY, BroadcastPhotos, photo_path
 from bot.conversation import texts
-from bot.conversation.messages import Button, Inbound, Outbound
-from bot.store.records import BroadcastRecord, MessageRecord
+from bot.core.messages import Button, Inbound, Outbound, SendResult
+from bot.core.records import BroadcastRecord, MessageRecord
 from bot.web import page
 from bot.web.security import security_headers
 
 if TYPE_CHECKING:
-    from bot.channels.router import Router
     from bot.config import Settings
+    from bot.core.dispatcher import Dispatcher
+    from bot.core.ports import Answerer
+    from bot.store.repository import Store
 
 logger = logging.getLogger(__name__)
 
@@ -54,11 +55,14 @@ BROADCAST_KIND = "broadcast"
 class WebChannel:
     platform = PLATFORM
 
-    def __init__(self, router: Router, settings: Settings) -> None:
-        self.router = router
-        self.service = router.service
+    def __init__(
+        self, dispatcher: Dispatcher, store: Store, answerer: Answerer, settings: Settings
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.store = store
+        self.answerer = answerer
         self.settings = settings
-        self.photos = BroadcastPhotos(self.service.store)
+        self.photos = BroadcastPhotos(store)
         self._streams: dict[str, set[asyncio.Queue[dict[str, Any] | None]]] = defaultdict(set)
         self._stopping = False
 
@@ -179,9 +183,7 @@ class WebChannel:
             language=None,
             **fields,  # type: ignore[arg-type]
         )
-        outbounds = await self.service.handle(inbound)
-        mine = [o for o in outbounds if o.platform == PLATFORM and o.chat_id == visitor]
-        await self.router.deliver(outbounds)  # officers' posts; ours are pushed as well
+        mine = await self.dispatcher.dispatch(inbound)
         messages = [await self._json(o) for o in mine]
         response = web.json_response({"messages": [m for m in messages if m]})
         _remember(response, visitor)
@@ -189,11 +191,8 @@ class WebChannel:
 
     async def passage(self, request: web.Request) -> web.Response:
         doc, section = request.query.get("doc", ""), request.query.get("section", "")
-        engine = self.service.engine
-        if doc not in engine.index.documents:
-            raise web.HTTPNotFound(reason="Không có văn bản này.")
         try:
-            text = engine.passage(doc, section)
+            text = self.answerer.passage(doc, section)
         except (KeyError, ValueError, LookupError):
             raise web.HTTPNotFound(reason="Không có mục này.") from None
         return web.json_response({"doc": doc, "section": section, "text": text})
@@ -239,23 +238,26 @@ class WebChannel:
                 del self._streams[visitor]
         return response
 
-    async def send(self, outbound: Outbound) -> None:
-        message = await self._json(outbound)
-        for queue in list(self._streams.get(outbound.chat_id, ())):
-            queue.put_nowait(message)
-        # Stored already: a page that is not open sees it at the next visit.
-        await self.router.sent(outbound, str(outbound.record_id or ""))
+    async def send(self, outbound: Outbound) -> SendResult:
+        """Pushed to the visitor's open pages; stored already, so a page that is not open
+        shows it at the next visit."""
+        # Not stored (the apology when the store failed): only the asking request shows it.
+        message = None if outbound.record_id is None else await self._json(outbound)
+        if message is not None:
+            for queue in list(self._streams.get(outbound.chat_id, ())):
+                queue.put_nowait(message)
+        return SendResult("sent", message_id=str(outbound.record_id or ""))
 
     async def deliver_broadcast(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult:
         """An officer's update lands in the visitor's conversation: pushed to an open page,
         shown at the next visit otherwise; its photo (when kept) above the text."""
-        person = await self.service.store.find_person(PLATFORM, chat_id)
+        person = await self.store.find_person(PLATFORM, chat_id)
         if person is None:
             return SendResult("failed", "không tìm thấy khách truy cập này")
         has_photo = await self.photos.facts(broadcast) is not None
         if not has_photo and not broadcast.text.strip():
             return SendResult("skipped", PHOTO_ONLY)
-        record = await self.service.store.add_message(
+        record = await self.store.add_message(
             person.id, "out", broadcast.text, BROADCAST_KIND, broadcast_id=broadcast.id
         )
         message = message_json(record, (), photo_path(broadcast.id) if has_photo else None)
@@ -265,17 +267,17 @@ class WebChannel:
 
     # ---- messages as the page sees them -------------------------------------------------
     async def _json(self, outbound: Outbound) -> dict[str, Any] | None:
-        if outbound.record_id is None:
-            return None
-        record = await self.service.store.get_message(outbound.record_id)
+        if outbound.record_id is None:  # not stored: the apology when the store failed
+            return notice_json(outbound.text)
+        record = await self.store.get_message(outbound.record_id)
         return None if record is None else message_json(record, outbound.buttons)
 
     async def _history(self, visitor: str) -> list[dict[str, Any]]:
-        person = await self.service.store.find_person(PLATFORM, visitor)
+        person = await self.store.find_person(PLATFORM, visitor)
         if person is None:
             return []
-        records = await self.service.store.recent_messages(person.id, HISTORY)
-        with_photo = await self.service.store.broadcasts_with_photo(
+        records = await self.store.recent_messages(person.id, HISTORY)
+        with_photo = await self.store.broadcasts_with_photo(
             r.broadcast_id for r in records if r.broadcast_id is not None
         )
         return [
@@ -321,6 +323,21 @@ def message_json(
         "created_at": record.created_at.isoformat(),
         # For engine answers, the answer contract of `python -m bot ask --json` as well.
         "answer": _contract(record) if record.from_answer else None,
+    }
+
+
+def notice_json(text: str) -> dict[str, Any]:
+    """A message that was never stored (it has no id: the page shows it once, as is)."""
+    return {
+        "id": None,
+        "author": "notice",
+        "kind": "notice",
+        "text": text,
+        "citations": [],
+        "buttons": [],
+        "photo": None,
+        "created_at": None,
+        "answer": None,
     }
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from bot.answering.cache import AnswerCache
-from bot.answering.contract import Answer
+from bot.core.answer import Answer
 
 
 def answer(text: str) -> Answer:

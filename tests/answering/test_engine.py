@@ -13,8 +13,8 @@ import re
 
 import pytest
 
-from bot.answering.contract import Answer
 from bot.answering.render import MAX_ANSWER_CHARS
+from bot.core.answer import Answer
 from tests.answering.support import DEV_SET, TUNE_SET, norm, read_questions
 
 pytestmark = pytest.mark.slow

@@ -15,19 +15,11 @@ and limits, in fewer seconds. ``crash_and_resume`` is also the crash benchmark
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiohttp
 import pytest
 from sqlalchemy import select
 
@@ -35,6 +27,7 @@ from bot.store.engine import READ_ONLY
 from bot.store.models import Delivery
 from bot.store.repository import open_store
 from tests.fakes.telegram_api import FakeTelegram
+from tests.process import BotRun, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -49,103 +42,19 @@ FAKE_GLOBAL_LIMIT = 100  # sends per second the fake accepts before answering 42
 TEXT = "Thông báo khẩn: lịch tiếp công dân tuần này"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class BotRun:
-    """``python -m bot run`` in a process group of its own, so SIGKILL takes its children too."""
-
-    def __init__(self, name: str, database_url: str, fake: FakeTelegram, logs: Path, **env: str):
-        self.name = name
-        self.port = free_port()
-        self.log_path = logs / f"{name}.log"
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "HTTP_HOST": "127.0.0.1",
-            "HTTP_PORT": str(self.port),
-            "TELEGRAM_BOT_TOKEN": fake.token,
-            "TELEGRAM_API_BASE_URL": fake.base_url,
-            "TELEGRAM_WEBHOOK_URL": "https://bot.example.vn/telegram/webhook",
-            "TELEGRAM_WEBHOOK_SECRET": SECRET,
-            "WEB_ENABLED": "false",
-            "BROADCAST_TELEGRAM_RATE": str(RATE),
-            "BROADCAST_WINDOW": str(WINDOW),
-            "LOG_LEVEL": "WARNING",
-            "ENGINE_PROCESS": "false",  # the model in the bot's process: one process to kill
-            **env,
-        }
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> BotRun:
-        logs = self.log_path.open("ab")
-        try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run"],
-                cwd=ROOT,
-                env=self.env,
-                stdout=logs,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group, whose id is its pid
-            )
-        finally:
-            logs.close()
-        return self
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
-
-    @property
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def kill(self) -> None:
-        """SIGKILL to the bot and whatever it started (its process group)."""
-        if self.process is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    async def wait_healthy(self, timeout: float = 120.0) -> None:
-        url = f"http://127.0.0.1:{self.port}/healthz"
-        deadline = time.monotonic() + timeout
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as http:
-            while time.monotonic() < deadline:
-                if not self.alive:
-                    raise AssertionError(f"{self.name} exited:\n{self.log()[-3000:]}")
-                with contextlib.suppress(aiohttp.ClientError, TimeoutError):
-                    async with http.get(url) as response:
-                        if response.status == 200:
-                            return
-                await asyncio.sleep(0.2)
-        raise AssertionError(f"{self.name} not healthy in {timeout}s:\n{self.log()[-3000:]}")
-
-
-async def wait_until(
-    condition: Callable[[], object], bots: list[BotRun], timeout: float, what: str
-) -> None:
-    """Poll ``condition`` (sync or async); fail early if every bot has died."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return
-        if bots and not any(bot.alive for bot in bots):
-            logs = "\n".join(f"--- {b.name}\n{b.log()[-3000:]}" for b in bots)
-            raise AssertionError(f"every bot exited while waiting for {what}:\n{logs}")
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+def telegram_bot(name: str, database_url: str, fake: FakeTelegram, logs: Path) -> BotRun:
+    """The bot on the fake Telegram in webhook mode, sending broadcasts at RATE."""
+    return BotRun(
+        name,
+        database_url,
+        logs,
+        TELEGRAM_BOT_TOKEN=fake.token,
+        TELEGRAM_API_BASE_URL=fake.base_url,
+        TELEGRAM_WEBHOOK_URL="https://bot.example.vn/telegram/webhook",
+        TELEGRAM_WEBHOOK_SECRET=SECRET,
+        BROADCAST_TELEGRAM_RATE=str(RATE),
+        BROADCAST_WINDOW=str(WINDOW),
+    )
 
 
 def sends(fake: FakeTelegram) -> int:
@@ -242,9 +151,9 @@ async def crash_and_resume(
         assert await store.enqueue_broadcast(broadcast.id) == subscribers
         assert (await store.get_broadcast(broadcast.id)).state == "sending"
 
-        bots = [BotRun("bot-1", database_url, fake, logs)]
+        bots = [telegram_bot("bot-1", database_url, fake, logs)]
         if two_bots:
-            bots.append(BotRun("bot-2", database_url, fake, logs))
+            bots.append(telegram_bot("bot-2", database_url, fake, logs))
         try:
             for bot in bots:
                 bot.start()
@@ -258,7 +167,7 @@ async def crash_and_resume(
             killed_at, sent_before_kill = time.time(), sends(fake)
             survivors = [b for b in bots if b is not victim]
             if not survivors:  # one bot: start it again, as a supervisor would
-                survivors = [BotRun("bot-1-again", database_url, fake, logs).start()]
+                survivors = [telegram_bot("bot-1-again", database_url, fake, logs).start()]
                 bots.extend(survivors)
                 await survivors[0].wait_healthy()
 

@@ -84,7 +84,7 @@ async def test_paced_under_the_flood_limit_with_blocked_and_targeted_recipients(
         fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
         settings = settings_for(fake, store_url, broadcast_telegram_rate=25)
         async with running(settings, engine) as state:
-            store = state.service.store
+            store = state.store
             everyone = await subscribe(store, 50, area="Ba Đình")
             await subscribe(store, 10, topics=["văn hóa"], first=FIRST_CHAT + 100)
             unsubscribed = await subscribe(store, 1, first=FIRST_CHAT + 200)
@@ -126,7 +126,7 @@ async def test_retry_after_for_one_chat_does_not_stall_the_others(store_url, eng
         fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
         settings = settings_for(fake, store_url, broadcast_telegram_rate=200)
         async with running(settings, engine) as state:
-            store = state.service.store
+            store = state.store
             chats = await subscribe(store, 20)
             fake.fail_next("sendMessage", 429, retry_after=2, chat_id=chats[0])
             broadcast = await store.create_broadcast("telegram:1", "Tin mới", {})
@@ -148,7 +148,7 @@ async def test_zalo_followers_outside_the_window_and_unconfigured_platforms_are_
     """Zalo OA outside the 7-day window and a platform no process sends: skipped, with the
     reason; a web visitor finds the update in their conversation."""
     async with zalo_broadcasting(store_url, engine, web_enabled=True) as (state, zalo):
-        store = state.service.store
+        store = state.store
         people = await subscribe_users(
             store,
             [
@@ -182,7 +182,7 @@ async def test_outcomes_a_database_error_kept_back_are_written_before_the_next_c
         fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
         settings = settings_for(fake, store_url, broadcast_telegram_rate=200, broadcast_window=5)
         async with running(settings, engine) as state:
-            store = state.service.store
+            store = state.store
             chats = await subscribe(store, 12)
             write = store.record_outcomes
             refusals = []
@@ -209,7 +209,7 @@ async def test_zalo_followers_outside_the_window_get_a_promotion_when_configured
     """ZALO_OA_PROMOTION: outside the 7-day window the update goes as a promotion message
     (the unit as header, line breaks kept); once the OA's quota is spent, skipped."""
     async with zalo_broadcasting(store_url, engine, zalo_oa_promotion=True) as (state, zalo):
-        store = state.service.store
+        store = state.store
         await subscribe_users(store, [("zalo_oa", u) for u in ("z-near", "z-far-1", "z-far-2")])
         zalo.mark_outside_window("z-far-1")
         zalo.mark_outside_window("z-far-2")
@@ -258,7 +258,7 @@ async def test_zalo_broadcasts_stay_under_the_fakes_limits_with_blocked_and_unfo
             zalo_bot_webhook_secret="zalo-bot-secret",
         )
         async with running(settings, engine) as state:
-            store = state.service.store
+            store = state.store
             followers = [f"oa-{n}" for n in range(30)]
             users = [f"zb-{n:02x}" for n in range(30)]
             people = await subscribe_users(

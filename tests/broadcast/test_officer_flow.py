@@ -59,7 +59,7 @@ async def test_compose_preview_confirm_and_progress(store_url, engine) -> None:
             fake, store_url, officers=f"telegram:{OFFICER}={UNIT}", admins=f"telegram:{ADMIN}"
         )
         async with running(settings, engine) as state:
-            store = state.service.store
+            store = state.store
             local = await subscribe(store, 3, area="ba dinh")  # as citizens' choices are kept
             others = await subscribe(store, 2, area="hoan kiem", first=620_000)
             officer = OfficerChat(state, fake)
@@ -102,11 +102,11 @@ async def test_scheduled_listed_cancelled_and_sent_on_time(store_url, engine) ->
         fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
         settings = settings_for(fake, store_url, officers=f"telegram:{OFFICER}={UNIT}")
         async with running(settings, engine) as state:
-            store = state.service.store
+            store = state.store
             people = await subscribe(store, 2)
             officer = OfficerChat(state, fake)
             at = datetime.now(UTC) + timedelta(hours=2)
-            local = at.astimezone(state.service.officers.zone)
+            local = at.astimezone(state.dispatcher.officers.zone)
             for text in ("Tin hẹn giờ thứ nhất", "Tin hẹn giờ thứ hai"):
                 await officer.say("/thongbao")
                 await officer.say(text)
@@ -121,7 +121,7 @@ async def test_scheduled_listed_cancelled_and_sent_on_time(store_url, engine) ->
             assert "đã hủy" in (await officer.press("o:cancel:2"))["text"]
             assert (await store.get_broadcast(2)).state == "cancelled"
 
-            await state.service.officers.start_due(at + timedelta(minutes=1))
+            await state.dispatcher.officers.start_due(at + timedelta(minutes=1))
             await wait_done(store, 1)
             assert [m["text"] for m in fake.sent_messages(people[0])] == ["Tin hẹn giờ thứ nhất"]
 
@@ -134,7 +134,7 @@ async def test_non_officers_are_refused_and_logged(store_url, engine) -> None:
             citizen = OfficerChat(state, fake, CITIZEN)
             assert "chỉ dành cho cán bộ" in (await citizen.say("/thongbao"))["text"]
             assert "chỉ dành cho cán bộ" in (await citizen.say("/baocao"))["text"]
-            entries = await state.service.store.audit_entries()
+            entries = await state.store.audit_entries()
             assert [a for _, a, _, _ in entries].count("refused") == 2
 
             admin = OfficerChat(state, fake, ADMIN)
@@ -172,7 +172,7 @@ async def test_month_report_as_csv(store_url, engine, tmp_path) -> None:
         fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
         settings = settings_for(fake, store_url)
         async with running(settings, engine) as state:
-            store = state.service.store
+            store = state.store
             chats = await subscribe(store, 2)
             for n in range(2):
                 broadcast = await store.create_broadcast(
@@ -184,7 +184,7 @@ async def test_month_report_as_csv(store_url, engine, tmp_path) -> None:
             person = await store.find_person("telegram", str(chats[0]))
             await store.add_message(person.id, "in", "hội nghị ở đâu ạ?", "question")
         out = io.StringIO()
-        month = datetime.now(UTC).astimezone(state.service.officers.zone).strftime("%Y-%m")
+        month = datetime.now(UTC).astimezone(state.dispatcher.officers.zone).strftime("%Y-%m")
         assert await print_report(settings, month, True, out) == 0
         rows = list(csv.DictReader(io.StringIO(out.getvalue())))
         assert rows[0]["don_vi"] == UNIT and rows[0]["so_tin"] == "2"

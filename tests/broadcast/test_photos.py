@@ -64,7 +64,7 @@ async def everything(store_url: str, engine, **overrides) -> AsyncIterator[tuple
             **overrides,
         }
         async with running(settings_for(tg, store_url, **values), engine) as state:
-            store = state.service.store
+            store = state.store
             await subscribe(store, 2)
             for platform, user in (
                 *(("zalo_oa", user) for user in ZALO_OA_USERS),
@@ -106,7 +106,7 @@ async def web_history(state: Running) -> list[dict]:
 async def test_a_photo_reaches_telegram_zalo_and_the_web(store_url, engine) -> None:
     async with everything(store_url, engine) as (state, fakes):
         tg, oa, zb = fakes.tg, fakes.oa, fakes.zb
-        store = state.service.store
+        store = state.store
         after_photo = await compose_with_photo(state, tg, TEXT)
         assert "Gửi tới ai?" in after_photo["text"]  # no warning: the photo was kept
         progress = await wait_done(store, 1)
@@ -161,7 +161,7 @@ async def test_long_text_goes_after_the_photo_and_each_broadcast_is_uploaded_onc
     assert BOT_MAX_CAPTION < len(long_text) > 2000
     async with everything(store_url, engine) as (state, fakes):
         tg, oa, zb = fakes.tg, fakes.oa, fakes.zb
-        store = state.service.store
+        store = state.store
         await compose_with_photo(state, tg, TEXT)
         await wait_done(store, 1)
         file_id = (await store.get_broadcast(1)).photo
@@ -190,7 +190,7 @@ async def test_a_photo_that_cannot_be_fetched_leaves_the_text_going_everywhere(
 ) -> None:
     async with everything(store_url, engine) as (state, fakes):
         tg, oa, zb = fakes.tg, fakes.oa, fakes.zb
-        store = state.service.store
+        store = state.store
         tg.fail_next(
             "getFile", 400, "Bad Request: wrong file_id or the file is temporarily unavailable"
         )
@@ -223,7 +223,7 @@ async def test_without_a_public_address_zalo_bot_gets_text_and_the_photo_route_n
         state,
         fakes,
     ):
-        store = state.service.store
+        store = state.store
         await compose_with_photo(state, fakes.tg, TEXT)
         progress = await wait_done(store, 1)
         assert progress["sent"] == 5 and progress["skipped"] == 1  # the web is off
@@ -237,7 +237,7 @@ async def test_without_a_public_address_zalo_bot_gets_text_and_the_photo_route_n
 
 async def test_a_draft_photo_is_not_public_until_the_broadcast_goes_out(store_url, engine) -> None:
     async with everything(store_url, engine) as (state, fakes):
-        store = state.service.store
+        store = state.store
         officer = OfficerChat(state, fakes.tg)
         await officer.say("/thongbao")
         await officer._post(fakes.tg.photo_update(OFFICER, OFFICER, TEXT, data=PHOTO))

@@ -64,7 +64,7 @@ async def linked_post(state: Running, chat_id: int, post_id: int, timeout: float
     two are far apart)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while await state.service.store.ticket_for_post(chat_id, post_id) is None:
+    while await state.store.ticket_for_post(chat_id, post_id) is None:
         assert loop.time() < deadline, f"post {post_id} was never linked to a ticket"
         await asyncio.sleep(0.02)
     return post_id

@@ -62,5 +62,5 @@ async def test_zalo_numbers_choose_a_section(fake, zalo, database_url, suggestin
 
         await ask(state, zalo, "2")  # the last answer is no longer a suggestion
         assert "không có danh sách" in zalo.calls_to("cs", ok_only=True)[-1].text
-        person = await state.service.store.find_person("zalo_oa", ZALO_CITIZEN)
+        person = await state.store.find_person("zalo_oa", ZALO_CITIZEN)
         assert person is not None

@@ -113,7 +113,7 @@ async def test_question_feedback_handoff_operator_reply_and_close(
         )
         assert "đã đóng" in fake.sent_messages(OPERATORS)[-1]["text"]
 
-        ticket = await state.service.store.ticket_for_post(str(OPERATORS), str(post_id))
+        ticket = await state.store.ticket_for_post(str(OPERATORS), str(post_id))
         assert ticket is not None and ticket.state == "closed" and ticket.closed_by
 
 
@@ -132,7 +132,7 @@ async def test_forged_webhook_is_rejected_and_nothing_is_stored(fake, database_u
         ):
             assert response.status == 400
         assert fake.sent_messages(CITIZEN) == []
-        assert await state.service.store.find_person("telegram", str(CITIZEN)) is None
+        assert await state.store.find_person("telegram", str(CITIZEN)) is None
 
 
 async def test_duplicate_update_is_processed_once(fake, database_url, engine) -> None:
@@ -216,7 +216,7 @@ async def test_blocked_user_is_marked(fake, database_url, engine) -> None:
     async with started(bot_settings(fake, database_url), engine) as state:
         fake.block_chat(CITIZEN)
         await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "mục tiêu năm 2045"))
-        person = await state.service.store.find_person("telegram", str(CITIZEN))
+        person = await state.store.find_person("telegram", str(CITIZEN))
         assert person is not None and person.blocked
 
 
@@ -227,8 +227,8 @@ async def test_flood_limit_sends_one_notice(fake, database_url, engine) -> None:
             await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, f"xin chào lần {n}"))
         texts = [m["text"] for m in fake.sent_messages(CITIZEN)]
         assert len(texts) == 4 and "quá nhanh" in texts[-1]
-        stored = await state.service.store.recent_messages(
-            (await state.service.store.find_person("telegram", str(CITIZEN))).id, 50
+        stored = await state.store.recent_messages(
+            (await state.store.find_person("telegram", str(CITIZEN))).id, 50
         )
         assert (
             sum(1 for m in stored if m.direction == "in") == 6
@@ -266,7 +266,7 @@ async def test_shutdown_finishes_an_update_in_flight(fake, database_url, engine)
         task = asyncio.create_task(
             webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "mục tiêu 2045"))
         )
-        store = state.service.store
+        store = state.store
         for _ in range(200):  # stop as soon as the question is stored, before it is answered
             if await store.find_person("telegram", str(CITIZEN)) is not None:
                 break
@@ -279,7 +279,7 @@ async def test_subscribe_with_the_button_and_unsubscribe_by_typing(
     fake, database_url, engine
 ) -> None:
     async with started(bot_settings(fake, database_url), engine) as state:
-        store = state.service.store
+        store = state.store
         await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "/start"))
         greeting = fake.sent_messages(CITIZEN)[-1]
         assert "sub" in keyboard_actions(greeting)
@@ -308,8 +308,8 @@ async def test_typed_commands_stand_in_for_the_buttons(fake, database_url, engin
         await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "xem nguyen van"))
         assert "nguyên văn" in fake.sent_messages(CITIZEN)[-1]["text"]
         await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "👎"))
-        person = await state.service.store.find_person("telegram", str(CITIZEN))
-        assert await state.service.store.recent_feedback(person.id, 1) == [-1]
+        person = await state.store.find_person("telegram", str(CITIZEN))
+        assert await state.store.recent_feedback(person.id, 1) == [-1]
         await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "Gặp cán bộ"))
         assert "Đã chuyển yêu cầu #" in fake.sent_messages(CITIZEN)[-1]["text"]
 
@@ -328,7 +328,7 @@ async def test_a_reply_the_citizen_cannot_receive_is_reported_to_the_officers(
         )
         note = fake.sent_messages(OPERATORS)[-1]["text"]
         assert "Không gửi được" in note
-        store = state.service.store
+        store = state.store
         person = await store.find_person("telegram", str(CITIZEN))
         assert person.blocked
         last = (await store.recent_messages(person.id, 1))[-1]
@@ -337,7 +337,7 @@ async def test_a_reply_the_citizen_cannot_receive_is_reported_to_the_officers(
 
 async def test_subscribers_pick_topics_and_their_ward(fake, database_url, engine) -> None:
     async with started(bot_settings(fake, database_url), engine) as state:
-        store = state.service.store
+        store = state.store
         await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "/dangky"))
         reply = fake.sent_messages(CITIZEN)[-1]
         assert "topic:1" in keyboard_actions(reply)

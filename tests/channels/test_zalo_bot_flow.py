@@ -68,7 +68,7 @@ async def ask(state: Running, fake: FakeZaloBot, text: str) -> str:
 
 async def settled(state: Running) -> None:
     """Wait until every accepted webhook event is handled."""
-    channel = state.router.channel("zalo_bot")
+    channel = state.dispatcher.sender("zalo_bot")
     assert isinstance(channel, ZaloBotChannel)
     await channel.inbox.drain()
 
@@ -111,7 +111,7 @@ async def test_forged_webhook_is_rejected_and_nothing_is_stored(fake, database_u
         ):
             assert response.status == 400
         await settled(state)
-        store = state.service.store
+        store = state.store
         assert await store.find_person("zalo_bot", CITIZEN) is None
         assert await store.inbox_pending("zalo_bot") == []
         assert fake.calls_to("sendMessage") == []
@@ -165,7 +165,7 @@ async def test_a_blocked_citizen_is_marked_and_a_server_error_is_retried(
         fake.fail_next("sendMessage", 403, "Forbidden: the user has blocked the bot")
         await deliver(state, fake, fake.text_update(CITIZEN, CITIZEN, "xin chào"))
         await settled(state)
-        person = await state.service.store.find_person("zalo_bot", CITIZEN)
+        person = await state.store.find_person("zalo_bot", CITIZEN)
         assert person is not None and person.blocked
 
 

@@ -60,7 +60,7 @@ async def test_signed_question_gets_a_cited_answer(fake, zalo, database_url, eng
         answer = call.text
         assert "42.000 USD" in answer and "II.2.2" in answer
         assert "“gặp cán bộ”" in answer  # the buttons, as words to type
-        person = await state.service.store.find_person("zalo_oa", CITIZEN)
+        person = await state.store.find_person("zalo_oa", CITIZEN)
         assert person.display_name == "Bác Tư"
 
 
@@ -80,8 +80,8 @@ async def test_forged_unsigned_and_stale_events_are_refused(
         stale = zalo.text_event(CITIZEN, "mục tiêu 2045", timestamp_ms=1_600_000_000_000)
         assert (await zalo.deliver_event(url, stale))[0] == 403
         assert (await zalo.deliver_event(url, b"not json", signature=None))[0] == 403
-        assert await state.service.store.find_person("zalo_oa", CITIZEN) is None
-        assert await state.service.store.inbox_pending("zalo_oa") == []
+        assert await state.store.find_person("zalo_oa", CITIZEN) is None
+        assert await state.store.inbox_pending("zalo_oa") == []
         assert not zalo.calls_to("cs")
 
 
@@ -106,10 +106,10 @@ async def test_expired_token_is_refreshed_and_the_new_refresh_token_kept(
         assert zalo.refresh_count == 1
         assert zalo.calls[0].error == -216  # the profile lookup, then a refresh
         assert zalo.calls_to("cs")[-1].ok
-        stored = json.loads(await state.service.store.kv_get(TOKENS_KEY))
+        stored = json.loads(await state.store.kv_get(TOKENS_KEY))
         assert stored["refresh_token"] == zalo.refresh_token != first_refresh
         assert stored["access_token"] == zalo.access_token
-        assert first_refresh not in (await state.service.store.kv_get(TOKENS_KEY))
+        assert first_refresh not in (await state.store.kv_get(TOKENS_KEY))
     # A restart uses the stored tokens, not the spent ones from the settings.
     async with started(zalo_settings(fake, zalo, database_url), engine) as state:
         assert await ask(state, zalo, "mục tiêu năm 2045") == 200
@@ -168,8 +168,8 @@ async def test_handoff_from_zalo_is_answered_by_a_telegram_officer(
         )
         note = await fake.wait_for_message(OPERATORS, text_contains="7 ngày", timeout=10)
         assert "-230" in note["text"]
-        person = await state.service.store.find_person("zalo_oa", CITIZEN)
-        last = (await state.service.store.recent_messages(person.id, 1))[-1]
+        person = await state.store.find_person("zalo_oa", CITIZEN)
+        last = (await state.store.recent_messages(person.id, 1))[-1]
         assert last.delivery == "failed" and "-230" in last.delivery_error
 
 
@@ -177,7 +177,7 @@ async def test_follow_subscribes_and_unfollow_unsubscribes(
     fake, zalo, database_url, engine
 ) -> None:
     async with started(zalo_settings(fake, zalo, database_url), engine) as state:
-        store = state.service.store
+        store = state.store
         url = state.base_url + WEBHOOK
         assert (await zalo.deliver_event(url, zalo.follow_event(CITIZEN)))[0] == 200
         greeting = await zalo.wait_for_cs(CITIZEN, timeout=10)
@@ -207,7 +207,7 @@ async def test_events_accepted_before_a_crash_are_handled_after_restart(
 ) -> None:
     settings = zalo_settings(fake, zalo, database_url)
     async with started(settings, engine) as state:
-        store = state.service.store
+        store = state.store
         event = zalo.text_event(CITIZEN, "mục tiêu thu nhập năm 2045")
         # As if the process died right after acknowledging: kept, never handled.
         assert await store.inbox_put("zalo_oa", "msg:" + event["message"]["msg_id"], event)

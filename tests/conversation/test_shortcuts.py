@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation.messages import Button
 from bot.conversation.shortcuts import action_for, text_hint
+from bot.core.messages import Button
 
 
 @pytest.mark.parametrize(

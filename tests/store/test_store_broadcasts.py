@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
+from bot.core.records import DeliveryOutcome
 from bot.store import Store
-from bot.store.records import DeliveryOutcome
 
 
 async def _subscribers(store: Store, count: int, **preferences) -> list[int]:

@@ -85,12 +85,12 @@ async def test_restart_keeps_everything(store_url: str) -> None:
         person = await store.upsert_person("telegram", 5, 5, "Lan")
         ticket = await store.open_ticket(person.id, "cần cán bộ")
         await store.link_ticket_post(ticket.id, -100, 9)
-        await store.claim_update("telegram", 77)
+        await store.receive_update("telegram", 77, "host:1:a")
     async with open_store(store_url) as reopened:
         assert await reopened.active_ticket(person.id) == ticket
         assert await reopened.ticket_for_post(-100, 9) == ticket
         assert await reopened.find_person("telegram", 5) == person
-        assert await reopened.claim_update("telegram", 77) is False
+        assert (await reopened.receive_update("telegram", 77, "host:2:b"))[1] is False
 
 
 async def test_concurrent_opens_migrate_once(store_url: str) -> None:
@@ -115,11 +115,11 @@ async def test_in_memory_sqlite_serves_concurrent_callers() -> None:
         person = await store.upsert_person("web", "s1", "s1")
         await asyncio.gather(
             *(store.add_message(person.id, "in", f"câu {n}", "text") for n in range(10)),
-            *(store.claim_update("web", "u1") for _ in range(5)),
+            *(store.receive_update("web", "u1", "host:1:a") for _ in range(5)),
         )
         texts = [m.text for m in await store.recent_messages(person.id, 20)]
         assert sorted(texts) == sorted(f"câu {n}" for n in range(10))
-        assert await store.claim_update("web", "u1") is False
+        assert (await store.receive_update("web", "u1", "host:1:a"))[1] is False
 
 
 async def test_plain_urls_get_the_async_driver(tmp_path: Path) -> None:

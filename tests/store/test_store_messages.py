@@ -6,8 +6,15 @@ import asyncio
 
 import pytest
 
-from bot.answering.contract import Answer, Citation
+from bot.core.answer import Answer, Citation
 from bot.store import Store, StoreError
+
+
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """These tests are the contract of the store ports: memory, SQLite and PostgreSQL."""
+    return any_store
+
 
 CITATION = Citation(
     doc="57-KH/TU",
@@ -150,7 +157,7 @@ async def test_many_concurrent_writers(store: Store) -> None:
 
 
 async def test_a_suggestion_keeps_its_sections_and_question(store: Store) -> None:
-    from bot.answering.contract import Suggestion
+    from bot.core.answer import Suggestion
 
     person_id = await _person(store)
     options = (

@@ -9,6 +9,12 @@ import pytest
 from bot.store import Store, StoreError
 
 
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """These tests are the contract of the store ports: memory, SQLite and PostgreSQL."""
+    return any_store
+
+
 async def test_upsert_creates_then_refreshes(store: Store) -> None:
     first = await store.upsert_person("telegram", 42, 4200, "Lan", "vi")
     assert (first.platform, first.user_id, first.chat_id) == ("telegram", "42", "4200")

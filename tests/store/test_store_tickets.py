@@ -9,6 +9,12 @@ import pytest
 from bot.store import Store, StoreError
 
 
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """These tests are the contract of the store ports: memory, SQLite and PostgreSQL."""
+    return any_store
+
+
 async def _person(store: Store, user: str = "1") -> int:
     return (await store.upsert_person("telegram", user, user)).id
 

@@ -1,31 +1,95 @@
-"""Deduplication of platform updates and the secrets key-value table."""
+"""Platform updates (received → answered → delivered) and the secrets key-value table."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from bot.store import Store
+import pytest
+
+from bot.store import Store, StoreError
 
 
-async def test_claim_update_once(store: Store) -> None:
-    assert await store.claim_update("telegram", 123456) is True
-    assert await store.claim_update("telegram", "123456") is False
-    assert await store.claim_update("zalo", 123456) is True  # another platform's key
-    assert await store.claim_update("telegram", 123457) is True
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """These tests are the contract of the store ports: memory, SQLite and PostgreSQL."""
+    return any_store
 
 
-async def test_claim_update_under_concurrency(store: Store) -> None:
-    results = await asyncio.gather(*(store.claim_update("zalo", "evt-42") for _ in range(20)))
-    assert sorted(results) == [False] * 19 + [True]
+ME = "host:1:aaaa"
 
 
-async def test_forget_updates(store: Store) -> None:
-    await store.claim_update("telegram", 1)
+async def test_an_update_is_received_once(store: Store) -> None:
+    first, fresh = await store.receive_update("telegram", 123456, ME, {"text": "a"})
+    assert fresh and first.state == "received" and first.owner == ME
+    again, fresh_again = await store.receive_update("telegram", "123456", "other:2:bbbb")
+    assert not fresh_again and again.id == first.id and again.owner == ME
+    assert again.inbound == {"text": "a"}
+    assert (await store.receive_update("zalo", 123456, ME))[1]  # another platform's key
+    assert (await store.receive_update("telegram", 123457, ME))[1]
+
+
+async def test_one_of_many_concurrent_deliveries_is_fresh(store: Store) -> None:
+    results = await asyncio.gather(*(store.receive_update("zalo", "evt-42", ME) for _ in range(20)))
+    assert sorted(fresh for _, fresh in results) == [False] * 19 + [True]
+    assert len({row.id for row, _ in results}) == 1
+
+
+async def test_answered_then_sent_one_by_one(store: Store) -> None:
+    row, _ = await store.receive_update("telegram", 1, ME)
+    await store.answer_update(row.id, [{"text": "a"}, {"text": "b"}])
+    answered = await store.get_update(row.id)
+    assert answered is not None and answered.state == "answered" and answered.sent == 0
+    assert answered.outbox == ({"text": "a"}, {"text": "b"})
+    await store.mark_update_sent(row.id, 1, 2)
+    assert (await store.get_update(row.id)).state == "answered"  # type: ignore[union-attr]
+    assert [u.id for u in await store.unfinished_updates()] == [row.id]
+    await store.mark_update_sent(row.id, 2, 2)
+    assert (await store.get_update(row.id)).state == "delivered"  # type: ignore[union-attr]
+    assert await store.unfinished_updates() == []
+
+
+async def test_replies_stored_as_delivered_need_no_sending(store: Store) -> None:
+    row, _ = await store.receive_update("web", "v:c1", ME)
+    await store.answer_update(row.id, [{"text": "a"}], sent=1)
+    assert (await store.get_update(row.id)).state == "delivered"  # type: ignore[union-attr]
+
+
+async def test_one_taker_wins_an_unfinished_update(store: Store) -> None:
+    row, _ = await store.receive_update("telegram", 9, "dead:1:0000")
+    taken = await asyncio.gather(
+        *(store.take_over_update(row.id, "dead:1:0000", f"new:{n}:x") for n in range(5))
+    )
+    assert sorted(taken) == [False] * 4 + [True]
+    await store.answer_update(row.id, [], 0)
+    assert not await store.take_over_update(row.id, (await store.get_update(row.id)).owner, ME)  # type: ignore[union-attr]
+
+
+async def test_a_process_is_alive_while_it_holds_its_lease(store_url: str) -> None:
+    async with (
+        await Store.open(store_url) as mine,
+        await Store.open(store_url) as other,
+        mine.process_lease(ME),
+    ):
+        assert await mine.process_alive(ME)
+        assert not await mine.process_alive("dead:1:0000")
+        assert not await mine.process_alive(None)
+        async with other.process_lease("other:2:bbbb"):
+            # PostgreSQL asks the other process's advisory lock; SQLite serves one
+            # process, so any other owner was a previous run.
+            postgres = store_url.startswith("postgresql")
+            assert await mine.process_alive("other:2:bbbb") is postgres
+        assert not await mine.process_alive("other:2:bbbb")
+
+
+async def test_forget_updates_keeps_unfinished_ones(store: Store) -> None:
+    done, _ = await store.receive_update("telegram", 1, ME)
+    await store.answer_update(done.id, [])
+    await store.receive_update("telegram", 2, ME)  # received, never answered
     assert await store.forget_updates(datetime.now(UTC) - timedelta(hours=1)) == 0
-    assert await store.claim_update("telegram", 1) is False
     assert await store.forget_updates(datetime.now(UTC) + timedelta(seconds=1)) == 1
-    assert await store.claim_update("telegram", 1) is True
+    assert (await store.receive_update("telegram", 1, ME))[1]  # forgotten: new again
+    assert not (await store.receive_update("telegram", 2, ME))[1]
 
 
 async def test_kv_get_set(store: Store) -> None:
@@ -67,3 +131,43 @@ async def test_inbox_keeps_events_until_done(store: Store) -> None:
     await store.inbox_done("zalo_oa", "m1")
     assert [key for key, _ in await store.inbox_pending("zalo_oa")] == ["m2"]
     assert await store.inbox_forget(datetime.now(UTC) + timedelta(seconds=1)) == 1
+
+
+async def test_a_unit_keeps_all_or_nothing(store: Store) -> None:
+    person = await store.upsert_person("web", "v1", "v1")
+    with pytest.raises(RuntimeError):
+        async with store.unit():
+            await store.add_message(person.id, "out", "một", "answer")
+            await store.add_message(person.id, "out", "hai", "answer")
+            raise RuntimeError("the process died here")
+    assert await store.recent_messages(person.id) == []
+    async with store.unit():
+        kept = await store.add_message(person.id, "out", "ba", "answer")
+        seen = await store.get_message(kept.id)  # reads inside see the unit's own writes
+        assert seen is not None and seen.text == "ba"
+    assert [m.text for m in await store.recent_messages(person.id)] == ["ba"]
+
+
+async def test_a_caught_error_inside_a_unit_undoes_only_its_own_write(store: Store) -> None:
+    person = await store.upsert_person("web", "v2", "v2")
+    async with store.unit():
+        await store.add_message(person.id, "out", "giữ", "answer")
+        with pytest.raises(StoreError):
+            await store.add_feedback(999_999, person.id, 1)  # no such message
+        await store.add_message(person.id, "out", "cũng giữ", "answer")
+    assert [m.text for m in await store.recent_messages(person.id)] == ["giữ", "cũng giữ"]
+
+
+async def test_units_in_parallel_tasks_do_not_mix(store: Store) -> None:
+    person = await store.upsert_person("web", "v3", "v3")
+
+    async def one(n: int) -> None:
+        async with store.unit():
+            await store.add_message(person.id, "out", f"câu {n}", "answer")
+            await asyncio.sleep(0)  # let the others run inside their units
+            if n % 2:
+                raise RuntimeError("odd ones fail")
+
+    await asyncio.gather(*(one(n) for n in range(6)), return_exceptions=True)
+    kept = sorted(m.text for m in await store.recent_messages(person.id))
+    assert kept == ["câu 0", "câu 2", "câu 4"]

@@ -178,7 +178,7 @@ async def test_a_broadcast_photo_is_shown_above_its_text(chat: Page, bot: WebBot
     await open_chat(chat, bot.base_url)
     await chat.wait_for(".starter")
     visitor = await chat.script("return localStorage.getItem('hoidap-visitor')")
-    store = bot.state.service.store
+    store = bot.state.store
     person = await store.upsert_person("web", visitor, visitor)
     await store.set_subscribed(person.id, True)
     await store.keep_photo("telegram-file-1", tiny_png(), "image/png")

@@ -1,4 +1,4 @@
-"""What crosses the border between the channel adapters and the conversation core.
+"""What crosses the border between the channel adapters and the core.
 
 Adapters turn platform payloads into these small frozen records and back; the core
 never sees a Telegram or Zalo object.
@@ -6,15 +6,16 @@ never sees a Telegram or Zalo object.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Literal
 
 Content = Literal["text", "unsupported"]
 
 
 @dataclass(frozen=True)
 class Inbound:
-    """A citizen's message, button press or command, from any platform."""
+    """A message, button press or command, from any platform: a citizen's, an officer's
+    command, or an officer's reply in the officers' group (``reply_to`` set)."""
 
     platform: str  # "telegram", "zalo_oa", "zalo_bot", "web"
     user_id: str
@@ -27,19 +28,7 @@ class Inbound:
     content: Content = "text"
     action: str | None = None  # a pressed button's action ("fb:up:12", "full:12:0", "handoff")
     attachment: str | None = None  # a photo's platform file id (officers' broadcasts)
-
-
-@dataclass(frozen=True)
-class OperatorReply:
-    """An officer's message in the operators' group, in reply to one of the bot's posts."""
-
-    platform: str
-    chat_id: str
-    message_id: str
-    reply_to_message_id: str
-    officer_id: str
-    officer_name: str
-    text: str
+    reply_to: str | None = None  # in the officers' group: the bot's post this answers
 
 
 @dataclass(frozen=True)
@@ -62,3 +51,36 @@ class Outbound:
     record_id: int | None = None  # the stored message, so its delivery can be recorded
     attachment: str | None = None  # a photo to send with the text as its caption
     broadcast_id: int | None = None  # an officer's status message of this broadcast
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What a platform did with one message (or one broadcast delivery)."""
+
+    status: Literal["sent", "blocked", "retry", "failed", "skipped"]
+    reason: str | None = None
+    retry_after: float | None = None  # the platform asked this chat to wait
+    message_id: str | None = None
+
+
+# ---- kept in the store with an update, to answer it again or send its replies ----------
+def inbound_data(inbound: Inbound) -> dict[str, Any]:
+    return asdict(inbound)
+
+
+def inbound_from(data: dict[str, Any]) -> Inbound:
+    known = {f.name for f in fields(Inbound)}
+    return Inbound(**{k: v for k, v in data.items() if k in known})
+
+
+def outbound_data(outbound: Outbound) -> dict[str, Any]:
+    data = asdict(outbound)
+    data["buttons"] = [[b.label, b.action] for b in outbound.buttons]
+    return data
+
+
+def outbound_from(data: dict[str, Any]) -> Outbound:
+    known = {f.name for f in fields(Outbound)}
+    values = {k: v for k, v in data.items() if k in known}
+    values["buttons"] = tuple(Button(label, action) for label, action in data.get("buttons", ()))
+    return Outbound(**values)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from bot.answering.contract import Citation, Suggestion
+from bot.core.answer import Citation, Suggestion
 
 Direction = Literal["in", "out"]
 TicketState = Literal["open", "assigned", "answered", "closed"]
@@ -148,3 +148,30 @@ class DeliveryOutcome:
     reason: str | None = None
     platform_message_id: str | None = None
     retry_at: datetime | None = None  # for "queued"
+
+
+@dataclass(frozen=True)
+class UpdateRecord:
+    """A platform update and how far its handling got (see models.ProcessedUpdate)."""
+
+    id: int
+    platform: str
+    update_key: str
+    state: Literal["received", "answered", "delivered"]
+    owner: str | None  # the process handling it
+    inbound: dict[str, Any] | None  # the update as the dispatcher saw it
+    person_id: int | None
+    message_id: int | None
+    outbox: tuple[dict[str, Any], ...]  # the replies, once answered
+    sent: int  # how many of them were handed to their platform
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """An update as it arrived: its row, and for a citizen's update who sent it."""
+
+    update: UpdateRecord
+    fresh: bool  # False: the platform sent this update before (a retry, or after a crash)
+    person: PersonRecord | None = None  # known for a fresh arrival, or a resumed one
+    ticket: TicketRecord | None = None  # the person's active ticket, if any
+    message_id: int | None = None  # the stored inbound message (None for a button press)

@@ -1,0 +1,145 @@
+"""Tickets: a citizen handed over to officers, and the officers' replies carried back.
+
+Tickets are posted in the officers' chat (a Telegram group); an officer answers by
+replying to the post, and the answer reaches the citizen on their own platform.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.conversation import texts
+from bot.conversation.office_hours import OfficeHours
+from bot.conversation.saying import say
+from bot.core.messages import Inbound, Outbound
+from bot.core.ports import TicketStore
+from bot.core.records import PersonRecord, TicketRecord
+
+logger = logging.getLogger(__name__)
+
+HISTORY_IN_TICKET = 6
+_CLOSE_COMMAND = re.compile(r"^/(dong|close)(@\w+)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class OfficersChat:
+    """Where tickets are posted: the officers' group chat on one platform."""
+
+    platform: str
+    chat_id: str
+
+
+class Handoff:
+    def __init__(
+        self, store: TicketStore, chat: OfficersChat | None, office_hours: OfficeHours | None
+    ) -> None:
+        self.store = store
+        self.chat = chat
+        self.office_hours = office_hours
+
+    async def open(self, person: PersonRecord, reason: str) -> list[Outbound]:
+        """Open a ticket (once): tell the citizen, post it to the officers' chat."""
+        existing = await self.store.active_ticket(person.id)
+        if existing is not None:
+            return [await say(self.store, person, texts.TICKET_ALREADY_OPEN, "notice")]
+        last = await self.store.last_answer(person.id)
+        ticket = await self.store.open_ticket(person.id, reason, last.id if last else None)
+        now = datetime.now(UTC)
+        after_hours = None
+        if self.office_hours is not None and not self.office_hours.is_open(now):
+            after_hours = self.office_hours.describe_next(now)
+        notice = texts.handoff_notice(ticket.id, after_hours)
+        out = [await say(self.store, person, notice, "handoff", ticket_id=ticket.id)]
+        if self.chat is None:
+            logger.warning("ticket #%s opened but no officers' chat is configured", ticket.id)
+            return out
+        history = [
+            (m.direction, m.text)
+            for m in await self.store.recent_messages(person.id, HISTORY_IN_TICKET)
+        ]
+        post = texts.ticket_post(ticket.id, person.platform, person.display_name, reason, history)
+        out.append(Outbound(self.chat.platform, self.chat.chat_id, post, ticket_id=ticket.id))
+        return out
+
+    async def relay(self, person: PersonRecord, ticket: TicketRecord, text: str) -> list[Outbound]:
+        """A citizen with an open ticket wrote again: it goes to the officers."""
+        if self.chat is None:
+            return [await say(self.store, person, texts.TICKET_ALREADY_OPEN, "notice")]
+        post = texts.relay_post(ticket.id, person.platform, person.display_name, text)
+        return [Outbound(self.chat.platform, self.chat.chat_id, post, ticket_id=ticket.id)]
+
+    # ---- officers ---------------------------------------------------------------------
+    def is_reply(self, inbound: Inbound) -> bool:
+        """An officer's message in the officers' chat, in reply to one of the bot's posts."""
+        return (
+            inbound.reply_to is not None
+            and self.chat is not None
+            and (inbound.platform, inbound.chat_id) == (self.chat.platform, self.chat.chat_id)
+        )
+
+    async def reply(self, inbound: Inbound) -> list[Outbound]:
+        """Carry an officer's reply to the citizen (or close the ticket on /dong)."""
+        assert inbound.reply_to is not None
+        ticket = await self.store.ticket_for_post(inbound.chat_id, inbound.reply_to)
+        if ticket is None:
+            return []
+        note = Outbound(inbound.platform, inbound.chat_id, "")
+        if ticket.state == "closed":
+            return [_with_text(note, texts.ticket_already_closed(ticket.id))]
+        person = await self.store.get_person(ticket.person_id)
+        assert person is not None
+        officer = f"{inbound.display_name} ({inbound.platform}:{inbound.user_id})"
+        text = (inbound.text or "").strip()
+        if _CLOSE_COMMAND.match(text):
+            await self.store.close_ticket(ticket.id, officer)
+            closed = texts.TICKET_CLOSED_FOR_CITIZEN
+            citizen = await say(self.store, person, closed, "notice", ticket_id=ticket.id)
+            return [citizen, _with_text(note, texts.ticket_closed_note(ticket.id))]
+        if ticket.state == "open":
+            await self.store.assign_ticket(ticket.id, officer)
+        await self.store.mark_answered(ticket.id, officer)
+        said = texts.operator_reply(inbound.text or "")
+        return [await say(self.store, person, said, "operator", ticket_id=ticket.id)]
+
+    # ---- what became of a message --------------------------------------------------------
+    async def delivered(self, outbound: Outbound, platform_message_id: str) -> None:
+        """``outbound`` was sent; a post about a ticket is remembered for replies."""
+        # Confirmations are kept where an officer may ask "did they get it?" (tickets);
+        # for ordinary answers one write less per message matters more. Failures are
+        # always recorded (undeliverable).
+        if outbound.record_id is not None and outbound.ticket_id is not None:
+            await self.store.mark_delivery(outbound.record_id, "sent", platform_message_id)
+        if outbound.broadcast_id is not None:
+            await self.store.set_broadcast_status(
+                outbound.broadcast_id, outbound.platform, outbound.chat_id, platform_message_id
+            )
+        if outbound.ticket_id is not None and self._in_chat(outbound):
+            await self.store.link_ticket_post(
+                outbound.ticket_id, outbound.chat_id, platform_message_id
+            )
+
+    async def undeliverable(self, outbound: Outbound, reason: str, blocked: bool) -> list[Outbound]:
+        """A send failed for good: a citizen who blocked the bot is marked, officers told."""
+        if blocked and outbound.person_id is not None:
+            await self.store.set_blocked(outbound.person_id, True)
+        if outbound.record_id is not None:
+            await self.store.mark_delivery(
+                outbound.record_id, "blocked" if blocked else "failed", error=reason
+            )
+        if outbound.ticket_id is not None and self.chat is not None and not self._in_chat(outbound):
+            note = texts.delivery_failed(outbound.ticket_id, reason)
+            return [Outbound(self.chat.platform, self.chat.chat_id, note)]
+        return []
+
+    def _in_chat(self, outbound: Outbound) -> bool:
+        return self.chat is not None and (outbound.platform, outbound.chat_id) == (
+            self.chat.platform,
+            self.chat.chat_id,
+        )
+
+
+def _with_text(outbound: Outbound, text: str) -> Outbound:
+    return Outbound(outbound.platform, outbound.chat_id, text)

@@ -1,0 +1,202 @@
+"""The ports: what the core needs from the rooms around it, as Protocols.
+
+Channels implement ``Sender`` (and ``BroadcastSender``); ``bot/store`` implements the
+store ports; ``bot/answering`` implements ``Answerer``; ``bot/conversation`` and
+``bot/broadcast`` implement the two dialogues the dispatcher routes to. Tests implement
+them too (``bot/core/memory.py``-style fakes live in tests/core/).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from bot.core.messages import Inbound, Outbound, SendResult
+
+if TYPE_CHECKING:
+    from bot.core.answer import Answer
+    from bot.core.records import (
+        Arrival,
+        BroadcastRecord,
+        FeedbackRecord,
+        MessageRecord,
+        PersonRecord,
+        TicketRecord,
+        UpdateRecord,
+    )
+
+
+class Answerer(Protocol):
+    """The answer engine (in this process or in its own)."""
+
+    async def ask(self, text: str, scope: tuple[str, str] | None = None) -> Answer:
+        """``scope``: (doc, section) a citizen chose from a suggestion."""
+        ...
+
+    def document_names(self) -> list[str]:
+        """How the documents are cited ("Kế hoạch 57-KH/TU")."""
+        ...
+
+    def passage(self, doc_id: str, section_id: str) -> str:
+        """The whole text of a section; LookupError when there is no such section."""
+        ...
+
+
+class Sender(Protocol):
+    """A channel: sends one message and says what became of it."""
+
+    platform: str
+
+    async def send(self, outbound: Outbound) -> SendResult: ...
+
+
+class BroadcastSender(Protocol):
+    """A channel that can deliver a broadcast to one chat (no waiting, no retrying)."""
+
+    platform: str
+
+    async def deliver_broadcast(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult: ...
+
+
+class Dialogue(Protocol):
+    """Who answers an update once the dispatcher has routed it."""
+
+    async def respond(self, inbound: Inbound, arrival: Arrival) -> list[Outbound]: ...
+
+
+class Citizens(Dialogue, Protocol):
+    """The citizens' conversation, which also hears how its messages fared."""
+
+    def is_operator_reply(self, inbound: Inbound) -> bool: ...
+
+    async def operator_reply(self, inbound: Inbound) -> list[Outbound]: ...
+
+    async def delivered(self, outbound: Outbound, platform_message_id: str) -> None: ...
+
+    async def undeliverable(
+        self, outbound: Outbound, reason: str, blocked: bool
+    ) -> list[Outbound]: ...
+
+
+class Officers(Protocol):
+    """The officers' broadcast dialogue."""
+
+    async def wants(self, inbound: Inbound) -> bool: ...
+
+    async def handle(self, inbound: Inbound) -> list[Outbound]: ...
+
+
+class UpdateLog(Protocol):
+    """Where each update's progress is kept: received → answered → delivered."""
+
+    def unit(self) -> AbstractAsyncContextManager[None]:
+        """One transaction for everything written inside (all or nothing on a crash)."""
+        ...
+
+    async def record_arrival(
+        self,
+        platform: str,
+        update_key: str,
+        owner: str,
+        inbound: dict[str, Any],
+        user_id: str,
+        chat_id: str,
+        display_name: str = "",
+        language: str | None = None,
+        *,
+        text: str | None = None,
+        kind: str = "question",
+        platform_message_id: str | None = None,
+    ) -> Arrival: ...
+
+    async def receive_update(
+        self, platform: str, update_key: str, owner: str, inbound: dict[str, Any] | None = None
+    ) -> tuple[UpdateRecord, bool]: ...
+
+    async def resume_arrival(self, claim: UpdateRecord) -> Arrival: ...
+
+    async def get_update(self, update_id: int) -> UpdateRecord | None: ...
+
+    async def take_over_update(self, update_id: int, previous: str | None, owner: str) -> bool: ...
+
+    async def answer_update(
+        self, update_id: int, outbox: list[dict[str, Any]], sent: int = 0
+    ) -> None: ...
+
+    async def mark_update_sent(self, update_id: int, sent: int, total: int) -> None: ...
+
+    async def unfinished_updates(self, after: int = 0) -> Sequence[UpdateRecord]: ...
+
+    async def process_alive(self, owner: str | None) -> bool: ...
+
+
+class ConversationStore(Protocol):
+    """People, what they and the bot said, and their votes."""
+
+    async def get_person(self, person_id: int) -> PersonRecord | None: ...
+
+    async def find_person(self, platform: str, user_id: str) -> PersonRecord | None: ...
+
+    async def set_blocked(self, person_id: int, blocked: bool) -> PersonRecord: ...
+
+    async def set_subscribed(self, person_id: int, subscribed: bool) -> PersonRecord: ...
+
+    async def set_preferences(
+        self, person_id: int, topics: list[str] | None, area: str | None
+    ) -> None: ...
+
+    async def add_message(
+        self,
+        person_id: int,
+        direction: Literal["in", "out"],
+        text: str,
+        kind: str,
+        platform_message_id: str | None = None,
+        answer: Answer | None = None,
+        ticket_id: int | None = None,
+        broadcast_id: int | None = None,
+        question: str | None = None,
+    ) -> MessageRecord: ...
+
+    async def mark_delivery(
+        self,
+        message_id: int,
+        delivery: str,
+        platform_message_id: str | None = None,
+        error: str | None = None,
+    ) -> None: ...
+
+    async def get_message(self, message_id: int) -> MessageRecord | None: ...
+
+    async def recent_messages(self, person_id: int, limit: int = 20) -> list[MessageRecord]: ...
+
+    async def last_answer(self, person_id: int) -> MessageRecord | None: ...
+
+    async def add_feedback(self, message_id: int, person_id: int, value: int) -> FeedbackRecord: ...
+
+    async def recent_feedback(self, person_id: int, limit: int = 10) -> list[int]: ...
+
+
+class TicketStore(ConversationStore, Protocol):
+    """Tickets, their posts in the officers' chat, and officers' status messages."""
+
+    async def open_ticket(
+        self, person_id: int, reason: str, last_answer_id: int | None = None
+    ) -> TicketRecord: ...
+
+    async def active_ticket(self, person_id: int) -> TicketRecord | None: ...
+
+    async def link_ticket_post(self, ticket_id: int, chat_id: str, message_id: str) -> None: ...
+
+    async def ticket_for_post(self, chat_id: str, message_id: str) -> TicketRecord | None: ...
+
+    async def assign_ticket(self, ticket_id: int, officer: str) -> TicketRecord: ...
+
+    async def mark_answered(self, ticket_id: int, officer: str) -> TicketRecord: ...
+
+    async def close_ticket(self, ticket_id: int, officer: str) -> TicketRecord: ...
+
+    async def set_broadcast_status(
+        self, broadcast_id: int, platform: str, chat_id: str, message_id: str
+    ) -> None: ...
