@@ -22,8 +22,9 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bot.broadcast.clock import BroadcastClock
-from bot.broadcast.desk import BroadcastDesk, Roster
+from bot.broadcast.desk import BroadcastDesk
 from bot.broadcast.engine import DeliveryEngine
+from bot.broadcast.roster import Roster
 from bot.channels import Channel
 from bot.config import Settings
 from bot.conversation.flood import FloodLimiter

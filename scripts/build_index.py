@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.retrieval.embedder import Embedder
 
         quiet_model_libraries()
-        from bot.retrieval.index import build_index
+        from bot.retrieval.index_build import build_index
 
         files = discover(args.knowledge)  # fail fast on an empty folder, before loading the model
         print(f"Tài liệu trong {args.knowledge}: {', '.join(p.name for p in files)}")
@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
 def _up_to_date(index_dir: Path, knowledge: Path, embedder) -> bool:
     import json
 
-    from bot.retrieval.index import FORMAT_VERSION, builder_fingerprint, knowledge_changes
+    from bot.retrieval.index import FORMAT_VERSION
+    from bot.retrieval.index_build import builder_fingerprint, knowledge_changes
 
     manifest_path = index_dir / "manifest.json"
     if not manifest_path.is_file():

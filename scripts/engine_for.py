@@ -17,7 +17,7 @@ def engine_for(knowledge: Path | None = None) -> AnswerEngine:
         return load_engine(settings)
     quiet_model_libraries()
     from bot.retrieval.embedder import Embedder
-    from bot.retrieval.index import build_index
+    from bot.retrieval.index_build import build_index
 
     embedder = Embedder(
         settings.embedding_model,

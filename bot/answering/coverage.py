@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from bot.documents.structure import PREAMBLE, SIGNATURE
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.lexical import BIGRAM
-from bot.retrieval.query import Term
+from bot.retrieval.query_terms import Term
 from bot.vietnamese.lexicon import Lexicon
 from bot.vietnamese.text import accented_tokens, fold, folded_tokens
 

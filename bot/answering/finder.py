@@ -32,7 +32,8 @@ from bot.answering.list_head import ListHeads
 from bot.documents.passages import unit_role
 from bot.documents.structure import PREAMBLE, SIGNATURE
 from bot.retrieval.index import SearchIndex
-from bot.retrieval.query import Query, shows_answer_type
+from bot.retrieval.query import Query
+from bot.retrieval.query_intent import shows_answer_type
 from bot.retrieval.retriever import HybridRetriever, Ranked
 from bot.vietnamese.text import folded_tokens
 

@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable
 
 from bot.answering.composer import Composer
 from bot.answering.coverage import CoverageJudge
-from bot.retrieval.query import Query, Term, names_a_duty
+from bot.retrieval.query import Query
+from bot.retrieval.query_intent import names_a_duty
+from bot.retrieval.query_terms import Term
 
 LIST_MARGIN = 0.1  # a heading this close to the best sentence under it answers instead
 NAMED_HEADING = 0.5  # share of the question's words in a heading that it names

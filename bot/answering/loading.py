@@ -9,7 +9,8 @@ import warnings
 from bot.answering.engine import AnswerEngine
 from bot.config import Settings
 from bot.errors import SearchIndexError
-from bot.retrieval.index import SearchIndex, knowledge_changes
+from bot.retrieval.index import SearchIndex
+from bot.retrieval.index_build import knowledge_changes
 
 logger = logging.getLogger(__name__)
 

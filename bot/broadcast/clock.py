@@ -12,7 +12,8 @@ import logging
 from datetime import UTC, datetime
 
 from bot.broadcast import wording
-from bot.broadcast.desk import BroadcastDesk, control_buttons
+from bot.broadcast.controls import control_buttons
+from bot.broadcast.desk import BroadcastDesk
 from bot.core.dispatcher import Dispatcher
 from bot.store.repository import Store
 

@@ -23,9 +23,9 @@ from bot.broadcast.pacing import Pacer
 from bot.core.messages import SendResult
 from bot.core.ports import BroadcastSender
 from bot.core.records import BroadcastRecord, DeliveryOutcome, DeliveryRecord
-from bot.store.broadcasts import SenderLease
 from bot.store.errors import StoreError
 from bot.store.repository import Store
+from bot.store.sender_lock import SenderLease
 
 logger = logging.getLogger(__name__)
 

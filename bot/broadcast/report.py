@@ -6,7 +6,9 @@ import csv
 from typing import TextIO
 
 from bot.broadcast import wording
-from bot.broadcast.desk import BroadcastDesk, Roster, summarise
+from bot.broadcast.desk import BroadcastDesk
+from bot.broadcast.monthly import summarise
+from bot.broadcast.roster import Roster
 from bot.config import Settings
 from bot.store.repository import open_store
 

@@ -1,10 +1,9 @@
-"""Telegram adapter: python-telegram-bot for parsing and sending, nothing else.
+"""Telegram adapter: python-telegram-bot to parse updates (sending: telegram_send.py).
 
-Updates arrive either through the project's aiohttp server (webhook, secret header
-checked) or through a small polling loop of our own that advances the offset only after
-an update was processed, so a stop or crash never drops an update already fetched
-(PTB's own queue is discarded on stop). Each update is processed before it is
-acknowledged; the dispatcher deduplicates by update_id.
+Updates arrive through the project's aiohttp server (webhook, secret header checked) or a
+polling loop of our own that advances the offset only after an update was processed, so a
+crash never drops an update fetched (PTB's own queue is discarded on stop). Each update is
+processed before it is acknowledged; the dispatcher answers each update_id once.
 """
 
 from __future__ import annotations
@@ -12,31 +11,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import html
 import json
 import logging
-import os
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import MessageLimit, ParseMode
-from telegram.error import (
-    BadRequest,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
+from telegram import Bot, Update
+from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.broadcast import wording
 from bot.broadcast.desk import BroadcastDesk
-from bot.broadcast.media import MAX_PHOTO_BYTES, image_type
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_menu import CommandMenus, telegram_users
-from bot.channels.text import split_text as split_plain
+from bot.channels.telegram_photos import DraftPhotos, PhotoNotKept
+from bot.channels.telegram_send import TelegramSender, seconds
 from bot.core import strings
 from bot.core.messages import Inbound, Outbound, SendResult
 from bot.core.records import BroadcastRecord
@@ -47,21 +36,11 @@ if TYPE_CHECKING:
     from bot.store.repository import Store
 
 logger = logging.getLogger(__name__)
-# PTB 22.2+ hands out retry_after as an int with a deprecation warning unless this opts in
-# to timedelta (the future default); _seconds() reads both.
-os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 PLATFORM = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY_BYTES = 1 << 20  # Telegram updates are small; anything bigger is not from Telegram
-SEND_ATTEMPTS = 3
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll may wait
-MAX_RETRY_AFTER = 30.0  # seconds we are willing to wait for one interactive reply
-
-
-def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Pieces that stay within ``limit`` once HTML-escaped, cut at sentence ends when possible."""
-    return split_plain(text, limit, lambda piece: len(html.escape(piece, quote=False)))
 
 
 class TelegramChannel:
@@ -101,6 +80,8 @@ class TelegramChannel:
             )
         self.application.add_handler(MessageHandler(filters.ChatType.PRIVATE, self._on_citizen))
         self.application.add_error_handler(self._on_error)
+        self.sender = TelegramSender(self.application.bot)
+        self.photos = DraftPhotos(self.application.bot, store)
         self._poller: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -173,7 +154,7 @@ class TelegramChannel:
                 await self._pause(2.0)
                 continue
             except RetryAfter as exc:
-                await self._pause(_seconds(exc.retry_after))
+                await self._pause(seconds(exc.retry_after))
                 continue
             for update in updates:
                 # Processed before the offset moves past it: a crash re-delivers, dedup skips.
@@ -267,54 +248,17 @@ class TelegramChannel:
         await self.dispatcher.dispatch(inbound)
 
     async def _keep_draft_photo(self, inbound: Inbound) -> list[Outbound]:
-        """An officer composing a broadcast sent a photo: its bytes are fetched now, once,
-        for Zalo and the web (Telegram itself sends the file id). Now rather than at the
-        confirmation: the officer learns at once if it failed, and the bytes are there before
-        any sender can start. Citizens' photos are not fetched."""
+        """An officer composing a broadcast sent a photo: its bytes are kept now (see
+        telegram_photos.py). Citizens' photos are not fetched."""
         officers, file_id = self.dispatcher.officers, inbound.attachment
         if officers is None or file_id is None or not await officers.wants(inbound):
             return []
         try:
-            if await self.store.photo(file_id) is not None:
-                return []  # a retried update: kept already
-            await self._keep_photo(file_id)
+            await self.photos.keep(file_id)
         except PhotoNotKept as exc:
             logger.warning("broadcast photo not kept: %s", exc.reason)
             return [Outbound(PLATFORM, inbound.chat_id, wording.photo_not_kept(exc.reason))]
         return []
-
-    async def _keep_photo(self, file_id: str) -> None:
-        data = await self._download(file_id)
-        content_type = image_type(data)
-        if content_type is None:
-            raise PhotoNotKept("tệp không phải ảnh JPEG, PNG, GIF hay WebP")
-        try:
-            await self.store.keep_photo(file_id, data, content_type)
-        except StoreError as exc:  # the dialogue goes on; the officer knows
-            logger.error("could not keep a broadcast photo: %s", exc)
-            raise PhotoNotKept("lỗi cơ sở dữ liệu") from exc
-
-    async def _download(self, file_id: str) -> bytes:
-        """The photo's bytes (getFile, then the file itself); network errors tried again."""
-        for attempt in range(1, SEND_ATTEMPTS + 1):
-            try:
-                file = await self.bot.get_file(file_id)
-                if (file.file_size or 0) > MAX_PHOTO_BYTES:
-                    raise PhotoNotKept("ảnh lớn hơn 10 MB")
-                data = bytes(await file.download_as_bytearray())
-            except BadRequest as exc:  # a NetworkError too, but trying again will not help
-                raise PhotoNotKept(f"Telegram từ chối: {exc.message}") from None
-            except NetworkError as exc:  # TimedOut as well
-                if attempt == SEND_ATTEMPTS:
-                    raise PhotoNotKept("không kết nối được Telegram") from exc
-                await asyncio.sleep(0.5 * attempt)
-                continue
-            except TelegramError as exc:
-                raise PhotoNotKept(f"Telegram từ chối: {exc.message}") from None
-            if len(data) > MAX_PHOTO_BYTES:
-                raise PhotoNotKept("ảnh lớn hơn 10 MB")
-            return data
-        raise AssertionError("unreachable")
 
     async def _on_operator(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -343,130 +287,14 @@ class TelegramChannel:
             with contextlib.suppress(TelegramError):
                 await self.bot.send_message(update.effective_chat.id, strings.APOLOGY)
 
-    # ---- to Telegram ----------------------------------------------------------------
+    # ---- to Telegram (telegram_send.py) -----------------------------------------------
     async def send(self, outbound: Outbound) -> SendResult:
-        """The text in pieces Telegram accepts (the buttons under the last); the first
-        piece's message id. A piece that fails for good ends the message there."""
-        pieces = split_text(outbound.text) or [""]
-        markup = _keyboard(outbound)
-        first: SendResult | None = None
-        for n, piece in enumerate(pieces):
-            last = n == len(pieces) - 1
-            result = await self._send_piece(outbound, piece, markup if last else None)
-            if result.status != "sent":
-                return result if first is None else first
-            first = first or result
-        assert first is not None
-        return first
-
-    async def _send_piece(
-        self, outbound: Outbound, piece: str, markup: InlineKeyboardMarkup | None
-    ) -> SendResult:
-        for attempt in range(1, SEND_ATTEMPTS + 1):
-            try:
-                # An attachment is an officer's preview of a broadcast with a photo.
-                message = await _post(
-                    self.bot, outbound.chat_id, piece, outbound.attachment, markup
-                )
-                return SendResult("sent", message_id=str(message.message_id))
-            except RetryAfter as exc:
-                wait = _seconds(exc.retry_after)
-                if wait > MAX_RETRY_AFTER or attempt == SEND_ATTEMPTS:
-                    return SendResult("failed", f"Telegram yêu cầu chờ {wait:.0f} giây")
-                await asyncio.sleep(wait)
-            except Forbidden as exc:
-                return SendResult("blocked", str(exc))
-            except (TimedOut, NetworkError) as exc:
-                if attempt == SEND_ATTEMPTS:
-                    return SendResult("failed", str(exc))
-                await asyncio.sleep(0.5 * attempt)
-            except TelegramError as exc:
-                return SendResult("failed", str(exc))
-        raise AssertionError("unreachable")
+        return await self.sender.send(outbound)
 
     async def edit_text(
         self, chat_id: str, message_id: str, text: str, buttons: tuple = ()
     ) -> None:
-        """Edit an officer's status message in place (progress of a broadcast)."""
-        with contextlib.suppress(TelegramError):  # "not modified", deleted: nothing to do
-            await self.bot.edit_message_text(
-                html.escape(text, quote=False),
-                chat_id=int(chat_id),
-                message_id=int(message_id),
-                parse_mode=ParseMode.HTML,
-                reply_markup=_keyboard(Outbound("telegram", chat_id, text, buttons)),
-            )
+        await self.sender.edit_text(chat_id, message_id, text, buttons)
 
     async def deliver_broadcast(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult:
-        return await _broadcast_one(self.bot, chat_id, broadcast.text, broadcast.photo)
-
-
-async def _post(
-    bot: Bot,
-    chat_id: str,
-    text: str,
-    photo: str | None,
-    markup: InlineKeyboardMarkup | None = None,
-    *,
-    link_preview: bool = False,  # answers quote documents; a broadcast's link may show a card
-) -> Message:
-    """Text as escaped HTML, or a photo with the text as its caption."""
-    if photo:
-        return await bot.send_photo(
-            int(chat_id),
-            photo,
-            caption=html.escape(text[: MessageLimit.CAPTION_LENGTH], quote=False),
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-        )
-    return await bot.send_message(
-        chat_id=int(chat_id),
-        text=html.escape(text, quote=False),
-        parse_mode=ParseMode.HTML,
-        reply_markup=markup,
-        disable_web_page_preview=not link_preview,
-    )
-
-
-async def _broadcast_one(bot: Bot, chat_id: str, text: str, photo: str | None) -> SendResult:
-    """One broadcast message, classified for the delivery engine (which paces and retries)."""
-    try:
-        message = await _post(bot, chat_id, text, photo, link_preview=True)
-    except RetryAfter as exc:
-        return SendResult("retry", "Telegram yêu cầu chờ", retry_after=_seconds(exc.retry_after))
-    except Forbidden as exc:
-        return SendResult("blocked", str(exc))
-    except (TimedOut, NetworkError) as exc:
-        return SendResult("retry", str(exc))
-    except TelegramError as exc:  # BadRequest (chat not found…): trying again will not help
-        return SendResult("failed", str(exc))
-    return SendResult("sent", message_id=str(message.message_id))
-
-
-class PhotoNotKept(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason  # in Vietnamese, for the officer
-
-
-def _keyboard(outbound: Outbound) -> InlineKeyboardMarkup | None:
-    if not outbound.buttons:
-        return None
-    rows: list[list[InlineKeyboardButton]] = []
-    row: list[InlineKeyboardButton] = []
-    for button in outbound.buttons:
-        data = button.action.encode()[:64].decode(errors="ignore")
-        row.append(InlineKeyboardButton(button.label, callback_data=data))
-        # A suggested section's label is long: it gets a row of its own.
-        if len(row) == 2 or button.action.startswith("sg:"):
-            rows.append(row)
-            row = []
-    if row:
-        rows.append(row)
-    return InlineKeyboardMarkup(rows)
-
-
-def _seconds(retry_after: object) -> float:
-    """PTB gives an int, or a timedelta with PTB_TIMEDELTA=true."""
-    total = getattr(retry_after, "total_seconds", None)
-    return float(total()) if callable(total) else float(retry_after)  # type: ignore[arg-type]
+        return await self.sender.deliver_broadcast(chat_id, broadcast)

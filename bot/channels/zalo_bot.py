@@ -16,7 +16,7 @@ import contextlib
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -25,19 +25,17 @@ from bot.broadcast.media import PHOTO_ONLY, BroadcastPhotos, photo_path
 from bot.channels.inbox import EventInbox
 from bot.channels.text import split_text
 from bot.channels.zalo_bot_client import ZaloBotClient, ZaloBotError
+from bot.channels.zalo_bot_updates import PLATFORM, parse_update, sender_of, unwrap
 from bot.channels.zalo_protocol import (
-    BOT_EVENT_PREFIX,
     BOT_MAX_CAPTION,
     BOT_MAX_TEXT,
     BOT_POLL_TIMEOUT,
-    BOT_PRIVATE_CHAT,
     BOT_SECRET_HEADER,
     BOT_SECRET_MAX,
     BOT_SECRET_MIN,
-    BOT_TEXT_EVENT,
 )
 from bot.conversation.shortcuts import text_hint
-from bot.core.messages import Inbound, Outbound, SendResult
+from bot.core.messages import Outbound, SendResult
 from bot.core.records import BroadcastRecord
 from bot.errors import BotError
 
@@ -47,66 +45,12 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-PLATFORM = "zalo_bot"
 WEBHOOK_PATH = "/zalo/bot/webhook"
 MAX_BODY_BYTES = 1 << 20  # Zalo events are small; anything bigger is not from Zalo
 SEND_ATTEMPTS = 3
 RETRY_BACKOFF = 0.5  # seconds, times the attempt number
 ERROR_PAUSE = 2.0  # seconds between polls after a failed one: no busy loop
 Piece = tuple[str, str | None]  # one message: its text (a caption with a photo), the photo URL
-
-
-# ---- from Zalo ----------------------------------------------------------------------
-def unwrap(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The update itself: webhooks wrap it as ``{"ok", "result"}``, some senders do not."""
-    result = data.get("result")
-    if "event_name" not in data and isinstance(result, dict):
-        return dict(result)
-    return dict(data)
-
-
-def parse_update(update: Mapping[str, Any]) -> Inbound | None:
-    """The citizen's message in an (unwrapped) update; None for what the bot ignores.
-
-    Raises ValueError, KeyError or TypeError when a message lacks its sender or chat.
-    """
-    event = update.get("event_name")
-    message = update.get("message")
-    if not isinstance(event, str) or not event.startswith(BOT_EVENT_PREFIX):
-        logger.info("Zalo Bot event %r ignored", event)
-        return None
-    if not isinstance(message, dict):
-        raise ValueError("event without a message")
-    sender, chat = message.get("from"), message.get("chat")
-    if not isinstance(sender, dict) or not isinstance(chat, dict):
-        raise ValueError("message without its sender or chat")
-    if sender.get("is_bot") is True:
-        logger.info("Zalo Bot message from another bot ignored")
-        return None
-    chat_type = str(chat.get("chat_type") or BOT_PRIVATE_CHAT)
-    if chat_type.upper() != BOT_PRIVATE_CHAT:
-        logger.info("Zalo Bot message in a %s chat ignored", chat_type)
-        return None
-    user_id, chat_id = str(sender["id"]), str(chat["id"])
-    message_id = str(message.get("message_id") or "")
-    text = message.get("text")
-    is_text = event == BOT_TEXT_EVENT and isinstance(text, str)
-    return Inbound(
-        platform=PLATFORM,
-        user_id=user_id,
-        chat_id=chat_id,
-        # No update_id exists; a retried event carries the same message id.
-        update_key=message_id or f"{chat_id}:{message.get('date', '')}",
-        message_id=message_id,
-        text=text if is_text else None,
-        display_name=str(sender.get("display_name") or ""),
-        content="text" if is_text else "unsupported",
-    )
-
-
-def _sender(update: Mapping[str, Any]) -> str:
-    """Whose turn an inbox event waits for (events were validated before they were kept)."""
-    return str(update["message"]["from"]["id"])
 
 
 # ---- the channel ----------------------------------------------------------------------
@@ -132,7 +76,7 @@ class ZaloBotChannel:
         self.client = ZaloBotClient(token, base_url)
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
-        self.inbox = EventInbox(store, PLATFORM, self._handle_update, _sender)
+        self.inbox = EventInbox(store, PLATFORM, self._handle_update, sender_of)
         self.public_base_url = public_base_url.rstrip("/")
         self.photos = BroadcastPhotos(store)
         self._photo_warned: set[int | None] = set()  # broadcasts (None: the setting) logged

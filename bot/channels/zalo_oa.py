@@ -10,8 +10,6 @@ photo is uploaded once and shown above the first piece of its text.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import time
@@ -24,6 +22,14 @@ from bot.channels import zalo_protocol as zp
 from bot.channels.inbox import EventInbox
 from bot.channels.text import split_text
 from bot.channels.zalo_oa_client import ZaloOAClient, ZaloOAError
+from bot.channels.zalo_oa_events import (
+    event_key,
+    follower,
+    person_of,
+    sender,
+    signature_matches,
+    signature_of,
+)
 from bot.conversation.shortcuts import text_hint
 from bot.core.messages import Inbound, Outbound, SendResult
 from bot.core.records import BroadcastRecord
@@ -38,45 +44,6 @@ PLATFORM = "zalo_oa"
 MAX_BODY_BYTES = 256 * 1024
 PROMOTION_HEADER = "Thông báo"  # a promotion message's header when the unit is not known
 FUTURE_SKEW_SECONDS = 300.0  # clocks differ a little; an event from the future is forged
-
-
-def signature_of(app_id: str, raw_body: bytes, timestamp: str, oa_secret_key: str) -> str:
-    """Hex SHA-256 of app_id + raw body + timestamp + OA secret key (Zalo's mac)."""
-    digest = hashlib.sha256()
-    for part in (app_id.encode(), raw_body, timestamp.encode(), oa_secret_key.encode()):
-        digest.update(part)
-    return digest.hexdigest()
-
-
-def signature_matches(header: str, expected_hex: str) -> bool:
-    given = header.strip()
-    if given.lower().startswith(zp.OA_SIGNATURE_PREFIX):
-        given = given[len(zp.OA_SIGNATURE_PREFIX) :]
-    return hmac.compare_digest(given.strip().lower().encode(), expected_hex.encode())
-
-
-def event_key(event: dict[str, Any]) -> str | None:
-    """What identifies an event across Zalo's retries (None: nothing to do with it)."""
-    name = str(event.get("event_name", ""))
-    if name.startswith(zp.OA_USER_SEND_PREFIX):
-        msg_id = (event.get("message") or {}).get("msg_id")
-        return f"msg:{msg_id}" if msg_id else f"{name}:{_sender(event)}:{event.get('timestamp')}"
-    if name in (zp.OA_FOLLOW, zp.OA_UNFOLLOW):
-        return f"{name}:{_follower(event)}:{event.get('timestamp')}"
-    return None
-
-
-def _sender(event: dict[str, Any]) -> str:
-    return str((event.get("sender") or {}).get("id", ""))
-
-
-def _follower(event: dict[str, Any]) -> str:
-    return str((event.get("follower") or {}).get("id", "") or _sender(event))
-
-
-def person_of(event: dict[str, Any]) -> str:
-    name = str(event.get("event_name", ""))
-    return _follower(event) if name in (zp.OA_FOLLOW, zp.OA_UNFOLLOW) else _sender(event)
 
 
 class ZaloOAChannel:
@@ -172,7 +139,7 @@ class ZaloOAChannel:
         name = str(event.get("event_name", ""))
         key = event_key(event) or ""
         if name in (zp.OA_FOLLOW, zp.OA_UNFOLLOW):
-            user = _follower(event)
+            user = follower(event)
             return Inbound(
                 platform=PLATFORM,
                 user_id=user,
@@ -183,7 +150,7 @@ class ZaloOAChannel:
             )
         if not name.startswith(zp.OA_USER_SEND_PREFIX):
             return None
-        user = _sender(event)
+        user = sender(event)
         message = event.get("message") or {}
         is_text = name == zp.OA_TEXT
         return Inbound(

@@ -14,38 +14,15 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     SmallInteger,
     String,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.store.columns import UTCDateTime, utcnow
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-ID = String(128)  # a platform's id (user, chat, message, officer) as text
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012
-
-
-def _created() -> Any:
-    return mapped_column(default=utcnow)
-
-
-def _updated() -> Any:
-    return mapped_column(default=utcnow, onupdate=utcnow)
+from bot.store.columns import ID, Base, created_column, updated_column, utcnow
 
 
 class Person(Base):
@@ -65,8 +42,8 @@ class Person(Base):
     # Broadcast preferences: None = every topic / no area chosen.
     topics: Mapped[list[str] | None] = mapped_column(JSON)
     area: Mapped[str | None] = mapped_column(String(128))
-    created_at: Mapped[datetime] = _created()
-    updated_at: Mapped[datetime] = _updated()
+    created_at: Mapped[datetime] = created_column()
+    updated_at: Mapped[datetime] = updated_column()
 
 
 class Message(Base):
@@ -96,7 +73,7 @@ class Message(Base):
     broadcast_id: Mapped[int | None] = mapped_column(Integer)
     # A "suggest" answer: {"question": …, "options": [{doc, section, title, label}, …]}.
     suggestions: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = _created()
+    created_at: Mapped[datetime] = created_column()
 
 
 class Ticket(Base):
@@ -119,14 +96,14 @@ class Ticket(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     # messages.ticket_id points back here: the cycle is closed with ALTER (use_alter).
     last_answer_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", use_alter=True))
-    opened_at: Mapped[datetime] = _created()
+    opened_at: Mapped[datetime] = created_column()
     assigned_at: Mapped[datetime | None]
     assigned_by: Mapped[str | None] = mapped_column(ID)
     answered_at: Mapped[datetime | None]
     answered_by: Mapped[str | None] = mapped_column(ID)
     closed_at: Mapped[datetime | None]
     closed_by: Mapped[str | None] = mapped_column(ID)
-    updated_at: Mapped[datetime] = _updated()
+    updated_at: Mapped[datetime] = updated_column()
 
 
 class TicketPost(Base):
@@ -139,7 +116,7 @@ class TicketPost(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     chat_id: Mapped[str] = mapped_column(ID)
     message_id: Mapped[str] = mapped_column(ID)
-    created_at: Mapped[datetime] = _created()
+    created_at: Mapped[datetime] = created_column()
 
 
 class Feedback(Base):
@@ -154,8 +131,8 @@ class Feedback(Base):
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     value: Mapped[int] = mapped_column(SmallInteger)
-    created_at: Mapped[datetime] = _created()
-    updated_at: Mapped[datetime] = _updated()
+    created_at: Mapped[datetime] = created_column()
+    updated_at: Mapped[datetime] = updated_column()
 
 
 class ProcessedUpdate(Base):
@@ -201,7 +178,7 @@ class InboxEvent(Base):
     platform: Mapped[str] = mapped_column(String(16))
     event_key: Mapped[str] = mapped_column(String(255))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    received_at: Mapped[datetime] = _created()
+    received_at: Mapped[datetime] = created_column()
     done_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
@@ -212,7 +189,7 @@ class SecretKV(Base):
 
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[datetime] = _updated()
+    updated_at: Mapped[datetime] = updated_column()
 
 
 class Broadcast(Base):
@@ -234,7 +211,7 @@ class Broadcast(Base):
     audience: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"topics": [...], "areas": [...]}
     state: Mapped[str] = mapped_column(String(16), default="draft", index=True)
     scheduled_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = _created()
+    created_at: Mapped[datetime] = created_column()
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     # The officer's status message, edited in place while sending.
@@ -263,7 +240,7 @@ class Delivery(Base):
     chat_id: Mapped[str] = mapped_column(ID)
     state: Mapped[str] = mapped_column(String(16), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = _created()
+    next_attempt_at: Mapped[datetime] = created_column()
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
@@ -300,7 +277,7 @@ class Officer(Base):
     unit: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     added_by: Mapped[str] = mapped_column(ID)
-    added_at: Mapped[datetime] = _created()
+    added_at: Mapped[datetime] = created_column()
 
 
 class AuditEntry(Base):

@@ -18,7 +18,8 @@ from typing import Self
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store.arrivals import ArrivalsMixin
-from bot.store.broadcasts import BroadcastsMixin, SenderLockMixin
+from bot.store.broadcasts import BroadcastsMixin
+from bot.store.deliveries import DeliveriesMixin
 from bot.store.engine import create_engine
 from bot.store.errors import StoreError
 from bot.store.inbox import InboxMixin
@@ -28,6 +29,7 @@ from bot.store.messages import MessagesMixin
 from bot.store.migrate import upgrade_engine
 from bot.store.officers import OfficersMixin
 from bot.store.people import PeopleMixin
+from bot.store.sender_lock import SenderLockMixin
 from bot.store.tickets import TicketsMixin
 from bot.store.updates import UpdatesMixin
 
@@ -37,6 +39,7 @@ logger = logging.getLogger(__name__)
 class Store(
     ArrivalsMixin,
     BroadcastsMixin,
+    DeliveriesMixin,
     SenderLockMixin,
     InboxMixin,
     MediaMixin,

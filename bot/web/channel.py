@@ -15,8 +15,6 @@ import logging
 import re
 import uuid
 from collections import defaultdict
-from dataclasses import asdict
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -24,9 +22,10 @@ from aiohttp import web
 from bot.answering import replies
 from bot.broadcast.media import PHOTO_ONLY, BroadcastPhotos, photo_path
 from bot.conversation import texts
-from bot.core.messages import Button, Inbound, Outbound, SendResult
-from bot.core.records import BroadcastRecord, MessageRecord
-from bot.web import page
+from bot.core.messages import Inbound, Outbound, SendResult
+from bot.core.records import BroadcastRecord
+from bot.web.files import PageFiles
+from bot.web.messages import BROADCAST_KIND, message_json, notice_json
 from bot.web.security import security_headers
 
 if TYPE_CHECKING:
@@ -42,14 +41,11 @@ COOKIE = "hd_visitor"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 HISTORY = 200  # messages shown to a returning visitor
 HEARTBEAT = 15.0  # seconds between SSE comments: proxies drop silent connections
-STATIC = Path(__file__).with_name("static")
 _VISITOR = re.compile(r"^[0-9a-f]{32}$")
 _CLIENT_ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 _ACTION = re.compile(
     r"^(fb:(up|dn):\d{1,12}|handoff|sub|unsub|ex:\d{1,2}|full:\d{1,12}:\d{1,3}|sg:\d{1,12}:\d{1,2})$"
 )
-NOTICE_KINDS = {"notice", "handoff"}
-BROADCAST_KIND = "broadcast"
 
 
 class WebChannel:
@@ -68,10 +64,7 @@ class WebChannel:
 
     def routes(self) -> list[web.RouteDef]:
         return [
-            web.get("/", self.index),
-            web.get("/theme.css", self.theme),
-            web.get("/widget.js", self.widget),
-            web.get("/static/{name}", self.static),
+            *PageFiles(self.settings).routes(),
             web.get("/api/session", self.session),
             web.post("/api/ask", self.ask),
             web.post("/api/action", self.action),
@@ -89,36 +82,6 @@ class WebChannel:
         for queues in self._streams.values():
             for queue in queues:
                 queue.put_nowait(None)
-
-    # ---- page and files -------------------------------------------------------------
-    async def index(self, request: web.Request) -> web.Response:
-        embed = request.query.get("embed") == "1"
-        title = page.clean_title(request.query.get("title")) or self.settings.web_title
-        colour = page.clean_colour(request.query.get("color")) or self.settings.web_color
-        html = page.render(title=title, colour=colour, embed=embed)
-        response = web.Response(text=html, content_type="text/html", charset="utf-8")
-        response.headers["Cache-Control"] = "no-cache"
-        return response
-
-    async def theme(self, request: web.Request) -> web.Response:
-        colour = page.clean_colour(request.query.get("color")) or self.settings.web_color
-        return web.Response(
-            text=f":root{{--accent:{colour}}}\n",
-            content_type="text/css",
-            headers={"Cache-Control": "public, max-age=3600"},
-        )
-
-    async def widget(self, request: web.Request) -> web.FileResponse:
-        return self._file("widget.js")
-
-    async def static(self, request: web.Request) -> web.FileResponse:
-        return self._file(request.match_info["name"])
-
-    def _file(self, name: str) -> web.FileResponse:
-        path = STATIC / name
-        if "/" in name or name.startswith(".") or not path.is_file():
-            raise web.HTTPNotFound()
-        return web.FileResponse(path, headers={"Cache-Control": "public, max-age=300"})
 
     # ---- API ----------------------------------------------------------------------------
     async def session(self, request: web.Request) -> web.Response:
@@ -288,70 +251,6 @@ class WebChannel:
             )
             for r in records
         ]
-
-
-def message_json(
-    record: MessageRecord, buttons: tuple[Button, ...], photo: str | None = None
-) -> dict[str, Any]:
-    """A message as the page sees it; ``photo`` is the URL of a broadcast's photo."""
-    if record.direction == "in":
-        author = "user"
-    elif record.kind == "operator":
-        author = "officer"
-    elif record.kind in NOTICE_KINDS:
-        author = "notice"
-    elif record.kind == BROADCAST_KIND:
-        author = "broadcast"
-    else:
-        author = "bot"
-    return {
-        "id": record.id,
-        "author": author,
-        "kind": record.kind,
-        "text": record.text,
-        "citations": [
-            {"doc": c.doc, "section": c.section, "label": c.label, "quote": c.quote}
-            for c in record.citations
-        ],
-        # The page expands quotes in place, so "Xem nguyên văn" is not shown there.
-        "buttons": [
-            {"label": b.label, "action": b.action}
-            for b in buttons
-            if not b.action.startswith(("full:", "ex:"))
-        ],
-        "photo": photo,
-        "created_at": record.created_at.isoformat(),
-        # For engine answers, the answer contract of `python -m bot ask --json` as well.
-        "answer": _contract(record) if record.from_answer else None,
-    }
-
-
-def notice_json(text: str) -> dict[str, Any]:
-    """A message that was never stored (it has no id: the page shows it once, as is)."""
-    return {
-        "id": None,
-        "author": "notice",
-        "kind": "notice",
-        "text": text,
-        "citations": [],
-        "buttons": [],
-        "photo": None,
-        "created_at": None,
-        "answer": None,
-    }
-
-
-def _contract(record: MessageRecord) -> dict[str, Any]:
-    return {
-        "answer": record.text,
-        "grounded": bool(record.grounded),
-        "handoff": record.handoff,
-        "confidence": round(record.confidence or 0.0, 3),
-        "citations": [asdict(c) for c in record.citations],
-        "kind": record.kind,
-        "index_version": record.index_version or "",
-        "suggestions": [asdict(s) for s in record.suggestions],
-    }
 
 
 def _visitor(request: web.Request) -> str | None:

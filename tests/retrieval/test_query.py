@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.retrieval.query import ACCENTED, BIGRAM, FOLDED, Query, analyze
+from bot.retrieval.lexical import ACCENTED, BIGRAM, FOLDED
+from bot.retrieval.query import Query, analyze
 from bot.vietnamese.lexicon import Lexicon
 
 
@@ -196,6 +197,6 @@ def test_unaccented_function_word_stays_a_stop_word_without_a_content_twin(
     ],
 )
 def test_what_someone_must_do_is_told_from_other_questions(folded: str, duty: bool) -> None:
-    from bot.retrieval.query import names_a_duty
+    from bot.retrieval.query_intent import names_a_duty
 
     assert names_a_duty(folded) is duty

@@ -1,0 +1,175 @@
+"""The ``/thongbao`` dialogue: the text (and an optional photo) → the audience, with the
+number of recipients → now or at a time → a preview exactly as citizens will see it →
+confirm. Its state is kept in the database (``compose:<actor>``), so a restart does not
+lose it."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+
+from bot.broadcast import wording
+from bot.broadcast.controls import control_buttons
+from bot.broadcast.desk_base import DeskBase, actor_of
+from bot.core.messages import Button, Inbound, Outbound
+from bot.vietnamese.text import fold, folded_tokens
+
+TOPICS = ("quy hoạch", "kinh tế", "văn hóa – xã hội", "cuộc thi")
+_TIME = re.compile(r"^(\d{1,2})[:h](\d{2})(?:\s+(\d{1,2})/(\d{1,2})(?:/(\d{4}))?)?$")
+
+
+class ComposeMixin(DeskBase):
+    async def _dialog_step(self, inbound: Inbound, actor: str) -> list[Outbound]:
+        dialog = await self._dialog(actor) or {}
+        text = (inbound.text or "").strip()
+        step = dialog.get("step")
+        if step == "text":
+            if not text and not inbound.attachment:
+                return [self._say(inbound, wording.ASK_TEXT)]
+            dialog.update(step="audience", text=text, photo=inbound.attachment)
+            await self._save(actor, dialog)
+            return [self._say(inbound, wording.ASK_AUDIENCE, _audience_buttons())]
+        if step == "area":
+            # Areas are kept folded (see Preferences.set_area): "Ba Đình" = "ba dinh".
+            folded = " ".join(folded_tokens(text))
+            dialog.update(step="when", audience={"areas": [folded], "area_names": [text]})
+            await self._save(actor, dialog)
+            return await self._ask_when(inbound, dialog)
+        if step == "time":
+            when = self._parse_time(text)
+            if when is None:
+                return [self._say(inbound, wording.BAD_TIME)]
+            dialog.update(step="confirm", at=when.isoformat())
+            await self._save(actor, dialog)
+            return self._preview(inbound, dialog)
+        return [self._say(inbound, wording.USE_BUTTONS)]
+
+    async def _compose_button(
+        self, inbound: Inbound, actor: str, unit: str, action: str, dialog: dict
+    ) -> list[Outbound]:
+        """A dialogue button (audience, now or later, confirm or cancel) at ``dialog``."""
+        if action.startswith("aud:") and dialog.get("step") == "audience":
+            choice = action[4:]
+            if choice == "area":
+                dialog["step"] = "area"
+                await self._save(actor, dialog)
+                return [self._say(inbound, wording.ASK_AREA)]
+            audience = {} if choice == "all" else {"topics": [TOPICS[int(choice)]]}
+            dialog.update(step="when", audience=audience)
+            await self._save(actor, dialog)
+            return await self._ask_when(inbound, dialog)
+        if action in ("now", "later") and dialog.get("step") == "when":
+            if action == "later":
+                dialog["step"] = "time"
+                await self._save(actor, dialog)
+                return [self._say(inbound, wording.ASK_TIME)]
+            dialog.update(step="confirm", at=None)
+            await self._save(actor, dialog)
+            return self._preview(inbound, dialog)
+        if action == "ok" and dialog.get("step") == "confirm":
+            return await self._confirm(inbound, actor, unit, dialog)
+        if action == "no":
+            await self._clear(actor)
+            return [self._say(inbound, wording.DIALOG_CANCELLED)]
+        return [self._say(inbound, wording.USE_BUTTONS)]
+
+    async def _ask_when(self, inbound: Inbound, dialog: dict) -> list[Outbound]:
+        count = len(await self.store.audience(dialog["audience"]))
+        dialog["count"] = count
+        await self._save(actor_of(inbound), dialog)
+        return [
+            self._say(
+                inbound,
+                wording.recipients(count, dialog["audience"]),
+                (Button("Gửi ngay", "o:now"), Button("Hẹn giờ", "o:later")),
+            )
+        ]
+
+    def _preview(self, inbound: Inbound, dialog: dict) -> list[Outbound]:
+        at = datetime.fromisoformat(dialog["at"]) if dialog.get("at") else None
+        return [
+            self._say(inbound, wording.PREVIEW_HEADER),
+            Outbound(
+                inbound.platform,
+                inbound.chat_id,
+                dialog.get("text") or "",
+                attachment=dialog.get("photo"),
+            ),
+            self._say(
+                inbound,
+                wording.confirm_question(dialog.get("count", 0), at, self.zone),
+                (Button("✅ Xác nhận gửi", "o:ok"), Button("✖ Hủy", "o:no")),
+            ),
+        ]
+
+    async def _confirm(
+        self, inbound: Inbound, actor: str, unit: str, dialog: dict
+    ) -> list[Outbound]:
+        at = datetime.fromisoformat(dialog["at"]) if dialog.get("at") else None
+        broadcast = await self.store.create_broadcast(
+            actor,
+            dialog.get("text") or "",
+            dialog.get("audience") or {},
+            unit=unit,
+            photo=dialog.get("photo"),
+            scheduled_at=at,
+        )
+        await self._clear(actor)
+        await self.store.audit(
+            actor,
+            "broadcast",
+            {"id": broadcast.id, "audience": broadcast.audience, "at": dialog.get("at")},
+        )
+        if at is not None:
+            return [self._say(inbound, wording.scheduled(broadcast.id, at, self.zone))]
+        total = await self.store.enqueue_broadcast(broadcast.id)
+        if self._wake is not None:
+            await self._wake()
+        return [
+            Outbound(
+                inbound.platform,
+                inbound.chat_id,
+                wording.progress(broadcast.id, {"queued": total}),
+                control_buttons(broadcast.id, "sending"),
+                broadcast_id=broadcast.id,
+            )
+        ]
+
+    # ---- helpers --------------------------------------------------------------------------
+    def _parse_time(self, text: str) -> datetime | None:
+        match = _TIME.match(fold(text).strip())
+        if match is None:
+            return None
+        hour, minute, day, month, year = match.groups()
+        now = datetime.now(self.zone)
+        try:
+            when = datetime(
+                int(year or now.year),
+                int(month or now.month),
+                int(day or now.day),
+                int(hour),
+                int(minute),
+                tzinfo=self.zone,
+            )
+        except ValueError:
+            return None
+        return when if when > now else None
+
+    async def _dialog(self, actor: str) -> dict | None:
+        stored = await self.store.kv_get(f"compose:{actor}")
+        return json.loads(stored) if stored else None
+
+    async def _save(self, actor: str, dialog: dict) -> None:
+        await self.store.kv_set(f"compose:{actor}", json.dumps(dialog, ensure_ascii=False))
+
+    async def _clear(self, actor: str) -> None:
+        await self.store.kv_set(f"compose:{actor}", "")
+
+
+def _audience_buttons() -> tuple[Button, ...]:
+    return (
+        Button("Tất cả người đăng ký", "o:aud:all"),
+        *(Button(topic.capitalize(), f"o:aud:{n}") for n, topic in enumerate(TOPICS)),
+        Button("Theo xã/phường", "o:aud:area"),
+    )

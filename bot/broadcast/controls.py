@@ -1,0 +1,66 @@
+"""Following broadcasts: ``/lichgui`` lists the scheduled and running ones with buttons to
+pause, resume or cancel them; scheduled ones are started when their time comes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.broadcast import wording
+from bot.broadcast.desk_base import DeskBase
+from bot.core.messages import Button, Inbound, Outbound
+
+
+class ControlsMixin(DeskBase):
+    async def start_due(self, now: datetime) -> list[int]:
+        """Scheduled broadcasts whose time has come: queued for sending."""
+        started = []
+        for broadcast_id in await self.store.due_scheduled(now):
+            await self.store.enqueue_broadcast(broadcast_id)
+            started.append(broadcast_id)
+        if started and self._wake is not None:
+            await self._wake()
+        return started
+
+    async def _schedule_list(self, inbound: Inbound, actor: str) -> list[Outbound]:
+        rows = await self.store.broadcasts_in(("scheduled", "sending", "paused"))
+        if not rows:
+            return [self._say(inbound, wording.NOTHING_SCHEDULED)]
+        out = []
+        for broadcast_id, state, text, at in rows[:10]:
+            buttons = control_buttons(broadcast_id, state)
+            out.append(
+                self._say(
+                    inbound, wording.listing(broadcast_id, state, text, at, self.zone), buttons
+                )
+            )
+        return out
+
+    async def _control(self, inbound: Inbound, actor: str, action: str) -> list[Outbound]:
+        verb, _, raw = action.partition(":")
+        if not raw.isdigit():
+            return []
+        broadcast = await self.store.get_broadcast(int(raw))
+        if broadcast is None:
+            return [self._say(inbound, wording.NO_SUCH_BROADCAST)]
+        allowed = {
+            "pause": ("sending",),
+            "resume": ("paused",),
+            "cancel": ("scheduled", "sending", "paused"),
+        }[verb]
+        if broadcast.state not in allowed:
+            return [self._say(inbound, wording.cannot(verb, broadcast.state))]
+        new_state = {"pause": "paused", "resume": "sending", "cancel": "cancelled"}[verb]
+        await self.store.set_broadcast_state(broadcast.id, new_state)
+        await self.store.audit(actor, verb, {"id": broadcast.id})
+        if verb == "resume" and self._wake is not None:
+            await self._wake()
+        return [self._say(inbound, wording.controlled(broadcast.id, new_state))]
+
+
+def control_buttons(broadcast_id: int, state: str) -> tuple[Button, ...]:
+    cancel = Button("✖ Hủy", f"o:cancel:{broadcast_id}")
+    if state == "sending":
+        return (Button("⏸ Tạm dừng", f"o:pause:{broadcast_id}"), cancel)
+    if state == "paused":
+        return (Button("▶ Tiếp tục", f"o:resume:{broadcast_id}"), cancel)
+    return (cancel,)

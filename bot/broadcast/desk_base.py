@@ -1,0 +1,33 @@
+"""What every part of the BroadcastDesk shares: its state, and replying in the officer's chat."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.core.messages import Button, Inbound, Outbound
+from bot.store.repository import Store
+
+if TYPE_CHECKING:
+    from bot.broadcast.roster import Roster
+
+
+class DeskBase:
+    """The attributes BroadcastDesk sets up (see its ``__init__``), for its parts to use."""
+
+    store: Store
+    roster: Roster
+    zone: ZoneInfo
+    _wake: Callable[[], Awaitable[None]] | None  # tells the delivery engine to send
+    _added: set[str]  # officers added by command, as last read
+    _added_at: float  # when they were read (time.monotonic)
+    roster_listeners: list[Callable[[str, bool], Awaitable[None]]]
+
+    @staticmethod
+    def _say(inbound: Inbound, text: str, buttons: tuple[Button, ...] = ()) -> Outbound:
+        return Outbound(inbound.platform, inbound.chat_id, text, buttons)
+
+
+def actor_of(inbound: Inbound) -> str:
+    return f"{inbound.platform}:{inbound.user_id}"

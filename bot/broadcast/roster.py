@@ -1,0 +1,76 @@
+"""Who may use the broadcast desk: officers and admins from settings, officers added and
+removed by admins (``/themcanbo``, ``/xoacanbo``), and each one's unit."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+from bot.broadcast import wording
+from bot.broadcast.desk_base import DeskBase
+from bot.core.messages import Inbound, Outbound
+
+OFFICERS_REFRESH = 30.0  # seconds: an officer added in another process is known this late
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Officers from settings (``telegram:123=Unit;…``) and admins (``telegram:1;…``)."""
+
+    officers: dict[str, str]
+    admins: frozenset[str]
+
+    @classmethod
+    def parse(cls, officers: str, admins: str) -> Roster:
+        entries: dict[str, str] = {}
+        for item in re.split(r"[;\n]", officers):
+            actor, _, unit = item.partition("=")
+            if actor.strip():
+                entries[actor.strip()] = unit.strip()
+        return cls(entries, frozenset(a.strip() for a in re.split(r"[;,\n]", admins) if a.strip()))
+
+
+class RosterMixin(DeskBase):
+    async def officers(self) -> set[str]:
+        """Every officer and admin: from settings and added by command."""
+        return (
+            set(self.roster.officers) | set(self.roster.admins) | await self.store.officer_actors()
+        )
+
+    # ---- who ------------------------------------------------------------------------
+    async def unit_of(self, actor: str) -> str | None:
+        if actor in self.roster.officers:
+            return self.roster.officers[actor]
+        if actor in self.roster.admins:
+            return ""
+        platform, _, user = actor.partition(":")
+        return await self.store.officer_unit(platform, user)
+
+    async def _may_be_officer(self, actor: str) -> bool:
+        if actor in self.roster.officers or actor in self.roster.admins:
+            return True
+        if time.monotonic() - self._added_at >= OFFICERS_REFRESH:
+            self._added = await self.store.officer_actors()
+            self._added_at = time.monotonic()
+        return actor in self._added
+
+    async def _roster_change(
+        self, inbound: Inbound, actor: str, name: str, argument: str
+    ) -> list[Outbound]:
+        if actor not in self.roster.admins:
+            await self.store.audit(actor, "refused", {"command": name})
+            return [self._say(inbound, wording.ADMIN_ONLY)]
+        who, _, unit = argument.strip().partition(" ")
+        platform, _, user = who.partition(":")
+        if not platform or not user:
+            return [self._say(inbound, wording.ROSTER_USAGE)]
+        if name == "themcanbo":
+            await self.store.add_officer(platform, user, unit.strip(), actor)
+        else:
+            await self.store.remove_officer(platform, user)
+        self._added_at = -OFFICERS_REFRESH  # read the list again at the next message
+        for listener in self.roster_listeners:
+            await listener(f"{platform}:{user}", name == "themcanbo")
+        await self.store.audit(actor, name, {"officer": who, "unit": unit.strip()})
+        return [self._say(inbound, wording.roster_changed(name, who, unit.strip()))]

@@ -1,0 +1,73 @@
+"""What kind of answer a question asks for, read from its folded words.
+
+Regular expressions over the folded question (tone marks removed): a number and of
+which kind (money, percent, date, count), a list, a reason, the signer, a body's duties.
+``shows_answer_type`` then checks that a quote holds the kind of value asked for.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUMBER_QUESTION = re.compile(
+    r"\b(bao nhieu|bn|may (nam|thang|ngay|tin|phan tram|%)|so may|nam nao|ngay nao|thang nao|thang may|"
+    r"nam may|khi nao|bao gio|luc nao|ty le|phan tram|how many|how much|what percentage|what share|"
+    r"what rate|growth rate|when|what date|which year|what year|which month)\b"
+)
+_ANSWER_TYPES = (
+    (
+        "money",
+        re.compile(
+            r"\b(bao nhieu|bn|may|how much|how many)\b.*\b(tien|dong|ty|trieu|usd|do la|von|kinh phi|ngan sach|chi phi|gia|luong|phi|money|budget|cost|dong|billion|million)\b|\b(tien|dong|ty|trieu|von|kinh phi|ngan sach|chi phi|gia|luong|phi|money|budget|cost|billion|million)\b.*\b(bao nhieu|bn|how much)\b"
+        ),
+    ),
+    ("percent", re.compile(r"\b(phan tram|ty le|ty trong|percentage|percent|share)\b|%")),
+    (
+        "date",
+        re.compile(
+            r"\b(ngay nao|khi nao|bao gio|nam nao|thang nao|thang may|nam may|luc nao|thoi gian nao|thoi han|han chot|when|what year|which year|what date|which month|date|deadline)\b"
+        ),
+    ),
+)
+_EXPECTED = {
+    "money": re.compile(r"\d[\d.,]*\s*(USD|đồng|tỷ|triệu|đô)", re.IGNORECASE),
+    "percent": re.compile(r"\d\s*%"),
+    "date": re.compile(r"\b(19|20)\d\d\b|\d{1,2}/\d{4}|tháng\s+\d"),
+    "count": re.compile(r"\d"),
+}
+
+
+def answer_type(folded_question: str) -> str:
+    for name, pattern in _ANSWER_TYPES:
+        if pattern.search(folded_question):
+            return name
+    return "count" if _NUMBER_QUESTION.search(folded_question) else ""
+
+
+def shows_answer_type(kind: str, text: str) -> bool:
+    """Whether a quote holds the kind of value the question asks for (an amount, a date…)."""
+    return not kind or bool(_EXPECTED[kind].search(text))
+
+
+_REASON_QUESTION = re.compile(
+    r"\b(sao phai|tai sao|vi sao|sao lai|ly do|de lam gi|nham muc dich gi|de lam chi|why|what for|reason)\b"
+)
+_SIGNER_QUESTION = re.compile(
+    r"\b(ai ky|nguoi ky|ky ten|ky boi|do ai ky|ai la nguoi ky|who signed|signed by|signatory|signer)\b"
+)
+# What a body must do: answered by everything under the heading that names the body.
+_DUTY_QUESTION = re.compile(
+    r"\b((?<!de )lam gi|lam nhung gi|nhiem vu|duoc giao|giao gi|trach nhiem|"
+    r"what (does|do|did|will|should|must)\b.{0,80}\b(do|doing)|asked to|tasked with|"
+    r"duty|duties|responsible for|responsibilities)\b"
+)
+
+
+def names_a_duty(folded: str) -> bool:
+    """Words that ask what someone must do ("làm gì", "nhiệm vụ", "asked to do")."""
+    return bool(_DUTY_QUESTION.search(folded))
+
+
+_LIST_QUESTION = re.compile(
+    r"\b(nhung|cac|gom|ke ten|liet ke|bao gom|nhom|hinh thuc nao|which|what are|list|forms|ways|kinds)\b"
+)

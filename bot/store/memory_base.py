@@ -1,0 +1,81 @@
+"""What the in-memory store's parts share: its tables, ids and all-or-nothing units."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.core.records import (
+    FeedbackRecord,
+    MessageRecord,
+    PersonRecord,
+    TicketRecord,
+    UpdateRecord,
+)
+
+Undo = Callable[[], None]
+_UNDO: ContextVar[tuple[asyncio.Task[Any] | None, list[Undo]] | None] = ContextVar(
+    "memory_unit", default=None
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class MemoryBase:
+    """The tables (dicts), ids, and the undo log behind ``unit()``."""
+
+    def __init__(self) -> None:
+        self.people: dict[int, PersonRecord] = {}
+        self.messages: dict[int, MessageRecord] = {}
+        self.feedback: dict[tuple[int, int], FeedbackRecord] = {}
+        self.tickets: dict[int, TicketRecord] = {}
+        self.ticket_posts: dict[tuple[str, str], int] = {}
+        self.updates: dict[int, UpdateRecord] = {}
+        self.update_times: dict[int, datetime] = {}
+        self.kv: dict[str, str] = {}
+        # (platform, key) -> [payload, received at, done at]
+        self.inbox: dict[tuple[str, str], list[Any]] = {}
+        self.broadcast_status: dict[int, tuple[str, str, str]] = {}
+        self._ids: dict[str, int] = {}
+        self._process: str | None = None
+
+    # ---- all or nothing ------------------------------------------------------------------
+    @asynccontextmanager
+    async def unit(self) -> AsyncIterator[None]:
+        """As the SQL store's: the writes of this task inside are undone if it raises."""
+        task = asyncio.current_task()
+        current = _UNDO.get()
+        if current is not None and current[0] is task:
+            yield
+            return
+        undo: list[Undo] = []
+        token = _UNDO.set((task, undo))
+        try:
+            yield
+        except BaseException:
+            for step in reversed(undo):
+                step()
+            raise
+        finally:
+            _UNDO.reset(token)
+
+    def _set(self, table: dict[Any, Any], key: Any, value: Any) -> None:
+        """Every write goes through here, so that a failed unit can take it back."""
+        current = _UNDO.get()
+        if current is not None and current[0] is asyncio.current_task():
+            if key in table:
+                old = table[key]
+                current[1].append(lambda: table.__setitem__(key, old))
+            else:
+                current[1].append(lambda: table.pop(key, None))
+        table[key] = value
+
+    def _next(self, name: str) -> int:
+        self._ids[name] = self._ids.get(name, 0) + 1
+        return self._ids[name]
