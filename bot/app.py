@@ -34,6 +34,7 @@ from bot.conversation.service import CitizenConversation
 from bot.core.dispatcher import Dispatcher
 from bot.core.ports import Answerer
 from bot.store.repository import Store, open_store
+from bot.strings import errors
 from bot.web.media import MediaRoutes
 from bot.web.security import web_middlewares
 
@@ -68,7 +69,7 @@ def build_dispatcher(
         flood=FloodLimiter(settings.flood_limit, settings.flood_window_seconds),
         answer_cache_size=settings.answer_cache_size,
     )
-    return Dispatcher(store, citizens, officers)
+    return Dispatcher(store, citizens, officers, apology=errors.APOLOGY)
 
 
 @asynccontextmanager
@@ -89,7 +90,7 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
             wake=wake_sender,
         )
         dispatcher = build_dispatcher(settings, store, engine, desk)
-        await stack.enter_async_context(store.process_lease(dispatcher.owner))
+        await stack.enter_async_context(store.process_lease(dispatcher.owner, settings.data_dir))
         middlewares = (
             web_middlewares(settings.web_allowed_origins, settings.web_requests_per_minute)
             if settings.web_enabled
@@ -105,6 +106,8 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         for channel in channels:
             dispatcher.register(channel)
             web_app.add_routes(channel.routes())
+            # Officers' draft photos are fetched through the platform they were sent on.
+            desk.photos = getattr(channel, "draft_photos", None) or desk.photos
 
         runner = web.AppRunner(web_app, handle_signals=False)
         await runner.setup()

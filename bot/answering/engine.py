@@ -16,7 +16,6 @@ from typing import Protocol
 
 import numpy as np
 
-from bot.answering import replies
 from bot.answering.composer import Composer
 from bot.answering.coverage import CoverageJudge
 from bot.answering.decision import Decision, DecisionModel
@@ -26,6 +25,7 @@ from bot.answering.render import Renderer, section_passage
 from bot.core.answer import Answer
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.query import Query, analyze
+from bot.strings import answers as replies
 from bot.vietnamese.language import detect_language
 from bot.vietnamese.lexicon import Lexicon
 from bot.vietnamese.text import clean, folded_tokens

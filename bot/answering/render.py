@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.answering import replies
 from bot.answering.composer import Composer, Composition, Quote
 from bot.core.answer import Answer, Citation, Suggestion
 from bot.documents.passages import short_title
 from bot.documents.structure import PREAMBLE, SIGNATURE
 from bot.retrieval.index import SearchIndex
+from bot.strings import answers as replies
 from bot.vietnamese.text import collapse_spaces
 
 MAX_ANSWER_CHARS = 2000  # Zalo's limit for one message

@@ -11,11 +11,11 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 
-from bot.broadcast import wording
 from bot.broadcast.controls import control_buttons
 from bot.broadcast.desk import BroadcastDesk
 from bot.core.dispatcher import Dispatcher
 from bot.store.repository import Store
+from bot.strings import broadcast as wording
 
 logger = logging.getLogger(__name__)
 

@@ -9,17 +9,26 @@ import json
 import re
 from datetime import datetime
 
-from bot.broadcast import wording
 from bot.broadcast.controls import control_buttons
 from bot.broadcast.desk_base import DeskBase, actor_of
 from bot.core.messages import Button, Inbound, Outbound
+from bot.strings import broadcast as wording
+from bot.strings import conversation as texts
 from bot.vietnamese.text import fold, folded_tokens
 
-TOPICS = ("quy hoạch", "kinh tế", "văn hóa – xã hội", "cuộc thi")
 _TIME = re.compile(r"^(\d{1,2})[:h](\d{2})(?:\s+(\d{1,2})/(\d{1,2})(?:/(\d{4}))?)?$")
 
 
 class ComposeMixin(DeskBase):
+    async def _keep_photo(self, inbound: Inbound) -> list[Outbound]:
+        """The draft's photo, kept now for Zalo and the web (Telegram sends its file id):
+        the officer learns at once if that failed, and the bytes are there before any
+        sender starts. Citizens' photos are never fetched."""
+        if not inbound.attachment or self.photos is None:
+            return []
+        reason = await self.photos.keep(inbound.attachment)
+        return [] if reason is None else [self._say(inbound, wording.photo_not_kept(reason))]
+
     async def _dialog_step(self, inbound: Inbound, actor: str) -> list[Outbound]:
         dialog = await self._dialog(actor) or {}
         text = (inbound.text or "").strip()
@@ -27,9 +36,10 @@ class ComposeMixin(DeskBase):
         if step == "text":
             if not text and not inbound.attachment:
                 return [self._say(inbound, wording.ASK_TEXT)]
+            notes = await self._keep_photo(inbound)
             dialog.update(step="audience", text=text, photo=inbound.attachment)
             await self._save(actor, dialog)
-            return [self._say(inbound, wording.ASK_AUDIENCE, _audience_buttons())]
+            return [*notes, self._say(inbound, wording.ASK_AUDIENCE, _audience_buttons())]
         if step == "area":
             # Areas are kept folded (see Preferences.set_area): "Ba Đình" = "ba dinh".
             folded = " ".join(folded_tokens(text))
@@ -55,7 +65,7 @@ class ComposeMixin(DeskBase):
                 dialog["step"] = "area"
                 await self._save(actor, dialog)
                 return [self._say(inbound, wording.ASK_AREA)]
-            audience = {} if choice == "all" else {"topics": [TOPICS[int(choice)]]}
+            audience = {} if choice == "all" else {"topics": [texts.TOPICS[int(choice)]]}
             dialog.update(step="when", audience=audience)
             await self._save(actor, dialog)
             return await self._ask_when(inbound, dialog)
@@ -82,7 +92,7 @@ class ComposeMixin(DeskBase):
             self._say(
                 inbound,
                 wording.recipients(count, dialog["audience"]),
-                (Button("Gửi ngay", "o:now"), Button("Hẹn giờ", "o:later")),
+                (Button(wording.SEND_NOW, "o:now"), Button(wording.SEND_LATER, "o:later")),
             )
         ]
 
@@ -99,7 +109,7 @@ class ComposeMixin(DeskBase):
             self._say(
                 inbound,
                 wording.confirm_question(dialog.get("count", 0), at, self.zone),
-                (Button("✅ Xác nhận gửi", "o:ok"), Button("✖ Hủy", "o:no")),
+                (Button(wording.CONFIRM, "o:ok"), Button(wording.CANCEL, "o:no")),
             ),
         ]
 
@@ -169,7 +179,7 @@ class ComposeMixin(DeskBase):
 
 def _audience_buttons() -> tuple[Button, ...]:
     return (
-        Button("Tất cả người đăng ký", "o:aud:all"),
-        *(Button(topic.capitalize(), f"o:aud:{n}") for n, topic in enumerate(TOPICS)),
-        Button("Theo xã/phường", "o:aud:area"),
+        Button(wording.EVERYONE, "o:aud:all"),
+        *(Button(topic.capitalize(), f"o:aud:{n}") for n, topic in enumerate(texts.TOPICS)),
+        Button(wording.BY_AREA, "o:aud:area"),
     )

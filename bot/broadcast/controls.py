@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.broadcast import wording
 from bot.broadcast.desk_base import DeskBase
 from bot.core.messages import Button, Inbound, Outbound
+from bot.strings import broadcast as wording
 
 
 class ControlsMixin(DeskBase):
@@ -58,9 +58,9 @@ class ControlsMixin(DeskBase):
 
 
 def control_buttons(broadcast_id: int, state: str) -> tuple[Button, ...]:
-    cancel = Button("✖ Hủy", f"o:cancel:{broadcast_id}")
+    cancel = Button(wording.CANCEL, f"o:cancel:{broadcast_id}")
     if state == "sending":
-        return (Button("⏸ Tạm dừng", f"o:pause:{broadcast_id}"), cancel)
+        return (Button(wording.PAUSE, f"o:pause:{broadcast_id}"), cancel)
     if state == "paused":
-        return (Button("▶ Tiếp tục", f"o:resume:{broadcast_id}"), cancel)
+        return (Button(wording.RESUME, f"o:resume:{broadcast_id}"), cancel)
     return (cancel,)

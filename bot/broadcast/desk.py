@@ -19,7 +19,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
-from bot.broadcast import wording
 from bot.broadcast.compose import ComposeMixin
 from bot.broadcast.controls import ControlsMixin
 from bot.broadcast.desk_base import actor_of
@@ -27,7 +26,9 @@ from bot.broadcast.monthly import MonthlyReportMixin
 from bot.broadcast.roster import OFFICERS_REFRESH, Roster, RosterMixin
 from bot.core.commands import action_of, command_in
 from bot.core.messages import Inbound, Outbound
+from bot.core.ports import PhotoKeeper
 from bot.store.repository import Store
+from bot.strings import broadcast as wording
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class BroadcastDesk(ComposeMixin, ControlsMixin, RosterMixin, MonthlyReportMixin
         self._added_at = -OFFICERS_REFRESH
         # Told (actor, is now an officer) after /themcanbo or /xoacanbo: e.g. menus.
         self.roster_listeners: list[Callable[[str, bool], Awaitable[None]]] = []
+        self.photos: PhotoKeeper | None = None  # set by the app when Telegram is configured
 
     async def wants(self, inbound: Inbound) -> bool:
         """An officer command, an officer button, or the next step of an open dialogue."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.core.messages import Button, Inbound, Outbound
+from bot.core.ports import PhotoKeeper
 from bot.store.repository import Store
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ class DeskBase:
     _added: set[str]  # officers added by command, as last read
     _added_at: float  # when they were read (time.monotonic)
     roster_listeners: list[Callable[[str, bool], Awaitable[None]]]
+    photos: PhotoKeeper | None  # fetches a draft's photo (the Telegram adapter)
 
     @staticmethod
     def _say(inbound: Inbound, text: str, buttons: tuple[Button, ...] = ()) -> Outbound:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from bot.broadcast import wording
 from bot.broadcast.desk_base import DeskBase
+from bot.strings import broadcast as wording
 
 MONTHLY_TARGET = 10  # Plan 57-KH/TU, IV.1.5: at least 10 news items a month per unit
 

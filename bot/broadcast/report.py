@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
-from bot.broadcast import wording
 from bot.broadcast.desk import BroadcastDesk
 from bot.broadcast.monthly import summarise
 from bot.broadcast.roster import Roster
 from bot.config import Settings
 from bot.store.repository import open_store
+from bot.strings import broadcast as wording
 
 COLUMNS = (
     ("unit", "don_vi"),

@@ -7,9 +7,9 @@ import re
 import time
 from dataclasses import dataclass
 
-from bot.broadcast import wording
 from bot.broadcast.desk_base import DeskBase
 from bot.core.messages import Inbound, Outbound
+from bot.strings import broadcast as wording
 
 OFFICERS_REFRESH = 30.0  # seconds: an officer added in another process is known this late
 

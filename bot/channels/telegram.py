@@ -20,16 +20,15 @@ from telegram import Bot, Update
 from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.broadcast import wording
 from bot.broadcast.desk import BroadcastDesk
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_menu import CommandMenus, telegram_users
-from bot.channels.telegram_photos import DraftPhotos, PhotoNotKept
+from bot.channels.telegram_photos import DraftPhotos
 from bot.channels.telegram_send import TelegramSender, seconds
-from bot.core import strings
 from bot.core.messages import Inbound, Outbound, SendResult
 from bot.core.records import BroadcastRecord
 from bot.store.errors import StoreError
+from bot.strings import errors as strings
 
 if TYPE_CHECKING:
     from bot.core.dispatcher import Dispatcher
@@ -81,7 +80,7 @@ class TelegramChannel:
         self.application.add_handler(MessageHandler(filters.ChatType.PRIVATE, self._on_citizen))
         self.application.add_error_handler(self._on_error)
         self.sender = TelegramSender(self.application.bot)
-        self.photos = DraftPhotos(self.application.bot, store)
+        self.draft_photos = DraftPhotos(self.application.bot, store)  # the desk fetches with it
         self._poller: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -243,22 +242,7 @@ class TelegramChannel:
             language=user.language_code,
             **fields,  # type: ignore[arg-type]
         )
-        if inbound.attachment:
-            await self.dispatcher.deliver(await self._keep_draft_photo(inbound))
         await self.dispatcher.dispatch(inbound)
-
-    async def _keep_draft_photo(self, inbound: Inbound) -> list[Outbound]:
-        """An officer composing a broadcast sent a photo: its bytes are kept now (see
-        telegram_photos.py). Citizens' photos are not fetched."""
-        officers, file_id = self.dispatcher.officers, inbound.attachment
-        if officers is None or file_id is None or not await officers.wants(inbound):
-            return []
-        try:
-            await self.photos.keep(file_id)
-        except PhotoNotKept as exc:
-            logger.warning("broadcast photo not kept: %s", exc.reason)
-            return [Outbound(PLATFORM, inbound.chat_id, wording.photo_not_kept(exc.reason))]
-        return []
 
     async def _on_operator(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message

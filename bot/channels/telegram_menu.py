@@ -13,26 +13,15 @@ from collections.abc import Iterable
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
+from bot.strings import broadcast as wording
+from bot.strings import conversation as texts
+
 logger = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
-CITIZEN_COMMANDS = (
-    BotCommand("start", "Bắt đầu, giới thiệu"),
-    BotCommand("huongdan", "Cách hỏi và các lệnh"),
-    BotCommand("canbo", "Gặp cán bộ"),
-    BotCommand("dangky", "Đăng ký nhận tin mới"),
-    BotCommand("huydangky", "Hủy đăng ký nhận tin"),
-)
-OFFICER_COMMANDS = (
-    BotCommand("thongbao", "Soạn thông báo gửi người đăng ký"),
-    BotCommand("lichgui", "Thông báo hẹn giờ và đang gửi"),
-    BotCommand("baocao", "Báo cáo tháng theo đơn vị"),
-    BotCommand("huy", "Bỏ thông báo đang soạn"),
-)
-ADMIN_COMMANDS = (
-    BotCommand("themcanbo", "Thêm cán bộ"),
-    BotCommand("xoacanbo", "Bỏ quyền cán bộ"),
-)
+CITIZEN_COMMANDS = tuple(BotCommand(*c) for c in texts.CITIZEN_COMMANDS)
+OFFICER_COMMANDS = tuple(BotCommand(*c) for c in wording.OFFICER_COMMANDS)
+ADMIN_COMMANDS = tuple(BotCommand(*c) for c in wording.ADMIN_COMMANDS)
 
 
 def telegram_users(actors: Iterable[str]) -> list[str]:

@@ -17,6 +17,7 @@ from bot.broadcast.media import MAX_PHOTO_BYTES, image_type
 from bot.channels.telegram_send import SEND_ATTEMPTS
 from bot.store.errors import StoreError
 from bot.store.repository import Store
+from bot.strings import broadcast as wording
 
 logger = logging.getLogger(__name__)
 
@@ -32,22 +33,27 @@ class DraftPhotos:
         self.bot = bot
         self.store = store
 
-    async def keep(self, file_id: str) -> None:
-        """The photo's bytes kept in the store (once: a retried update finds them kept)."""
-        if await self.store.photo(file_id) is not None:
-            return
-        await self._keep_photo(file_id)
+    async def keep(self, file_id: str) -> str | None:
+        """The photo's bytes kept in the store (once: a retried update finds them kept);
+        None when kept, else why not (for the officer)."""
+        try:
+            if await self.store.photo(file_id) is None:
+                await self._keep_photo(file_id)
+        except PhotoNotKept as exc:
+            logger.warning("broadcast photo not kept: %s", exc.reason)
+            return exc.reason
+        return None
 
     async def _keep_photo(self, file_id: str) -> None:
         data = await self._download(file_id)
         content_type = image_type(data)
         if content_type is None:
-            raise PhotoNotKept("tệp không phải ảnh JPEG, PNG, GIF hay WebP")
+            raise PhotoNotKept(wording.PHOTO_NOT_IMAGE)
         try:
             await self.store.keep_photo(file_id, data, content_type)
         except StoreError as exc:  # the dialogue goes on; the officer knows
             logger.error("could not keep a broadcast photo: %s", exc)
-            raise PhotoNotKept("lỗi cơ sở dữ liệu") from exc
+            raise PhotoNotKept(wording.PHOTO_STORE_FAILED) from exc
 
     async def _download(self, file_id: str) -> bytes:
         """The photo's bytes (getFile, then the file itself); network errors tried again."""
@@ -55,18 +61,18 @@ class DraftPhotos:
             try:
                 file = await self.bot.get_file(file_id)
                 if (file.file_size or 0) > MAX_PHOTO_BYTES:
-                    raise PhotoNotKept("ảnh lớn hơn 10 MB")
+                    raise PhotoNotKept(wording.PHOTO_TOO_BIG)
                 data = bytes(await file.download_as_bytearray())
             except BadRequest as exc:  # a NetworkError too, but trying again will not help
-                raise PhotoNotKept(f"Telegram từ chối: {exc.message}") from None
+                raise PhotoNotKept(wording.photo_refused(exc.message)) from None
             except NetworkError as exc:  # TimedOut as well
                 if attempt == SEND_ATTEMPTS:
-                    raise PhotoNotKept("không kết nối được Telegram") from exc
+                    raise PhotoNotKept(wording.PHOTO_NO_CONNECTION) from exc
                 await asyncio.sleep(0.5 * attempt)
                 continue
             except TelegramError as exc:
-                raise PhotoNotKept(f"Telegram từ chối: {exc.message}") from None
+                raise PhotoNotKept(wording.photo_refused(exc.message)) from None
             if len(data) > MAX_PHOTO_BYTES:
-                raise PhotoNotKept("ảnh lớn hơn 10 MB")
+                raise PhotoNotKept(wording.PHOTO_TOO_BIG)
             return data
         raise AssertionError("unreachable")

@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.conversation import texts
 from bot.conversation.office_hours import OfficeHours
 from bot.conversation.saying import say
 from bot.core.messages import Inbound, Outbound
 from bot.core.ports import TicketStore
 from bot.core.records import PersonRecord, TicketRecord
+from bot.strings import conversation as texts
 
 logger = logging.getLogger(__name__)
 

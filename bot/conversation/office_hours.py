@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-WEEKDAYS_VI = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+from bot.strings import conversation as texts
 
 
 @dataclass(frozen=True)
@@ -46,4 +46,4 @@ class OfficeHours:
 
     def describe_next(self, moment: datetime) -> str:
         opening = self.next_opening(moment)
-        return f"{opening:%H:%M} {WEEKDAYS_VI[opening.weekday()]}, {opening:%d/%m}"
+        return f"{opening:%H:%M} {texts.WEEKDAYS[opening.weekday()]}, {opening:%d/%m}"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.conversation import texts
 from bot.conversation.saying import say
 from bot.core.messages import Button, Outbound
 from bot.core.ports import Answerer, ConversationStore
 from bot.core.records import PersonRecord
+from bot.strings import conversation as texts
 
 PAGE_CHARS = 3500  # one Telegram message with room for the header
 MAX_TYPED_PAGES = 5  # "xem nguyên văn" typed on a text-only platform sends the pages at once
@@ -41,9 +41,9 @@ class Passages:
         passage = self.answerer.passage(citation.doc, citation.section)
         pages = [passage[i : i + PAGE_CHARS] for i in range(0, len(passage), PAGE_CHARS)] or [""]
         page = min(page, len(pages) - 1)
-        header = f"📄 {citation.label} (nguyên văn, trang {page + 1}/{len(pages)}):\n"
+        header = texts.passage_header(citation.label, page + 1, len(pages))
         buttons = (
-            (Button("Trang sau ▶", f"full:{message.id}:{page + 1}"),)
+            (Button(texts.NEXT_PAGE, f"full:{message.id}:{page + 1}"),)
             if page + 1 < len(pages)
             else ()
         )

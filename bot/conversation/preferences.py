@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.answering import replies
-from bot.conversation import texts
 from bot.conversation.saying import say, start_buttons
 from bot.core.messages import Outbound
 from bot.core.ports import ConversationStore
 from bot.core.records import PersonRecord
+from bot.strings import answers as replies
+from bot.strings import conversation as texts
 from bot.vietnamese.text import folded_tokens
 
 

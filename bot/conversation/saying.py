@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.answering import replies
-from bot.conversation import texts
 from bot.core.messages import Button, Outbound
 from bot.core.ports import ConversationStore
 from bot.core.records import PersonRecord
+from bot.strings import answers as replies
+from bot.strings import conversation as texts
 
 
 async def say(

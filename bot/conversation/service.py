@@ -11,9 +11,8 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.answering import replies
 from bot.answering.cache import AnswerCache
-from bot.conversation import shortcuts, texts
+from bot.conversation import shortcuts
 from bot.conversation.flood import FloodLimiter
 from bot.conversation.handoff import Handoff
 from bot.conversation.passages import Passages
@@ -23,6 +22,8 @@ from bot.core.commands import action_of, command_in
 from bot.core.messages import Inbound, Outbound
 from bot.core.ports import Answerer, TicketStore
 from bot.core.records import Arrival, MessageRecord, PersonRecord
+from bot.strings import answers as replies
+from bot.strings import conversation as texts
 from bot.vietnamese.text import folded_tokens
 
 logger = logging.getLogger(__name__)
@@ -86,8 +87,7 @@ class CitizenConversation:
         if choice:
             return await self._choose_typed(person, int(choice.group(1)))
         if await self._accepts_offer(person, text):
-            reason = "văn bản chưa có câu trả lời, người dân đồng ý gặp cán bộ"
-            return await self.handoff.open(person, reason)
+            return await self.handoff.open(person, texts.REASON_ACCEPTED_OFFER)
         return await self._answer(person, text)
 
     def is_operator_reply(self, inbound: Inbound) -> bool:
@@ -127,8 +127,7 @@ class CitizenConversation:
             person.id, "out", answer.answer, answer.kind, answer=answer, question=text
         )
         if answer.handoff:
-            reason = f"yêu cầu người thật / khiếu nại / kiến nghị: “{texts.clip(text, 120)}”"
-            return await self.handoff.open(person, reason)
+            return await self.handoff.open(person, texts.reason_asked_for_person(text))
         buttons = texts.buttons_for(message)
         return [
             Outbound(
@@ -154,8 +153,7 @@ class CitizenConversation:
         """A pressed button, or the words typed instead of one (``typed``)."""
         action = action_of(raw)
         if action.name == "handoff":
-            how = "gõ “gặp cán bộ”" if typed else "bấm “Gặp cán bộ”"
-            return await self.handoff.open(person, f"người dân {how}")
+            return await self.handoff.open(person, texts.reason_button(typed))
         if action.name in {"sub", "follow"}:
             return await self.preferences.subscribe(person, new_follower=action.name == "follow")
         if action.name in {"unsub", "unfollow"}:
@@ -230,7 +228,6 @@ class CitizenConversation:
         value = 1 if vote == "up" else -1
         await self.store.add_feedback(int(message_id), person.id, value)
         if value < 0 and (await self.store.recent_feedback(person.id, 2)) == [-1, -1]:
-            reason = "người dân không hài lòng với hai câu trả lời liên tiếp"
-            return await self.handoff.open(person, reason)
+            return await self.handoff.open(person, texts.REASON_TWO_DOWNVOTES)
         text = texts.FEEDBACK_THANKS if value > 0 else texts.FEEDBACK_SORRY
         return [await say(self.store, person, text, "notice")]

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from bot.core.messages import Button
+from bot.strings import conversation as texts
 from bot.vietnamese.text import folded_tokens
 
 # folded words -> the action a button with the same meaning carries
@@ -40,17 +41,6 @@ _COMMANDS: dict[str, str] = {
 }
 
 TOPIC_KEYS = ("quy hoach", "kinh te", "van hoa", "cuoc thi")  # folded, as in texts.TOPICS
-
-# What a text-only platform shows instead of each button (see text_hint).
-TYPED = {
-    "handoff": "“gặp cán bộ”",
-    "sub": "“đăng ký” (nhận tin mới)",
-    "unsub": "“hủy đăng ký”",
-    "full": "“xem nguyên văn”",
-    "fb": "👍 hoặc 👎 (đánh giá câu trả lời)",
-    "topic": "“đăng ký chủ đề <quy hoạch / kinh tế / văn hóa / cuộc thi>”",
-}
-
 
 _AREA = re.compile(r"^dang k[yi] (?:phuong|xa|thi tran) (.+)$")
 _TOPIC = re.compile(r"^dang k[yi] chu de (.+)$")
@@ -85,8 +75,8 @@ def text_hint(buttons: Sequence[Button]) -> str:
     seen: list[str] = []
     for button in buttons:
         key = button.action.split(":", 1)[0]
-        if key in TYPED and TYPED[key] not in seen:
-            seen.append(TYPED[key])
-        if key == "sub" and TYPED["unsub"] not in seen:
-            seen.append(TYPED["unsub"])
-    return ("Bạn có thể gõ: " + " · ".join(seen)) if seen else ""
+        if key in texts.TYPED and texts.TYPED[key] not in seen:
+            seen.append(texts.TYPED[key])
+        if key == "sub" and texts.TYPED["unsub"] not in seen:
+            seen.append(texts.TYPED["unsub"])
+    return (texts.TYPE_INSTEAD + " · ".join(seen)) if seen else ""

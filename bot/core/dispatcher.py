@@ -22,7 +22,6 @@ import time
 import uuid
 from collections.abc import Iterable
 
-from bot.core import strings
 from bot.core.messages import (
     Inbound,
     Outbound,
@@ -49,8 +48,11 @@ class Dispatcher:
         citizens: Citizens,
         officers: Officers | None = None,
         owner: str | None = None,
+        *,
+        apology: str,
     ) -> None:
         self.store = store
+        self.apology = apology  # the one reply when anything goes wrong (bot.strings.errors)
         self.citizens = citizens
         self.officers = officers
         self.owner = owner or f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -103,10 +105,11 @@ class Dispatcher:
                 after = claim.id
                 if claim.id in self._working or await self.store.process_alive(claim.owner):
                     continue
-                if not await self.store.take_over_update(claim.id, claim.owner, self.owner):
+                taken = await self.store.take_over_update(claim.id, claim.owner, self.owner)
+                if taken is None:
                     continue  # another process (or a retry) took it first
                 try:
-                    await self._finish(claim)
+                    await self._finish(taken)
                     finished += 1
                 except Exception:  # one bad update must not keep the others waiting
                     logger.exception("could not finish update %s", claim.id)
@@ -150,7 +153,7 @@ class Dispatcher:
                     )
             except Exception:
                 logger.exception("update %s/%s failed", inbound.platform, inbound.update_key)
-                replies = [Outbound(inbound.platform, inbound.chat_id, strings.APOLOGY)]
+                replies = [Outbound(inbound.platform, inbound.chat_id, self.apology)]
                 stored = 0
                 with contextlib.suppress(Exception):  # the store may be what failed
                     await self.store.answer_update(claim.id, [outbound_data(r) for r in replies])
@@ -175,8 +178,9 @@ class Dispatcher:
             if working is not None:
                 return await asyncio.shield(working)
             if claim.owner != self.owner and not await self.store.process_alive(claim.owner):
-                if await self.store.take_over_update(claim.id, claim.owner, self.owner):
-                    return await self._finish(claim)
+                taken = await self.store.take_over_update(claim.id, claim.owner, self.owner)
+                if taken is not None:
+                    return await self._finish(taken)
             elif not await self._waited(claim):
                 break  # still not finished: the next retry (or start) will
             latest = await self.store.get_update(claim.id)

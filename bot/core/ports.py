@@ -59,6 +59,14 @@ class BroadcastSender(Protocol):
     async def deliver_broadcast(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult: ...
 
 
+class PhotoKeeper(Protocol):
+    """Fetches a photo an officer attached to a draft broadcast and keeps its bytes."""
+
+    async def keep(self, file_id: str) -> str | None:
+        """None when kept (or kept already); else why not, in Vietnamese."""
+        ...
+
+
 class Dialogue(Protocol):
     """Who answers an update once the dispatcher has routed it."""
 
@@ -118,7 +126,11 @@ class UpdateLog(Protocol):
 
     async def get_update(self, update_id: int) -> UpdateRecord | None: ...
 
-    async def take_over_update(self, update_id: int, previous: str | None, owner: str) -> bool: ...
+    async def take_over_update(
+        self, update_id: int, previous: str | None, owner: str
+    ) -> UpdateRecord | None:
+        """The row, now ours, if ``previous`` still held it (with what it noted as sent)."""
+        ...
 
     async def answer_update(
         self, update_id: int, outbox: list[dict[str, Any]], sent: int = 0

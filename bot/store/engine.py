@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 READ_ONLY = "bot_store_read_only"  # execution option: a session that never writes
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+PG_POOL_SIZE = 10  # connections kept per process (PostgreSQL allows 100 by default)
+PG_OVERFLOW = 20  # more, opened under a burst and closed after
 
 
 # Plain scheme → the async driver this package uses (``postgresql://…`` works as given).
@@ -38,7 +40,10 @@ def create_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     parsed = async_url(url)
     if parsed.drivername == "sqlite+aiosqlite":
         return _sqlite_engine(parsed, echo=echo)
-    return create_async_engine(parsed, echo=echo, pool_pre_ping=True)
+    # Every conversation in flight may hold a connection for its one transaction.
+    return create_async_engine(
+        parsed, echo=echo, pool_pre_ping=True, pool_size=PG_POOL_SIZE, max_overflow=PG_OVERFLOW
+    )
 
 
 def async_url(url: str | URL) -> URL:

@@ -1,12 +1,15 @@
-"""The instant a reply is handed to its platform, noted where no lock can hold it up.
+"""The instant a reply is handed to its platform, noted where nothing can hold it up.
 
-A reply counted as sent in the database only after a transaction commits; on SQLite that
-transaction may wait its turn behind others for several milliseconds, and a crash in
-that gap would send the reply again after the restart. So the count is first appended to
-a small file next to the database, with one ``write()`` — the kernel keeps it even when
-the process is killed the next instant — and the next start reads what dead processes
-noted before finishing their updates. (PostgreSQL updates a row without queueing; its
-processes may live on other machines, so it has no journal.)
+A reply counts as sent in the database only once a transaction commits, and that may wait
+(SQLite's one writer at a time, a busy PostgreSQL pool) for many milliseconds: a crash
+in that gap would send the reply again after the restart. So the count is first
+appended to a small file of this process in the data folder, with one ``write()`` — the
+kernel keeps it even when the process is killed the next instant. Whoever takes over a
+dead process's updates on this machine reads its notes first. (A process on another
+machine cannot: there the database's count decides, and a reply in that gap may go twice.)
+
+Each file starts with the line ``owner <name>``; then one ``<update id> <replies sent>``
+per line.
 """
 
 from __future__ import annotations
@@ -21,24 +24,23 @@ logger = logging.getLogger(__name__)
 
 ROTATE_AFTER = 50_000  # lines; the file before the current one is kept, older ones go
 _SAFE = re.compile(r"[^0-9A-Za-z-]")
+_HEADER = "owner "
 
 
 class SentJournal:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, owner: str) -> None:
         self.folder = folder
+        self.owner = owner
         self._fd: int | None = None
         self._path: Path | None = None
         self._previous: Path | None = None
         self._lines = 0
         self._files = 0
-        self._owner = ""
+        self._read: dict[str, dict[int, int]] = {}  # other owners' notes, read once
 
-    def open(self, owner: str) -> dict[int, int]:
-        """Start this process's journal; what earlier (dead) processes noted, by update."""
-        self._owner = _SAFE.sub("_", owner)
-        noted = self._read_others()
+    def open(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
         self._start_file()
-        return noted
 
     def note(self, update_id: int, sent: int) -> None:
         """``sent`` replies of ``update_id`` are with their platforms (one write call)."""
@@ -49,11 +51,27 @@ class SentJournal:
         if self._lines >= ROTATE_AFTER:
             self._start_file()
 
-    def forget_others(self) -> None:
-        """The dead processes' notes are in the database now: their files can go."""
-        for path in self._others():
-            with contextlib.suppress(OSError):
-                path.unlink()
+    def owners(self) -> set[str]:
+        """The other processes that left a journal here (alive or not)."""
+        return {owner for owner, _ in self._other_files()}
+
+    def noted_by(self, owner: str) -> dict[int, int]:
+        """What ``owner`` noted as sent, by update (read once, then remembered)."""
+        if owner not in self._read:
+            noted: dict[int, int] = {}
+            for found, path in self._other_files():
+                if found == owner:
+                    for update_id, sent in _lines(path):
+                        noted[update_id] = max(noted.get(update_id, 0), sent)
+            self._read[owner] = noted
+        return self._read[owner]
+
+    def forget(self, owner: str) -> None:
+        """``owner`` is dead and its notes are in the database: its files can go."""
+        for found, path in self._other_files():
+            if found == owner:
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
     def close(self) -> None:
         if self._fd is not None:
@@ -63,37 +81,47 @@ class SentJournal:
             if path is not None:
                 with contextlib.suppress(OSError):
                     path.unlink()
+        with contextlib.suppress(OSError):  # the last one out leaves no empty folder
+            self.folder.rmdir()
 
     # ---- files -----------------------------------------------------------------------
     def _start_file(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
-        if self._previous is not None:  # two files back: its marks have long committed
+        if self._previous is not None:  # two files back: its counts have long committed
             with contextlib.suppress(OSError):
                 self._previous.unlink()
         self._previous = self._path
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self._path = self.folder / f"sent-{self._owner}-{self._files}.journal"
+        self._path = self.folder / f"sent-{_SAFE.sub('_', self.owner)}-{self._files}.journal"
         self._files += 1
         self._fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.write(self._fd, f"{_HEADER}{self.owner}\n".encode())
         self._lines = 0
 
-    def _others(self) -> list[Path]:
+    def _other_files(self) -> list[tuple[str, Path]]:
         mine = {self._path, self._previous}
-        return [p for p in self.folder.glob("sent-*.journal") if p not in mine]
-
-    def _read_others(self) -> dict[int, int]:
-        noted: dict[int, int] = {}
-        for path in self._others():
+        found = []
+        for path in sorted(self.folder.glob("sent-*.journal")):
+            if path in mine:
+                continue
             try:
-                text = path.read_text(errors="replace")
+                with path.open(encoding="utf-8", errors="replace") as file:
+                    header = file.readline().strip()
             except OSError:
                 continue
-            for line in text.splitlines():
-                parts = line.split()
-                if len(parts) == 2 and parts[0].isdigit() and parts[1].isdigit():
-                    update_id, sent = int(parts[0]), int(parts[1])
-                    noted[update_id] = max(noted.get(update_id, 0), sent)
-        if noted:
-            logger.info("%d replies noted as sent by a previous run", len(noted))
-        return noted
+            if header.startswith(_HEADER):
+                found.append((header[len(_HEADER) :], path))
+        return found
+
+
+def _lines(path: Path) -> list[tuple[int, int]]:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    pairs = []
+    for line in text.splitlines()[1:]:
+        parts = line.split()
+        if len(parts) == 2 and parts[0].isdigit() and parts[1].isdigit():
+            pairs.append((int(parts[0]), int(parts[1])))
+    return pairs

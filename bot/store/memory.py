@@ -78,12 +78,15 @@ class MemoryStore(MemoryConversations):
     async def get_update(self, update_id: int) -> UpdateRecord | None:
         return self.updates.get(update_id)
 
-    async def take_over_update(self, update_id: int, previous: str | None, owner: str) -> bool:
+    async def take_over_update(
+        self, update_id: int, previous: str | None, owner: str
+    ) -> UpdateRecord | None:
         row = self.updates.get(update_id)
         if row is None or row.owner != previous or row.state == "delivered":
-            return False
-        self._set(self.updates, update_id, replace(row, owner=owner))
-        return True
+            return None
+        row = replace(row, owner=owner)
+        self._set(self.updates, update_id, row)
+        return row
 
     async def answer_update(
         self, update_id: int, outbox: list[dict[str, Any]], sent: int = 0

@@ -9,32 +9,23 @@ each process holds an advisory lock named after itself; SQLite serves one proces
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import zlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import delete, select, update
 
 from bot.core.records import PlatformId, UpdateRecord
 from bot.store.base import StoreBase, as_id
 from bot.store.columns import utcnow
-from bot.store.journal import SentJournal
+from bot.store.leases import LeasesMixin
 from bot.store.models import ProcessedUpdate
 
 logger = logging.getLogger(__name__)
 RECOVER_BATCH = 200
 
 
-class UpdatesMixin(StoreBase):
-    _process: str | None = None  # the owner name this process holds a lease for
-    _journal: SentJournal | None = None
-
+class UpdatesMixin(LeasesMixin, StoreBase):
     async def receive_update(
         self,
         platform: str,
@@ -91,8 +82,11 @@ class UpdatesMixin(StoreBase):
             row = await session.get(ProcessedUpdate, update_id, populate_existing=True)
             return None if row is None else update_record(row)
 
-    async def take_over_update(self, update_id: int, previous: str | None, owner: str) -> bool:
-        """Become the update's handler if ``previous`` still is (one taker wins)."""
+    async def take_over_update(
+        self, update_id: int, previous: str | None, owner: str
+    ) -> UpdateRecord | None:
+        """Become the update's handler if ``previous`` still is (one taker wins): the row
+        as it is now, with what ``previous`` noted in its journal as sent; None if not."""
         statement = (
             update(ProcessedUpdate)
             .where(ProcessedUpdate.id == update_id, _owner_is(previous))
@@ -101,7 +95,14 @@ class UpdatesMixin(StoreBase):
         )
         async with self._write() as session:
             result = await session.execute(statement.execution_options(synchronize_session=False))
-            return bool(getattr(result, "rowcount", 0))
+            if not getattr(result, "rowcount", 0):
+                return None
+        claim = await self.get_update(update_id)
+        noted = self.noted_sent(previous, update_id)
+        if claim is not None and claim.state == "answered" and noted > claim.sent:
+            await self.mark_update_sent(update_id, noted, len(claim.outbox))
+            claim = await self.get_update(update_id)
+        return claim
 
     async def answer_update(
         self, update_id: int, outbox: list[dict[str, Any]], sent: int = 0
@@ -149,84 +150,9 @@ class UpdatesMixin(StoreBase):
             result = await session.execute(statement.execution_options(synchronize_session=False))
             return int(getattr(result, "rowcount", 0) or 0)
 
-    # ---- which processes are alive ------------------------------------------------------
-    @asynccontextmanager
-    async def process_lease(self, owner: str) -> AsyncIterator[None]:
-        """This process is ``owner`` for as long as the context lasts (PostgreSQL: an
-        advisory lock on its own connection, released by the database if the process dies;
-        a SQLite file: its sent-journal, after the dead processes' notes are applied)."""
-        self._process = owner
-        if self._engine.dialect.name != "postgresql":
-            folder = _file_folder(self._engine.url.database)
-            if folder is None:  # in memory: one process that cannot outlive its data
-                yield
-                return
-            journal = SentJournal(folder)
-            await self._apply_noted(journal.open(owner))
-            journal.forget_others()
-            self._journal = journal
-            try:
-                yield
-            finally:
-                self._journal = None
-                journal.close()
-            return
-        key = _lease_key(owner)
-        async with self._engine.connect() as connection:
-            await connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
-            await connection.commit()  # the lock belongs to the session
-            try:
-                yield
-            finally:
-                await _unlock(connection, key)
-
-    async def _apply_noted(self, noted: dict[int, int]) -> None:
-        """Replies a dead process noted as sent but did not get to record."""
-        for update_id, sent in noted.items():
-            claim = await self.get_update(update_id)
-            if claim is not None and claim.state == "answered" and sent > claim.sent:
-                await self.mark_update_sent(update_id, sent, len(claim.outbox))
-
-    async def process_alive(self, owner: str | None) -> bool:
-        """Whether the process named ``owner`` still runs (and may finish its updates)."""
-        if owner is None:
-            return False
-        if owner == self._process:
-            return True
-        if self._engine.dialect.name != "postgresql":
-            return False  # SQLite serves one process: another owner was a previous run
-        key = _lease_key(owner)
-        async with self._engine.connect() as connection:
-            free = bool(
-                (
-                    await connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key})
-                ).scalar()
-            )
-            if free:
-                await _unlock(connection, key)
-            else:
-                await connection.commit()
-        return not free
-
-
-def _file_folder(database: str | None) -> Path | None:
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database).expanduser().resolve().parent
-
 
 def _owner_is(owner: str | None) -> Any:
     return ProcessedUpdate.owner.is_(None) if owner is None else ProcessedUpdate.owner == owner
-
-
-def _lease_key(owner: str) -> int:
-    return zlib.crc32(f"bot-process:{owner}".encode())
-
-
-async def _unlock(connection: AsyncConnection, key: int) -> None:
-    with contextlib.suppress(Exception):  # a dead connection holds no lock
-        await connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-        await connection.commit()
 
 
 def update_record(row: ProcessedUpdate) -> UpdateRecord:

@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.answering import replies
 from bot.broadcast.media import PHOTO_ONLY, BroadcastPhotos, photo_path
-from bot.conversation import texts
 from bot.core.messages import Inbound, Outbound, SendResult
 from bot.core.records import BroadcastRecord
+from bot.strings import answers as replies
+from bot.strings import conversation as texts
+from bot.strings import errors
 from bot.web.files import PageFiles
 from bot.web.messages import BROADCAST_KIND, message_json, notice_json
 from bot.web.security import security_headers
@@ -101,33 +102,33 @@ class WebChannel:
     async def conversation(self, request: web.Request) -> web.Response:
         visitor = request.match_info["visitor"]
         if not _VISITOR.match(visitor) or visitor != _visitor(request):
-            raise web.HTTPForbidden(reason="Không xem được cuộc trò chuyện này.")
+            raise web.HTTPForbidden(reason=errors.NOT_YOURS)
         return web.json_response({"visitor": visitor, "messages": await self._history(visitor)})
 
     async def ask(self, request: web.Request) -> web.Response:
         visitor, body = await self._caller(request)
         text = body.get("text")
         if not isinstance(text, str):
-            raise web.HTTPBadRequest(reason="Thiếu câu hỏi.")
+            raise web.HTTPBadRequest(reason=errors.NO_QUESTION)
         return await self._handle(request, visitor, body, text=text)
 
     async def action(self, request: web.Request) -> web.Response:
         visitor, body = await self._caller(request)
         action = body.get("action")
         if not isinstance(action, str) or not _ACTION.match(action):
-            raise web.HTTPBadRequest(reason="Thao tác không hợp lệ.")
+            raise web.HTTPBadRequest(reason=errors.BAD_ACTION)
         return await self._handle(request, visitor, body, action=action)
 
     async def _caller(self, request: web.Request) -> tuple[str, dict[str, Any]]:
         try:
             body = await request.json()
         except (ValueError, UnicodeDecodeError):
-            raise web.HTTPBadRequest(reason="Yêu cầu không hợp lệ.") from None
+            raise web.HTTPBadRequest(reason=errors.BAD_REQUEST) from None
         if not isinstance(body, dict):
-            raise web.HTTPBadRequest(reason="Yêu cầu không hợp lệ.")
+            raise web.HTTPBadRequest(reason=errors.BAD_REQUEST)
         visitor = _visitor(request)
         if visitor is None:
-            raise web.HTTPForbidden(reason="Hãy tải lại trang để bắt đầu cuộc trò chuyện.")
+            raise web.HTTPForbidden(reason=errors.RELOAD)
         return visitor, body
 
     async def _handle(
@@ -157,14 +158,14 @@ class WebChannel:
         try:
             text = self.answerer.passage(doc, section)
         except (KeyError, ValueError, LookupError):
-            raise web.HTTPNotFound(reason="Không có mục này.") from None
+            raise web.HTTPNotFound(reason=errors.NO_SUCH_SECTION) from None
         return web.json_response({"doc": doc, "section": section, "text": text})
 
     # ---- server push ------------------------------------------------------------------
     async def events(self, request: web.Request) -> web.StreamResponse:
         visitor = _visitor(request)
         if visitor is None:
-            raise web.HTTPForbidden(reason="Thiếu mã người dùng.")
+            raise web.HTTPForbidden(reason=errors.NO_VISITOR)
         response = web.StreamResponse(
             headers={
                 "Content-Type": "text/event-stream",

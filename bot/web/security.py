@@ -13,14 +13,12 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bot.conversation.flood import FloodLimiter
+from bot.strings import errors
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 MAX_API_BODY = 64 * 1024  # a question is at most a few KB; 50 KB pasted still fits
-TOO_FAST = "Bạn gửi yêu cầu quá nhanh. Vui lòng đợi một chút rồi thử lại."
-FAILED = "Xin lỗi, hệ thống đang gặp sự cố. Bạn vui lòng thử lại sau ít phút."
-TOO_LARGE = "Nội dung gửi lên quá lớn."
 
 
 def content_security_policy(allowed_origins: list[str]) -> str:
@@ -45,18 +43,18 @@ def web_middlewares(allowed_origins: list[str], per_minute: int) -> list:
             if api and request.method == "OPTIONS":
                 response: web.StreamResponse = web.Response(status=204)
             elif api and (request.content_length or 0) > MAX_API_BODY:
-                response = _error(413, TOO_LARGE)
+                response = _error(413, errors.TOO_LARGE)
             elif api and request.method == "POST" and not per_ip.allow(request.remote or "?"):
-                response = _error(429, TOO_FAST)
+                response = _error(429, errors.TOO_FAST)
             else:
                 response = await handler(request)
         except web.HTTPException as exc:
             if not api:
                 raise
-            response = _error(exc.status, exc.reason or FAILED)
+            response = _error(exc.status, exc.reason or errors.APOLOGY)
         except Exception:
             logger.exception("web request %s %s failed", request.method, request.path)
-            response = _error(500, FAILED)
+            response = _error(500, errors.APOLOGY)
         if not response.prepared:  # a stream (SSE) has sent its headers already
             _headers(response, csp)
             if api and origin in origins:

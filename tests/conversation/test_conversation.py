@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.conversation import texts
 from bot.core.records import MessageRecord
+from bot.strings import conversation as texts
 from tests.core.support import OFFICERS, Core, core, said
 from tests.fakes.answerer import HANDOFF, FakeAnswerer, cited, suggesting
 

@@ -11,6 +11,7 @@ from bot.conversation.service import CitizenConversation
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Inbound, Outbound, SendResult
 from bot.store.memory import MemoryStore
+from bot.strings import errors
 from tests.fakes.answerer import FakeAnswerer
 
 OFFICERS = OfficersChat("telegram", "-100")
@@ -63,7 +64,7 @@ def core(
         Handoff(store, officers_chat, None),
         FloodLimiter(flood, 60.0),
     )
-    dispatcher = Dispatcher(store, citizens, None, owner=owner)  # type: ignore[arg-type]
+    dispatcher = Dispatcher(store, citizens, None, owner=owner, apology=errors.APOLOGY)  # type: ignore[arg-type]
     senders = {p: RecordingSender(p) for p in ("telegram", "web", "zalo_oa")}
     for sender in senders.values():
         dispatcher.register(sender)

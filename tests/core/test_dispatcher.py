@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.core import strings
 from bot.core.messages import Outbound, SendResult, inbound_data, outbound_data
+from bot.strings import errors as strings
 from tests.core.support import core, said
 from tests.fakes.answerer import FakeAnswerer, cited
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from bot.store import Store, StoreError
+from bot.store.journal import SentJournal
 
 
 @pytest.fixture
@@ -60,9 +62,11 @@ async def test_one_taker_wins_an_unfinished_update(store: Store) -> None:
     taken = await asyncio.gather(
         *(store.take_over_update(row.id, "dead:1:0000", f"new:{n}:x") for n in range(5))
     )
-    assert sorted(taken) == [False] * 4 + [True]
+    assert sorted(t is not None for t in taken) == [False] * 4 + [True]
+    [won] = [t for t in taken if t is not None]
+    assert won.owner == (await store.get_update(row.id)).owner  # type: ignore[union-attr]
     await store.answer_update(row.id, [], 0)
-    assert not await store.take_over_update(row.id, (await store.get_update(row.id)).owner, ME)  # type: ignore[union-attr]
+    assert await store.take_over_update(row.id, won.owner, ME) is None  # delivered: nobody
 
 
 async def test_a_process_is_alive_while_it_holds_its_lease(store_url: str) -> None:
@@ -171,3 +175,34 @@ async def test_units_in_parallel_tasks_do_not_mix(store: Store) -> None:
     await asyncio.gather(*(one(n) for n in range(6)), return_exceptions=True)
     kept = sorted(m.text for m in await store.recent_messages(person.id))
     assert kept == ["câu 0", "câu 2", "câu 4"]
+
+
+async def test_replies_a_dead_process_journaled_are_not_sent_again(
+    store_url: str, tmp_path: Path
+) -> None:
+    async with await Store.open(store_url) as store:
+        given = tmp_path / "data"
+        folder = store.journal_folder(given)
+        assert folder is not None
+        first, _ = await store.receive_update("telegram", "1", "dead:1:x")
+        second, _ = await store.receive_update("telegram", "2", "dead:1:x")
+        for claim in (first, second):
+            await store.answer_update(claim.id, [{"text": "a"}, {"text": "b"}])
+        dead = SentJournal(folder, "dead:1:x")
+        dead.open()
+        dead.note(first.id, 2)  # both replies out, then SIGKILL before the row was written
+        # (never closed: the process died)
+        async with store.process_lease("new:2:y", given):
+            assert (await store.get_update(first.id)).state == "delivered"  # type: ignore[union-attr]
+            assert await store.process_alive("new:2:y")
+        assert not list(folder.glob("sent-dead*"))  # applied, then forgotten
+        async with store.process_lease("new:4:w", given):
+            taken = await store.take_over_update(second.id, "dead:1:x", "new:4:w")
+            assert taken is not None and taken.sent == 0  # nothing noted: sent again
+        async with store.process_lease("new:5:v", given):
+            other = SentJournal(folder, "dead:3:z")  # another process on this machine…
+            other.open()
+            assert await store.take_over_update(second.id, "new:4:w", "dead:3:z") is not None
+            other.note(second.id, 1)  # …sends the first reply and is killed
+            taken = await store.take_over_update(second.id, "dead:3:z", "new:5:v")
+            assert taken is not None and (taken.sent, taken.state) == (1, "answered")

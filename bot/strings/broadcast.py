@@ -116,3 +116,33 @@ def photo_not_kept(reason: str) -> str:
         "còn trên Zalo và trang web chỉ nhận phần chữ. Muốn mọi kênh đều có ảnh, gõ /huy "
         "rồi soạn lại với ảnh."
     )
+
+
+# ---- Telegram's command menu for officers and admins ---------------------------------------
+OFFICER_COMMANDS = (
+    ("thongbao", "Soạn thông báo gửi người đăng ký"),
+    ("lichgui", "Thông báo hẹn giờ và đang gửi"),
+    ("baocao", "Báo cáo tháng theo đơn vị"),
+    ("huy", "Bỏ thông báo đang soạn"),
+)
+ADMIN_COMMANDS = (("themcanbo", "Thêm cán bộ"), ("xoacanbo", "Bỏ quyền cán bộ"))
+
+# ---- buttons of the compose dialogue and of a broadcast being sent ----------------------
+SEND_NOW = "Gửi ngay"
+SEND_LATER = "Hẹn giờ"
+CONFIRM = "✅ Xác nhận gửi"
+CANCEL = "✖ Hủy"
+EVERYONE = "Tất cả người đăng ký"
+BY_AREA = "Theo xã/phường"
+PAUSE = "⏸ Tạm dừng"
+RESUME = "▶ Tiếp tục"
+
+# ---- why a draft's photo could not be kept ------------------------------------------------
+PHOTO_NOT_IMAGE = "tệp không phải ảnh JPEG, PNG, GIF hay WebP"
+PHOTO_TOO_BIG = "ảnh lớn hơn 10 MB"
+PHOTO_STORE_FAILED = "lỗi cơ sở dữ liệu"
+PHOTO_NO_CONNECTION = "không kết nối được Telegram"
+
+
+def photo_refused(message: str) -> str:
+    return f"Telegram từ chối: {message}"

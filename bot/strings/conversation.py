@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.answering import replies
 from bot.core.answer import Suggestion
 from bot.core.messages import Button
 from bot.core.records import MessageRecord
+from bot.strings import answers as replies
 
 FEEDBACK_UP = "👍"
 FEEDBACK_DOWN = "👎"
@@ -172,3 +172,48 @@ def clip(text: str, limit: int) -> str:
     """One line of at most ``limit`` characters, "…" where it was cut."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---- why a ticket was opened (the officers read it in the ticket's post) ------------
+REASON_ACCEPTED_OFFER = "văn bản chưa có câu trả lời, người dân đồng ý gặp cán bộ"
+REASON_TWO_DOWNVOTES = "người dân không hài lòng với hai câu trả lời liên tiếp"
+
+
+def reason_asked_for_person(text: str) -> str:
+    return f"yêu cầu người thật / khiếu nại / kiến nghị: “{clip(text, 120)}”"
+
+
+def reason_button(typed: bool) -> str:
+    return "người dân gõ “gặp cán bộ”" if typed else "người dân bấm “Gặp cán bộ”"
+
+
+# ---- the full text of a section ("Xem nguyên văn") -------------------------------------
+NEXT_PAGE = "Trang sau ▶"
+
+
+def passage_header(label: str, page: int, pages: int) -> str:
+    return f"📄 {label} (nguyên văn, trang {page}/{pages}):\n"
+
+
+# ---- what a text-only platform shows instead of each button -----------------------------
+TYPED = {
+    "handoff": "“gặp cán bộ”",
+    "sub": "“đăng ký” (nhận tin mới)",
+    "unsub": "“hủy đăng ký”",
+    "full": "“xem nguyên văn”",
+    "fb": "👍 hoặc 👎 (đánh giá câu trả lời)",
+    "topic": "“đăng ký chủ đề <quy hoạch / kinh tế / văn hóa / cuộc thi>”",
+}
+TYPE_INSTEAD = "Bạn có thể gõ: "
+
+# ---- office hours ---------------------------------------------------------------------------
+WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+
+# ---- Telegram's command menu ("/" button) ----------------------------------------------------
+CITIZEN_COMMANDS = (
+    ("start", "Bắt đầu, giới thiệu"),
+    ("huongdan", "Cách hỏi và các lệnh"),
+    ("canbo", "Gặp cán bộ"),
+    ("dangky", "Đăng ký nhận tin mới"),
+    ("huydangky", "Hủy đăng ký nhận tin"),
+)

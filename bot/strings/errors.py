@@ -1,0 +1,17 @@
+"""What a person reads when something goes wrong: one apology, polite refusals, no trace."""
+
+from __future__ import annotations
+
+# The one apology, whatever went wrong and on whichever channel.
+APOLOGY = "Xin lỗi, hệ thống đang gặp sự cố. Bạn vui lòng thử lại sau ít phút."
+
+# The web chat's refusals (HTTP 4xx bodies: {"error": …}).
+TOO_FAST = "Bạn gửi yêu cầu quá nhanh. Vui lòng đợi một chút rồi thử lại."
+TOO_LARGE = "Nội dung gửi lên quá lớn."
+NO_QUESTION = "Thiếu câu hỏi."
+BAD_ACTION = "Thao tác không hợp lệ."
+BAD_REQUEST = "Yêu cầu không hợp lệ."
+RELOAD = "Hãy tải lại trang để bắt đầu cuộc trò chuyện."
+NOT_YOURS = "Không xem được cuộc trò chuyện này."
+NO_SUCH_SECTION = "Không có mục này."
+NO_VISITOR = "Thiếu mã người dùng."
