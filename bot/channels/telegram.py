@@ -179,8 +179,8 @@ class TelegramChannel:
         return [web.post(path, self.webhook)]
 
     async def webhook(self, request: web.Request) -> web.Response:
-        if self._stopping.is_set():
-            return web.Response(status=503, text="shutting down")
+        if self._stopping.is_set() or not self.application.running:
+            return web.Response(status=503, text="not running")  # Telegram tries again
         given = request.headers.get(SECRET_HEADER, "")
         if not self.webhook_secret or not hmac.compare_digest(
             given.encode(), self.webhook_secret.encode()

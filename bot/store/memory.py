@@ -1,9 +1,9 @@
 """The store ports in memory: what the dispatcher and the conversations need, no database.
 
 For fast tests of the core (and a look at what the ports promise): the same contract
-tests run on this, on SQLite and on PostgreSQL (tests/store/). Broadcast delivery and
-media are the SQL store's alone: they rest on what a database does (``FOR UPDATE SKIP
-LOCKED``, advisory locks, large objects).
+tests run on this, on SQLite and on PostgreSQL (tests/store/). Sending broadcast
+deliveries and keeping photos are the SQL store's alone: they rest on what a database does
+(``FOR UPDATE SKIP LOCKED``, advisory locks, large objects).
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from typing import Any
 
 from bot.core.records import Arrival, PlatformId, UpdateRecord
 from bot.store.memory_base import utc_now
+from bot.store.memory_broadcasts import MemoryBroadcasts
 from bot.store.memory_conversations import MemoryConversations
 
 
-class MemoryStore(MemoryConversations):
+class MemoryStore(MemoryConversations, MemoryBroadcasts):
     # ---- updates (see bot/store/updates.py) -------------------------------------------------
     async def receive_update(
         self,

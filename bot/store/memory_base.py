@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.core.records import (
+    BroadcastRecord,
     FeedbackRecord,
     MessageRecord,
     PersonRecord,
@@ -41,7 +42,11 @@ class MemoryBase:
         self.kv: dict[str, str] = {}
         # (platform, key) -> [payload, received at, done at]
         self.inbox: dict[tuple[str, str], list[Any]] = {}
-        self.broadcast_status: dict[int, tuple[str, str, str]] = {}
+        self.status_messages: dict[int, tuple[str, str, str]] = {}  # a broadcast's status post
+        self.broadcasts: dict[int, BroadcastRecord] = {}
+        self.deliveries: dict[tuple[int, int], str] = {}  # (broadcast, person) -> state
+        self.officers: dict[tuple[str, str], tuple[str, bool]] = {}  # -> (unit, active)
+        self.audit_log: dict[int, tuple[str, str, dict[str, Any], datetime]] = {}
         self._ids: dict[str, int] = {}
         self._process: str | None = None
 

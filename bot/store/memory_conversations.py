@@ -270,8 +270,3 @@ class MemoryConversations(MemoryBase):
         if ticket.state == target and (target != "assigned" or ticket.assigned_by == officer):
             return ticket
         raise StoreError(f"Ticket {ticket_id} is {ticket.state}: cannot make it {target}")
-
-    async def set_broadcast_status(
-        self, broadcast_id: int, platform: str, chat_id: str, message_id: str
-    ) -> None:
-        self._set(self.broadcast_status, broadcast_id, (platform, chat_id, message_id))
