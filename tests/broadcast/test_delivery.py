@@ -6,13 +6,9 @@ import asyncio
 import contextlib
 import time
 
-import pytest
-
 from bot.app import running
 from tests.answering.support import repo_settings
 from tests.fakes.telegram_api import FakeTelegram
-
-pytestmark = pytest.mark.slow
 
 OPERATORS = -1001234567890
 FIRST_CHAT = 610_000
@@ -45,7 +41,7 @@ async def subscribe(store, count: int, *, topics=None, area=None, first: int = F
 
 
 @contextlib.asynccontextmanager
-async def zalo_broadcasting(store_url, engine, **overrides):
+async def zalo_broadcasting(store_url, answerer, **overrides):
     """A running bot with Telegram and Zalo OA (fakes) configured: (its state, the Zalo fake)."""
     from tests.fakes.zalo_oa_api import FakeZaloOA
 
@@ -54,7 +50,7 @@ async def zalo_broadcasting(store_url, engine, **overrides):
         settings = settings_for(
             fake, store_url, **zalo.bot_settings(), broadcast_zalo_rate=50, **overrides
         )
-        async with running(settings, engine) as state:
+        async with running(settings, answerer) as state:
             yield state, zalo
 
 
@@ -78,12 +74,12 @@ async def wait_done(store, broadcast_id: int, timeout: float = 60.0) -> dict[str
 
 
 async def test_paced_under_the_flood_limit_with_blocked_and_targeted_recipients(
-    store_url, engine
+    store_url, answerer
 ) -> None:
     async with FakeTelegram(enforce_limits=True) as fake:
         fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
         settings = settings_for(fake, store_url, broadcast_telegram_rate=25)
-        async with running(settings, engine) as state:
+        async with running(settings, answerer) as state:
             store = state.store
             everyone = await subscribe(store, 50, area="Ba Đình")
             await subscribe(store, 10, topics=["văn hóa"], first=FIRST_CHAT + 100)
@@ -121,11 +117,11 @@ async def test_paced_under_the_flood_limit_with_blocked_and_targeted_recipients(
             assert await store.enqueue_broadcast(topical.id) == 0  # idempotent
 
 
-async def test_retry_after_for_one_chat_does_not_stall_the_others(store_url, engine) -> None:
+async def test_retry_after_for_one_chat_does_not_stall_the_others(store_url, answerer) -> None:
     async with FakeTelegram() as fake:
         fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
         settings = settings_for(fake, store_url, broadcast_telegram_rate=200)
-        async with running(settings, engine) as state:
+        async with running(settings, answerer) as state:
             store = state.store
             chats = await subscribe(store, 20)
             fake.fail_next("sendMessage", 429, retry_after=2, chat_id=chats[0])
@@ -143,11 +139,11 @@ async def test_retry_after_for_one_chat_does_not_stall_the_others(store_url, eng
 
 
 async def test_zalo_followers_outside_the_window_and_unconfigured_platforms_are_skipped(
-    store_url, engine
+    store_url, answerer
 ) -> None:
     """Zalo OA outside the 7-day window and a platform no process sends: skipped, with the
     reason; a web visitor finds the update in their conversation."""
-    async with zalo_broadcasting(store_url, engine, web_enabled=True) as (state, zalo):
+    async with zalo_broadcasting(store_url, answerer, web_enabled=True) as (state, zalo):
         store = state.store
         people = await subscribe_users(
             store,
@@ -170,7 +166,7 @@ async def test_zalo_followers_outside_the_window_and_unconfigured_platforms_are_
 
 
 async def test_outcomes_a_database_error_kept_back_are_written_before_the_next_claim(
-    store_url, engine, monkeypatch
+    store_url, answerer, monkeypatch
 ) -> None:
     """Sent, then the database refuses the write: the rows must not stay "sending" (they
     would be sent again after a restart) and nobody may get the message twice."""
@@ -181,7 +177,7 @@ async def test_outcomes_a_database_error_kept_back_are_written_before_the_next_c
     async with FakeTelegram() as fake:
         fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
         settings = settings_for(fake, store_url, broadcast_telegram_rate=200, broadcast_window=5)
-        async with running(settings, engine) as state:
+        async with running(settings, answerer) as state:
             store = state.store
             chats = await subscribe(store, 12)
             write = store.record_outcomes
@@ -204,11 +200,11 @@ async def test_outcomes_a_database_error_kept_back_are_written_before_the_next_c
 
 
 async def test_zalo_followers_outside_the_window_get_a_promotion_when_configured(
-    store_url, engine
+    store_url, answerer
 ) -> None:
     """ZALO_OA_PROMOTION: outside the 7-day window the update goes as a promotion message
     (the unit as header, line breaks kept); once the OA's quota is spent, skipped."""
-    async with zalo_broadcasting(store_url, engine, zalo_oa_promotion=True) as (state, zalo):
+    async with zalo_broadcasting(store_url, answerer, zalo_oa_promotion=True) as (state, zalo):
         store = state.store
         await subscribe_users(store, [("zalo_oa", u) for u in ("z-near", "z-far-1", "z-far-2")])
         zalo.mark_outside_window("z-far-1")
@@ -234,7 +230,7 @@ async def test_zalo_followers_outside_the_window_get_a_promotion_when_configured
 
 
 async def test_zalo_broadcasts_stay_under_the_fakes_limits_with_blocked_and_unfollowed(
-    store_url, engine
+    store_url, answerer
 ) -> None:
     """Both Zalo fakes enforce 12 messages a second (Zalo documents none): at the default
     10/s nobody is refused for the rate. A Zalo Bot user who blocked the bot (403) is marked
@@ -257,7 +253,7 @@ async def test_zalo_broadcasts_stay_under_the_fakes_limits_with_blocked_and_unfo
             zalo_bot_webhook_url="https://bot.example.vn/zalo/bot/webhook",
             zalo_bot_webhook_secret="zalo-bot-secret",
         )
-        async with running(settings, engine) as state:
+        async with running(settings, answerer) as state:
             store = state.store
             followers = [f"oa-{n}" for n in range(30)]
             users = [f"zb-{n:02x}" for n in range(30)]

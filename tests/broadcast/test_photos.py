@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import aiohttp
-import pytest
 from multidict import CIMultiDict
 
 from bot.app import Running, running
@@ -21,8 +20,6 @@ from tests.broadcast.test_officer_flow import OFFICER, UNIT, OfficerChat
 from tests.fakes.telegram_api import FakeTelegram, fake_jpeg
 from tests.fakes.zalo_bot_api import FakeZaloBot
 from tests.fakes.zalo_oa_api import FakeZaloOA
-
-pytestmark = pytest.mark.slow
 
 PHOTO = fake_jpeg(30_000, seed="hội nghị")
 TEXT = "Mời bà con dự hội nghị lúc 8h sáng Chủ nhật tại nhà văn hóa."
@@ -45,7 +42,7 @@ class Fakes:
 
 
 @asynccontextmanager
-async def everything(store_url: str, engine, **overrides) -> AsyncIterator[tuple[Running, Fakes]]:
+async def everything(store_url: str, answerer, **overrides) -> AsyncIterator[tuple[Running, Fakes]]:
     """The bot with Telegram, Zalo OA, Zalo Bot and the web chat, each with subscribers."""
     port = free_port()
     async with FakeTelegram() as tg, FakeZaloOA() as oa, FakeZaloBot() as zb:
@@ -63,7 +60,7 @@ async def everything(store_url: str, engine, **overrides) -> AsyncIterator[tuple
             "broadcast_zalo_rate": 50,
             **overrides,
         }
-        async with running(settings_for(tg, store_url, **values), engine) as state:
+        async with running(settings_for(tg, store_url, **values), answerer) as state:
             store = state.store
             await subscribe(store, 2)
             for platform, user in (
@@ -103,8 +100,8 @@ async def web_history(state: Running) -> list[dict]:
     return json.loads(body)["messages"]
 
 
-async def test_a_photo_reaches_telegram_zalo_and_the_web(store_url, engine) -> None:
-    async with everything(store_url, engine) as (state, fakes):
+async def test_a_photo_reaches_telegram_zalo_and_the_web(store_url, answerer) -> None:
+    async with everything(store_url, answerer) as (state, fakes):
         tg, oa, zb = fakes.tg, fakes.oa, fakes.zb
         store = state.store
         after_photo = await compose_with_photo(state, tg, TEXT)
@@ -153,13 +150,13 @@ async def test_a_photo_reaches_telegram_zalo_and_the_web(store_url, engine) -> N
 
 
 async def test_long_text_goes_after_the_photo_and_each_broadcast_is_uploaded_once(
-    store_url, engine
+    store_url, answerer
 ) -> None:
     """Longer than a Zalo Bot caption and than one Zalo message: the photo first (alone, or
     with the first piece on Zalo OA), then the rest as text."""
     long_text = ("Nội dung chi tiết của kế hoạch tổ chức hội nghị. " * 60).strip()
     assert BOT_MAX_CAPTION < len(long_text) > 2000
-    async with everything(store_url, engine) as (state, fakes):
+    async with everything(store_url, answerer) as (state, fakes):
         tg, oa, zb = fakes.tg, fakes.oa, fakes.zb
         store = state.store
         await compose_with_photo(state, tg, TEXT)
@@ -186,9 +183,9 @@ async def test_long_text_goes_after_the_photo_and_each_broadcast_is_uploaded_onc
 
 
 async def test_a_photo_that_cannot_be_fetched_leaves_the_text_going_everywhere(
-    store_url, engine
+    store_url, answerer
 ) -> None:
-    async with everything(store_url, engine) as (state, fakes):
+    async with everything(store_url, answerer) as (state, fakes):
         tg, oa, zb = fakes.tg, fakes.oa, fakes.zb
         store = state.store
         tg.fail_next(
@@ -217,9 +214,9 @@ async def test_a_photo_that_cannot_be_fetched_leaves_the_text_going_everywhere(
 
 
 async def test_without_a_public_address_zalo_bot_gets_text_and_the_photo_route_needs_no_web(
-    store_url, engine, caplog
+    store_url, answerer, caplog
 ) -> None:
-    async with everything(store_url, engine, public_base_url="", web_enabled=False) as (
+    async with everything(store_url, answerer, public_base_url="", web_enabled=False) as (
         state,
         fakes,
     ):
@@ -235,8 +232,10 @@ async def test_without_a_public_address_zalo_bot_gets_text_and_the_photo_route_n
         assert status == 200 and body == PHOTO and headers["Content-Type"] == "image/jpeg"
 
 
-async def test_a_draft_photo_is_not_public_until_the_broadcast_goes_out(store_url, engine) -> None:
-    async with everything(store_url, engine) as (state, fakes):
+async def test_a_draft_photo_is_not_public_until_the_broadcast_goes_out(
+    store_url, answerer
+) -> None:
+    async with everything(store_url, answerer) as (state, fakes):
         store = state.store
         officer = OfficerChat(state, fakes.tg)
         await officer.say("/thongbao")

@@ -1,4 +1,10 @@
-"""A running bot (real engine, SQLite store, aiohttp server) talking to the fake Telegram API."""
+"""A running bot (an answerer, a SQLite or PostgreSQL store, aiohttp server) talking to the fake
+Telegram API.
+
+``answerer`` is a :class:`~tests.fakes.answerer.FakeAnswerer` that knows the questions the
+flow tests ask (``ANSWERS``): flows need *an* answer, a decline or a handoff, not the model's.
+Tests of what the real engine answers take the session ``engine`` and are marked slow.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +17,46 @@ import pytest
 from bot.app import Running, running
 from bot.config import Settings
 from tests.answering.support import repo_settings
+from tests.fakes.answerer import FakeAnswerer, cited
 from tests.fakes.telegram_api import FakeTelegram
 
 OPERATORS = -1001234567890
 CITIZEN = 424242
 OFFICER = 777001
 SECRET = "s3cr3t-Token_ok"
+
+GOAL = "muc tieu thu nhap binh quan dau nguoi nam 2045"
+GOAL_ANSWER = cited(
+    "II.2.2", "Đến năm 2045, thu nhập bình quân đầu người đạt trên 42.000 USD (giá hiện hành)."
+)
+GOAL_PASSAGE = (
+    "Đến năm 2045, thu nhập bình quân đầu người đạt trên 42.000 USD (giá hiện hành); "
+    "GRDP bình quân đầu người khoảng 95.000 USD."
+)
+CONTEST_ANSWER = cited("IV.1.9", "Cuộc thi trực tuyến dự kiến phát động vào tháng 6/2026.")
+# What the fake answerer says to the questions of the flow tests; anything else: not found.
+ANSWERS = {
+    GOAL: GOAL_ANSWER,
+    "muc tieu thu nhap nam 2045": GOAL_ANSWER,
+    "mục tiêu thu nhập năm 2045": GOAL_ANSWER,
+    "mục tiêu 2045": cited("I.2", "Mục tiêu đến năm 2045: Thủ đô phát triển toàn diện."),
+    "muc tieu nam 2045": cited("I.2", "Mục tiêu đến năm 2045: Thủ đô phát triển toàn diện."),
+    "mục tiêu xuyên suốt xây dựng thủ đô": cited(
+        "I.1", "Mục tiêu xuyên suốt là xây dựng Thủ đô văn hiến, văn minh, hiện đại."
+    ),
+    "trung tâm tài chính gắn với không gian nào": cited(
+        "III.2", "Trung tâm tài chính gắn với không gian phát triển phía Bắc sông Hồng."
+    ),
+    "cuoc thi truc tuyen du kien phat dong thang may": CONTEST_ANSWER,
+    "cuộc thi trực tuyến có chủ đề gì": CONTEST_ANSWER,
+}
+PASSAGES = {"II.2.2": GOAL_PASSAGE}
+
+
+@pytest.fixture
+def answerer() -> FakeAnswerer:
+    """A fresh fake answerer per test (it keeps what it was asked)."""
+    return FakeAnswerer(ANSWERS, PASSAGES)
 
 
 @pytest.fixture
@@ -51,8 +91,8 @@ def bot_settings(
 
 
 @asynccontextmanager
-async def started(settings: Settings, engine) -> AsyncIterator[Running]:
-    async with running(settings, engine) as state:
+async def started(settings: Settings, answerer) -> AsyncIterator[Running]:
+    async with running(settings, answerer) as state:
         yield state
 
 

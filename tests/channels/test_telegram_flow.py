@@ -1,4 +1,7 @@
-"""Whole conversations through the real python-telegram-bot client and the fake Telegram API."""
+"""Whole conversations through the real python-telegram-bot client and the fake Telegram API.
+
+The flows run on the fake answerer (``answerer``, tests/channels/conftest.py); the one test of
+the real engine's answer and passage through Telegram is marked slow."""
 
 from __future__ import annotations
 
@@ -7,9 +10,17 @@ import asyncio
 import aiohttp
 import pytest
 
-from tests.channels.conftest import CITIZEN, OFFICER, OPERATORS, SECRET, bot_settings, started
-
-pytestmark = pytest.mark.slow
+from bot.channels import telegram as telegram_channel
+from tests.channels.conftest import (
+    CITIZEN,
+    GOAL,
+    OFFICER,
+    OPERATORS,
+    SECRET,
+    bot_settings,
+    started,
+)
+from tests.fakes.answerer import cited, fixed
 
 
 async def webhook(state, fake, update: dict, secret: str | None = SECRET) -> int:
@@ -26,11 +37,32 @@ def keyboard_actions(message: dict) -> list[str]:
     return [button["callback_data"] for row in markup.get("inline_keyboard", []) for button in row]
 
 
-async def test_question_feedback_handoff_operator_reply_and_close(
+@pytest.mark.slow
+async def test_the_real_engines_answer_and_passage_go_through_telegram(
     fake, database_url, engine
 ) -> None:
-    name = {"first_name": "Bác Hòa"}
+    """The model's own answer (its quote, section and buttons) and the section's whole text,
+    as Telegram shows them; the flows below run on the fake answerer."""
     async with started(bot_settings(fake, database_url), engine) as state:
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, GOAL))
+        answer = fake.sent_messages(CITIZEN)[-1]
+        assert "42.000 USD" in answer["text"] and "II.2.2" in answer["text"]
+        assert answer["parse_mode"] == "HTML"
+        actions = keyboard_actions(answer)
+        assert any(a.startswith("fb:dn:") for a in actions) and "handoff" in actions
+        assert all(len(a.encode()) <= 64 for a in actions)
+        answer_id = fake.calls_to("sendMessage", ok_only=True)[-1].result["message_id"]
+        full = next(a for a in actions if a.startswith("full:"))
+        await webhook(state, fake, fake.callback_update(CITIZEN, CITIZEN, full, answer_id))
+        passage = fake.sent_messages(CITIZEN)[-1]["text"]
+        assert "nguyên văn" in passage and "95.000 USD" in passage
+
+
+async def test_question_feedback_handoff_operator_reply_and_close(
+    fake, database_url, answerer
+) -> None:
+    name = {"first_name": "Bác Hòa"}
+    async with started(bot_settings(fake, database_url), answerer) as state:
         assert fake.calls_to("setWebhook")[-1].params["secret_token"] == SECRET
 
         assert (
@@ -42,13 +74,7 @@ async def test_question_feedback_handoff_operator_reply_and_close(
         greeting = fake.sent_messages(CITIZEN)[-1]
         assert "Xin chào" in greeting["text"] and "handoff" in keyboard_actions(greeting)
 
-        await webhook(
-            state,
-            fake,
-            fake.text_update(
-                CITIZEN, CITIZEN, "muc tieu thu nhap binh quan dau nguoi nam 2045", **name
-            ),
-        )
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, GOAL, **name))
         answer = fake.sent_messages(CITIZEN)[-1]
         assert "42.000 USD" in answer["text"] and "II.2.2" in answer["text"]
         assert answer["parse_mode"] == "HTML"
@@ -117,8 +143,10 @@ async def test_question_feedback_handoff_operator_reply_and_close(
         assert ticket is not None and ticket.state == "closed" and ticket.closed_by
 
 
-async def test_forged_webhook_is_rejected_and_nothing_is_stored(fake, database_url, engine) -> None:
-    async with started(bot_settings(fake, database_url), engine) as state:
+async def test_forged_webhook_is_rejected_and_nothing_is_stored(
+    fake, database_url, answerer
+) -> None:
+    async with started(bot_settings(fake, database_url), answerer) as state:
         update = fake.text_update(CITIZEN, CITIZEN, "xin chào")
         assert await webhook(state, fake, update, secret="wrong") == 403
         assert await webhook(state, fake, update, secret=None) == 403
@@ -135,21 +163,21 @@ async def test_forged_webhook_is_rejected_and_nothing_is_stored(fake, database_u
         assert await state.store.find_person("telegram", str(CITIZEN)) is None
 
 
-async def test_duplicate_update_is_processed_once(fake, database_url, engine) -> None:
-    async with started(bot_settings(fake, database_url), engine) as state:
+async def test_duplicate_update_is_processed_once(fake, database_url, answerer) -> None:
+    async with started(bot_settings(fake, database_url), answerer) as state:
         update = fake.text_update(CITIZEN, CITIZEN, "Kế hoạch 57-KH/TU được ban hành ngày nào?")
         assert await webhook(state, fake, update) == 200
         assert await webhook(state, fake, update) == 200
         assert len(fake.sent_messages(CITIZEN)) == 1
 
 
-async def test_ticket_survives_a_restart(fake, database_url, engine) -> None:
+async def test_ticket_survives_a_restart(fake, database_url, answerer) -> None:
     settings = bot_settings(fake, database_url)
-    async with started(settings, engine) as state:
+    async with started(settings, answerer) as state:
         await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "/canbo"))
         post_id = fake.calls_to("sendMessage", ok_only=True)[-1].result["message_id"]
         assert "Yêu cầu #" in fake.sent_messages(OPERATORS)[-1]["text"]
-    async with started(settings, engine) as state:
+    async with started(settings, answerer) as state:
         await webhook(
             state,
             fake,
@@ -164,8 +192,8 @@ async def test_ticket_survives_a_restart(fake, database_url, engine) -> None:
         assert "cuộc thi" in fake.sent_messages(OPERATORS)[-1]["text"]
 
 
-async def test_declined_answer_then_yes_opens_a_ticket(fake, database_url, engine) -> None:
-    async with started(bot_settings(fake, database_url), engine) as state:
+async def test_declined_answer_then_yes_opens_a_ticket(fake, database_url, answerer) -> None:
+    async with started(bot_settings(fake, database_url), answerer) as state:
         await webhook(
             state, fake, fake.text_update(CITIZEN, CITIZEN, "Giá vàng SJC hôm nay bao nhiêu?")
         )
@@ -175,8 +203,8 @@ async def test_declined_answer_then_yes_opens_a_ticket(fake, database_url, engin
         assert "Giá vàng" in fake.sent_messages(OPERATORS)[-1]["text"]
 
 
-async def test_two_thumbs_down_in_a_row_hand_over(fake, database_url, engine) -> None:
-    async with started(bot_settings(fake, database_url), engine) as state:
+async def test_two_thumbs_down_in_a_row_hand_over(fake, database_url, answerer) -> None:
+    async with started(bot_settings(fake, database_url), answerer) as state:
         for question in (
             "mục tiêu xuyên suốt xây dựng thủ đô",
             "trung tâm tài chính gắn với không gian nào",
@@ -195,34 +223,38 @@ async def test_two_thumbs_down_in_a_row_hand_over(fake, database_url, engine) ->
         assert "không hài lòng" in fake.sent_messages(OPERATORS)[-1]["text"]
 
 
-async def test_bad_input_gets_polite_replies(fake, database_url, engine) -> None:
-    async with started(bot_settings(fake, database_url), engine) as state:
+async def test_bad_input_gets_polite_replies(fake, database_url, answerer) -> None:
+    markup = "<b>mục tiêu</b> <script>alert(1)</script> 2045"
+    answerer.answers[markup] = cited("I.2", "Thu nhập <trên> 42.000 USD & hơn thế.")
+    too_long = "x" * 50_000  # the engine declines it (tests/answering); here: it gets there
+    answerer.answers[too_long] = fixed("Tin nhắn của bạn quá dài (50.000 ký tự).")
+    async with started(bot_settings(fake, database_url), answerer) as state:
         await webhook(state, fake, fake.sticker_update(CITIZEN, CITIZEN))
         assert "chỉ hỗ trợ câu hỏi bằng chữ" in fake.sent_messages(CITIZEN)[-1]["text"]
         await webhook(state, fake, fake.photo_update(CITIZEN, CITIZEN))
         assert "chỉ hỗ trợ câu hỏi bằng chữ" in fake.sent_messages(CITIZEN)[-1]["text"]
-        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "x" * 50_000))
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, too_long))
         assert "quá dài" in fake.sent_messages(CITIZEN)[-1]["text"]
-        await webhook(
-            state,
-            fake,
-            fake.text_update(CITIZEN, CITIZEN, "<b>mục tiêu</b> <script>alert(1)</script> 2045"),
-        )
+        assert answerer.asked[-1] == (too_long, None)  # stored and passed on whole
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, markup))
         reply = fake.sent_messages(CITIZEN)[-1]["text"]
         assert "<script>" not in reply  # sent as escaped HTML text, never as markup
+        assert "&lt;trên&gt; 42.000 USD &amp; hơn thế." in reply
+        shown = fake.bot_messages(CITIZEN)[-1]["text"]  # what Telegram shows: the text itself
+        assert "<trên> 42.000 USD & hơn thế." in shown
 
 
-async def test_blocked_user_is_marked(fake, database_url, engine) -> None:
-    async with started(bot_settings(fake, database_url), engine) as state:
+async def test_blocked_user_is_marked(fake, database_url, answerer) -> None:
+    async with started(bot_settings(fake, database_url), answerer) as state:
         fake.block_chat(CITIZEN)
         await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "mục tiêu năm 2045"))
         person = await state.store.find_person("telegram", str(CITIZEN))
         assert person is not None and person.blocked
 
 
-async def test_flood_limit_sends_one_notice(fake, database_url, engine) -> None:
+async def test_flood_limit_sends_one_notice(fake, database_url, answerer) -> None:
     settings = bot_settings(fake, database_url, flood_limit=3, flood_window_seconds=60)
-    async with started(settings, engine) as state:
+    async with started(settings, answerer) as state:
         for n in range(6):
             await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, f"xin chào lần {n}"))
         texts = [m["text"] for m in fake.sent_messages(CITIZEN)]
@@ -236,9 +268,9 @@ async def test_flood_limit_sends_one_notice(fake, database_url, engine) -> None:
 
 
 async def test_long_operator_reply_is_split_at_the_telegram_limit(
-    fake, database_url, engine
+    fake, database_url, answerer
 ) -> None:
-    async with started(bot_settings(fake, database_url), engine) as state:
+    async with started(bot_settings(fake, database_url), answerer) as state:
         await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "/canbo"))
         post_id = fake.calls_to("sendMessage", ok_only=True)[-1].result["message_id"]
         long_reply = " ".join(f"Câu trả lời số {n} của cán bộ." for n in range(400))
@@ -251,8 +283,10 @@ async def test_long_operator_reply_is_split_at_the_telegram_limit(
         assert all(len(p) <= 4096 for p in pieces) and "số 399" in pieces[-1]
 
 
-async def test_polling_mode_answers(fake, database_url, engine) -> None:
-    async with started(bot_settings(fake, database_url, webhook=False), engine):
+async def test_polling_mode_answers(fake, database_url, answerer, monkeypatch) -> None:
+    # Stopping waits for the long poll in progress (up to POLL_TIMEOUT): a short one here.
+    monkeypatch.setattr(telegram_channel, "POLL_TIMEOUT", 1)
+    async with started(bot_settings(fake, database_url, webhook=False), answerer):
         fake.push_update(
             fake.text_update(CITIZEN, CITIZEN, "cuoc thi truc tuyen du kien phat dong thang may")
         )
@@ -261,24 +295,26 @@ async def test_polling_mode_answers(fake, database_url, engine) -> None:
     assert fake.calls_to("deleteWebhook")
 
 
-async def test_shutdown_finishes_an_update_in_flight(fake, database_url, engine) -> None:
-    async with started(bot_settings(fake, database_url), engine) as state:
+async def test_shutdown_finishes_an_update_in_flight(fake, database_url, answerer) -> None:
+    answerer.gate = asyncio.Event()  # the answer waits until the bot is stopping
+    async with started(bot_settings(fake, database_url), answerer) as state:
         task = asyncio.create_task(
             webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "mục tiêu 2045"))
         )
-        store = state.store
-        for _ in range(200):  # stop as soon as the question is stored, before it is answered
-            if await store.find_person("telegram", str(CITIZEN)) is not None:
+        for _ in range(2000):  # stop once the question is stored and being answered
+            if answerer.asked:
                 break
             await asyncio.sleep(0.005)
+        assert answerer.asked and not task.done()
+        asyncio.get_running_loop().call_later(0.3, answerer.gate.set)
     assert await task == 200
     assert "2045" in fake.sent_messages(CITIZEN)[-1]["text"]
 
 
 async def test_subscribe_with_the_button_and_unsubscribe_by_typing(
-    fake, database_url, engine
+    fake, database_url, answerer
 ) -> None:
-    async with started(bot_settings(fake, database_url), engine) as state:
+    async with started(bot_settings(fake, database_url), answerer) as state:
         store = state.store
         await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "/start"))
         greeting = fake.sent_messages(CITIZEN)[-1]
@@ -293,16 +329,14 @@ async def test_subscribe_with_the_button_and_unsubscribe_by_typing(
         assert "đã hủy đăng ký" in fake.sent_messages(CITIZEN)[-1]["text"]
         assert not (await store.find_person("telegram", str(CITIZEN))).subscribed
         # A question that merely starts with the words stays a question.
-        await webhook(
-            state,
-            fake,
-            fake.text_update(CITIZEN, CITIZEN, "đăng ký tham gia cuộc thi trực tuyến thế nào?"),
-        )
+        question = "đăng ký tham gia cuộc thi trực tuyến thế nào?"
+        await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, question))
         assert "đăng ký nhận tin" not in fake.sent_messages(CITIZEN)[-1]["text"]
+        assert answerer.asked[-1] == (question, None)
 
 
-async def test_typed_commands_stand_in_for_the_buttons(fake, database_url, engine) -> None:
-    async with started(bot_settings(fake, database_url), engine) as state:
+async def test_typed_commands_stand_in_for_the_buttons(fake, database_url, answerer) -> None:
+    async with started(bot_settings(fake, database_url), answerer) as state:
         await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "muc tieu thu nhap nam 2045"))
         assert "42.000 USD" in fake.sent_messages(CITIZEN)[-1]["text"]
         await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "xem nguyen van"))
@@ -315,9 +349,9 @@ async def test_typed_commands_stand_in_for_the_buttons(fake, database_url, engin
 
 
 async def test_a_reply_the_citizen_cannot_receive_is_reported_to_the_officers(
-    fake, database_url, engine
+    fake, database_url, answerer
 ) -> None:
-    async with started(bot_settings(fake, database_url), engine) as state:
+    async with started(bot_settings(fake, database_url), answerer) as state:
         await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "/canbo"))
         post_id = fake.calls_to("sendMessage", ok_only=True)[-1].result["message_id"]
         fake.block_chat(CITIZEN)
@@ -335,8 +369,8 @@ async def test_a_reply_the_citizen_cannot_receive_is_reported_to_the_officers(
         assert last.kind == "operator" and last.delivery == "blocked" and last.delivery_error
 
 
-async def test_subscribers_pick_topics_and_their_ward(fake, database_url, engine) -> None:
-    async with started(bot_settings(fake, database_url), engine) as state:
+async def test_subscribers_pick_topics_and_their_ward(fake, database_url, answerer) -> None:
+    async with started(bot_settings(fake, database_url), answerer) as state:
         store = state.store
         await webhook(state, fake, fake.text_update(CITIZEN, CITIZEN, "/dangky"))
         reply = fake.sent_messages(CITIZEN)[-1]

@@ -1,4 +1,7 @@
-"""Whole conversations through the Zalo Bot adapter and the fake Zalo Bot Platform API."""
+"""Whole conversations through the Zalo Bot adapter and the fake Zalo Bot Platform API.
+
+The flows run on the fake answerer; the real engine's answer to a question typed without tone
+marks is slow."""
 
 from __future__ import annotations
 
@@ -15,9 +18,8 @@ from bot.channels.zalo_bot_updates import parse_update, unwrap
 from bot.config import Settings
 from tests.answering.support import repo_settings
 from tests.channels.conftest import started
+from tests.fakes.answerer import cited
 from tests.fakes.zalo_bot_api import FakeZaloBot
-
-pytestmark = pytest.mark.slow
 
 CITIZEN = "e4ea2c9b1d7f30a85c61"  # Zalo Bot ids are hex-like strings
 SECRET = "zalo-bot-s3cret"
@@ -74,6 +76,7 @@ async def settled(state: Running) -> None:
     await channel.inbox.drain()
 
 
+@pytest.mark.slow
 async def test_question_without_tone_marks_gets_a_cited_answer_and_typed_commands(
     fake, database_url, composing
 ) -> None:
@@ -89,16 +92,18 @@ async def test_question_without_tone_marks_gets_a_cited_answer_and_typed_command
         assert "parse_mode" not in fake.calls_to("sendMessage")[-1].params
 
 
-async def test_start_greeting_lists_the_typed_commands(fake, database_url, engine) -> None:
-    async with started(zalo_settings(fake, database_url), engine) as state:
+async def test_start_greeting_lists_the_typed_commands(fake, database_url, answerer) -> None:
+    async with started(zalo_settings(fake, database_url), answerer) as state:
         greeting = await ask(state, fake, "/start")
         assert "Xin chào" in greeting
         for command in ("gặp cán bộ", "đăng ký", "hủy đăng ký"):
             assert command in greeting
 
 
-async def test_forged_webhook_is_rejected_and_nothing_is_stored(fake, database_url, engine) -> None:
-    async with started(zalo_settings(fake, database_url), engine) as state:
+async def test_forged_webhook_is_rejected_and_nothing_is_stored(
+    fake, database_url, answerer
+) -> None:
+    async with started(zalo_settings(fake, database_url), answerer) as state:
         update = fake.text_update(CITIZEN, CITIZEN, "xin chào")
         assert await deliver(state, fake, update, secret="wrong-secret") == 403
         assert await deliver(state, fake, update, secret=None) == 403
@@ -118,8 +123,8 @@ async def test_forged_webhook_is_rejected_and_nothing_is_stored(fake, database_u
         assert fake.calls_to("sendMessage") == []
 
 
-async def test_the_same_event_twice_is_answered_once(fake, database_url, engine) -> None:
-    async with started(zalo_settings(fake, database_url), engine) as state:
+async def test_the_same_event_twice_is_answered_once(fake, database_url, answerer) -> None:
+    async with started(zalo_settings(fake, database_url), answerer) as state:
         update = fake.text_update(CITIZEN, CITIZEN, "Kế hoạch 57-KH/TU được ban hành ngày nào?")
         assert await deliver(state, fake, update) == 200
         assert await deliver(state, fake, update) == 200
@@ -129,24 +134,27 @@ async def test_the_same_event_twice_is_answered_once(fake, database_url, engine)
 
 
 async def test_bare_payload_without_the_result_wrapper_is_answered(
-    fake, database_url, composing
+    fake, database_url, answerer
 ) -> None:
-    async with started(zalo_settings(fake, database_url), composing) as state:
+    async with started(zalo_settings(fake, database_url), answerer) as state:
         update = fake.text_update(CITIZEN, CITIZEN, "muc tieu nam 2045")
         assert await deliver(state, fake, update, wrapped=False) == 200
         assert "2045" in (await fake.wait_for_message(CITIZEN, WAIT)).text
 
 
-async def test_a_sticker_gets_a_polite_reply(fake, database_url, engine) -> None:
-    async with started(zalo_settings(fake, database_url), engine) as state:
+async def test_a_sticker_gets_a_polite_reply(fake, database_url, answerer) -> None:
+    async with started(zalo_settings(fake, database_url), answerer) as state:
         assert await deliver(state, fake, fake.sticker_update(CITIZEN, CITIZEN)) == 200
         reply = await fake.wait_for_message(CITIZEN, WAIT)
         assert "chỉ hỗ trợ câu hỏi bằng chữ" in reply.text
 
 
-async def test_a_long_reply_is_split_at_the_zalo_limit(fake, database_url, composing) -> None:
-    async with started(zalo_settings(fake, database_url), composing) as state:
-        await ask(state, fake, "Nghị quyết 02 nêu những quan điểm phát triển nào?")
+async def test_a_long_reply_is_split_at_the_zalo_limit(fake, database_url, answerer) -> None:
+    question = "Nghị quyết 02 nêu những quan điểm phát triển nào?"
+    answerer.answers[question] = cited("I.1", "Phát triển Thủ đô nhanh và bền vững.")
+    answerer.passages["I.1"] = " ".join(f"Quan điểm phát triển thứ {n}." for n in range(150))
+    async with started(zalo_settings(fake, database_url), answerer) as state:
+        await ask(state, fake, question)
         since = len(fake.calls)
         await ask(state, fake, "xem nguyen van")
         await settled(state)
@@ -156,9 +164,9 @@ async def test_a_long_reply_is_split_at_the_zalo_limit(fake, database_url, compo
 
 
 async def test_a_blocked_citizen_is_marked_and_a_server_error_is_retried(
-    fake, database_url, composing
+    fake, database_url, answerer
 ) -> None:
-    async with started(zalo_settings(fake, database_url), composing) as state:
+    async with started(zalo_settings(fake, database_url), answerer) as state:
         fake.fail_next("sendMessage", 502, chat_id=CITIZEN)
         assert "2045" in await ask(state, fake, "muc tieu nam 2045")
         assert [c.status for c in fake.calls_to("sendMessage")] == [502, 200]
@@ -170,8 +178,8 @@ async def test_a_blocked_citizen_is_marked_and_a_server_error_is_retried(
         assert person is not None and person.blocked
 
 
-async def test_polling_mode_answers_and_stops_promptly(fake, database_url, composing) -> None:
-    async with started(zalo_settings(fake, database_url, webhook=False), composing):
+async def test_polling_mode_answers_and_stops_promptly(fake, database_url, answerer) -> None:
+    async with started(zalo_settings(fake, database_url, webhook=False), answerer):
         assert fake.calls_to("deleteWebhook") and not fake.webhook
         fake.push_update(fake.text_update(CITIZEN, CITIZEN, "muc tieu nam 2045"))
         assert "2045" in (await fake.wait_for_message(CITIZEN, WAIT)).text
@@ -181,10 +189,10 @@ async def test_polling_mode_answers_and_stops_promptly(fake, database_url, compo
 
 
 async def test_polling_pauses_after_an_error_and_still_stops_promptly(
-    fake, database_url, engine
+    fake, database_url, answerer
 ) -> None:
     fake.fail_next("getUpdates", 502, times=100)
-    async with started(zalo_settings(fake, database_url, webhook=False), engine):
+    async with started(zalo_settings(fake, database_url, webhook=False), answerer):
         await fake.wait_for(lambda c: c.method == "getUpdates" and c.status == 502)
         await asyncio.sleep(0.5)  # a busy loop would poll many times meanwhile
         assert len(fake.calls_to("getUpdates")) == 1

@@ -1,4 +1,6 @@
-"""Zalo OA: signed webhook events in, consultation messages out, tickets answered on Telegram."""
+"""Zalo OA: signed webhook events in, consultation messages out, tickets answered on Telegram.
+
+The flows run on the fake answerer; the real engine's cited answer through Zalo OA is slow."""
 
 from __future__ import annotations
 
@@ -9,8 +11,6 @@ import pytest
 from bot.channels.zalo_oa_client import TOKENS_KEY
 from tests.channels.conftest import OFFICER, OPERATORS, bot_settings, linked_post, started
 from tests.fakes.zalo_oa_api import FakeZaloOA
-
-pytestmark = pytest.mark.slow
 
 CITIZEN = "6142871234567890123"
 WEBHOOK = "/zalo/oa/webhook"
@@ -52,6 +52,7 @@ async def ask(state, zalo: FakeZaloOA, text: str, **kwargs) -> int:
     return status
 
 
+@pytest.mark.slow
 async def test_signed_question_gets_a_cited_answer(fake, zalo, database_url, engine) -> None:
     async with started(zalo_settings(fake, zalo, database_url), engine) as state:
         assert await ask(state, zalo, "muc tieu thu nhap binh quan dau nguoi nam 2045") == 200
@@ -65,9 +66,9 @@ async def test_signed_question_gets_a_cited_answer(fake, zalo, database_url, eng
 
 
 async def test_forged_unsigned_and_stale_events_are_refused(
-    fake, zalo, database_url, engine
+    fake, zalo, database_url, answerer
 ) -> None:
-    async with started(zalo_settings(fake, zalo, database_url), engine) as state:
+    async with started(zalo_settings(fake, zalo, database_url), answerer) as state:
         url = state.base_url + WEBHOOK
         event = zalo.text_event(CITIZEN, "mục tiêu 2045")
         assert (await zalo.deliver_event(url, event, signature="mac=" + "0" * 64))[0] == 403
@@ -85,8 +86,8 @@ async def test_forged_unsigned_and_stale_events_are_refused(
         assert not zalo.calls_to("cs")
 
 
-async def test_a_retried_event_is_answered_once(fake, zalo, database_url, engine) -> None:
-    async with started(zalo_settings(fake, zalo, database_url), engine) as state:
+async def test_a_retried_event_is_answered_once(fake, zalo, database_url, answerer) -> None:
+    async with started(zalo_settings(fake, zalo, database_url), answerer) as state:
         event = zalo.text_event(CITIZEN, "Kế hoạch 57-KH/TU được ban hành ngày nào?")
         for _ in range(3):
             assert (await zalo.deliver_event(state.base_url + WEBHOOK, event))[0] == 200
@@ -97,10 +98,10 @@ async def test_a_retried_event_is_answered_once(fake, zalo, database_url, engine
 
 
 async def test_expired_token_is_refreshed_and_the_new_refresh_token_kept(
-    fake, zalo, database_url, engine
+    fake, zalo, database_url, answerer
 ) -> None:
     first_refresh = zalo.refresh_token
-    async with started(zalo_settings(fake, zalo, database_url), engine) as state:
+    async with started(zalo_settings(fake, zalo, database_url), answerer) as state:
         zalo.expire_access_token()
         assert await ask(state, zalo, "cuộc thi trực tuyến có chủ đề gì") == 200
         assert zalo.refresh_count == 1
@@ -111,13 +112,13 @@ async def test_expired_token_is_refreshed_and_the_new_refresh_token_kept(
         assert stored["access_token"] == zalo.access_token
         assert first_refresh not in (await state.store.kv_get(TOKENS_KEY))
     # A restart uses the stored tokens, not the spent ones from the settings.
-    async with started(zalo_settings(fake, zalo, database_url), engine) as state:
+    async with started(zalo_settings(fake, zalo, database_url), answerer) as state:
         assert await ask(state, zalo, "mục tiêu năm 2045") == 200
         assert zalo.refresh_count == 1 and zalo.calls_to("cs")[-1].ok
 
 
-async def test_long_reply_is_split_at_2000_characters(fake, zalo, database_url, engine) -> None:
-    async with started(zalo_settings(fake, zalo, database_url), engine) as state:
+async def test_long_reply_is_split_at_2000_characters(fake, zalo, database_url, answerer) -> None:
+    async with started(zalo_settings(fake, zalo, database_url), answerer) as state:
         await ask(state, zalo, "gặp cán bộ")
         post_id = await ticket_post_id(fake, state)
         long_reply = " ".join(f"Nội dung trả lời số {n} của cán bộ." for n in range(150))
@@ -132,9 +133,9 @@ async def test_long_reply_is_split_at_2000_characters(fake, zalo, database_url, 
 
 
 async def test_handoff_from_zalo_is_answered_by_a_telegram_officer(
-    fake, zalo, database_url, engine
+    fake, zalo, database_url, answerer
 ) -> None:
-    async with started(zalo_settings(fake, zalo, database_url), engine) as state:
+    async with started(zalo_settings(fake, zalo, database_url), answerer) as state:
         await ask(state, zalo, "Giá vé xe buýt Hà Nội bao nhiêu?")
         assert "không tìm thấy" in zalo.sent_texts(CITIZEN)[-1]
         await ask(state, zalo, "gap can bo")
@@ -174,9 +175,9 @@ async def test_handoff_from_zalo_is_answered_by_a_telegram_officer(
 
 
 async def test_follow_subscribes_and_unfollow_unsubscribes(
-    fake, zalo, database_url, engine
+    fake, zalo, database_url, answerer
 ) -> None:
-    async with started(zalo_settings(fake, zalo, database_url), engine) as state:
+    async with started(zalo_settings(fake, zalo, database_url), answerer) as state:
         store = state.store
         url = state.base_url + WEBHOOK
         assert (await zalo.deliver_event(url, zalo.follow_event(CITIZEN)))[0] == 200
@@ -193,8 +194,8 @@ async def test_follow_subscribes_and_unfollow_unsubscribes(
         assert (await store.find_person("zalo_oa", CITIZEN)).subscribed
 
 
-async def test_an_image_gets_the_text_only_reply(fake, zalo, database_url, engine) -> None:
-    async with started(zalo_settings(fake, zalo, database_url), engine) as state:
+async def test_an_image_gets_the_text_only_reply(fake, zalo, database_url, answerer) -> None:
+    async with started(zalo_settings(fake, zalo, database_url), answerer) as state:
         assert (await zalo.deliver_event(state.base_url + WEBHOOK, zalo.image_event(CITIZEN)))[
             0
         ] == 200
@@ -203,15 +204,15 @@ async def test_an_image_gets_the_text_only_reply(fake, zalo, database_url, engin
 
 
 async def test_events_accepted_before_a_crash_are_handled_after_restart(
-    fake, zalo, database_url, engine
+    fake, zalo, database_url, answerer
 ) -> None:
     settings = zalo_settings(fake, zalo, database_url)
-    async with started(settings, engine) as state:
+    async with started(settings, answerer) as state:
         store = state.store
         event = zalo.text_event(CITIZEN, "mục tiêu thu nhập năm 2045")
         # As if the process died right after acknowledging: kept, never handled.
         assert await store.inbox_put("zalo_oa", "msg:" + event["message"]["msg_id"], event)
-    async with started(settings, engine):
+    async with started(settings, answerer):
         reply = await zalo.wait_for_cs(CITIZEN, timeout=20)
         assert "42.000 USD" in reply.text
 

@@ -2,6 +2,7 @@
 
 ``FakeAnswerer({"câu hỏi": answer(...)})``: a known question gets its answer, a scoped one
 (a chosen suggestion) a cited answer from that section, anything else "not found".
+``passages={"II.2.2": "…"}``: the text of a section ("Xem nguyên văn"), else two short lines.
 """
 
 from __future__ import annotations
@@ -33,13 +34,30 @@ def cited(section: str, quote: str, text: str | None = None) -> Answer:
 def suggesting(*sections: str) -> Answer:
     """A "did you mean" answer offering ``sections``."""
     options = tuple(Suggestion(DOC, s, f"Mục {s}", f"{NAME}, mục {s}") for s in sections)
+    numbered = "\n".join(f"{n}. {o.label} — {o.title}" for n, o in enumerate(options, 1))
+    *first, last = [str(n) for n in range(1, len(options) + 1)] or ["1"]
+    choices = f"{', '.join(first)} hoặc {last}" if first else last  # "1, 2 hoặc 3"
     return Answer(
-        answer="Tôi chưa chắc bạn hỏi phần nào. Có phải bạn muốn hỏi về:",
+        answer=f"Tôi chưa chắc bạn hỏi phần nào. Có phải bạn muốn hỏi về:\n{numbered}\n"
+        f"Bạn chọn một mục (gõ {choices}), hoặc hỏi lại theo cách khác.",
         grounded=False,
         handoff=False,
         confidence=0.4,
         kind="suggest",
         suggestions=options,
+        index_version="fake",
+    )
+
+
+def fixed(text: str) -> Answer:
+    """One of the engine's fixed replies to what is not a question it can search for (too
+    long, no words, another language): the text the test gives."""
+    return Answer(
+        answer=text,
+        grounded=False,
+        handoff=False,
+        confidence=0.0,
+        kind="invalid",
         index_version="fake",
     )
 
@@ -63,8 +81,13 @@ HANDOFF = Answer(
 
 
 class FakeAnswerer:
-    def __init__(self, answers: Mapping[str, Answer] | None = None) -> None:
+    def __init__(
+        self,
+        answers: Mapping[str, Answer] | None = None,
+        passages: Mapping[str, str] | None = None,
+    ) -> None:
         self.answers = dict(answers or {})
+        self.passages = dict(passages or {})
         self.asked: list[tuple[str, tuple[str, str] | None]] = []
         self.gate: asyncio.Event | None = None  # set: ask() waits for it (slow engine)
 
@@ -82,4 +105,4 @@ class FakeAnswerer:
     def passage(self, doc_id: str, section_id: str) -> str:
         if doc_id != DOC:
             raise LookupError(doc_id)
-        return f"Mục {section_id}\n{PASSAGE}"
+        return f"Mục {section_id}\n{self.passages.get(section_id, PASSAGE)}"

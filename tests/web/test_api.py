@@ -1,4 +1,7 @@
-"""The web chat's JSON API and server push, over real HTTP against the running bot."""
+"""The web chat's JSON API and server push, over real HTTP against the running bot.
+
+The flows run on the fake answerer (``answerer``); that the page gets the real engine's answer
+contract unchanged is the one slow test."""
 
 from __future__ import annotations
 
@@ -11,14 +14,21 @@ import pytest
 
 from bot.app import running
 from tests.answering.support import repo_settings
+from tests.fakes.answerer import DOC, FakeAnswerer, cited, suggesting
 from tests.fakes.telegram_api import FakeTelegram
-
-pytestmark = pytest.mark.slow
 
 OPERATORS = -1001234567890
 OFFICER = 777001
 SECRET = "s3cr3t-Token_ok"
 PORTAL = "https://cong.hanoi.example.vn"
+GOAL = "muc tieu thu nhap binh quan dau nguoi nam 2045"
+GOAL_ANSWER = cited("II.2.2", "Đến năm 2045, thu nhập bình quân đầu người đạt trên 42.000 USD.")
+GOAL_PASSAGE = "Thu nhập trên 42.000 USD; GRDP bình quân đầu người khoảng 95.000 USD."
+
+
+@pytest.fixture
+def answerer() -> FakeAnswerer:
+    return FakeAnswerer({GOAL: GOAL_ANSWER}, {"II.2.2": GOAL_PASSAGE})
 
 
 @pytest.fixture
@@ -70,7 +80,8 @@ class Visitor:
         return data["messages"]
 
 
-async def test_ask_feedback_handoff_and_the_officer_reply_is_pushed(
+@pytest.mark.slow
+async def test_the_page_gets_the_real_engines_answer_contract_and_passage(
     operators, store_url, engine
 ) -> None:
     async with (
@@ -78,20 +89,44 @@ async def test_ask_feedback_handoff_and_the_officer_reply_is_pushed(
         aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
     ):
         visitor = Visitor(state.base_url, http)
+        await visitor.session()
+        [answer] = await visitor.ask(GOAL, "q-1")
+        assert answer["author"] == "bot" and "42.000 USD" in answer["text"]
+        assert answer["citations"][0]["label"] == "Kế hoạch 57-KH/TU, mục II.2.2"
+        contract = engine.answer(GOAL).to_dict()
+        assert {k: answer["answer"][k] for k in contract if k != "language"} == {
+            k: v for k, v in contract.items() if k != "language"
+        }
+        citation = answer["citations"][0]
+        async with http.get(
+            state.base_url + "/api/passage",
+            params={"doc": citation["doc"], "section": citation["section"]},
+        ) as response:
+            assert "95.000 USD" in (await response.json())["text"]
+
+
+async def test_ask_feedback_handoff_and_the_officer_reply_is_pushed(
+    operators, store_url, answerer
+) -> None:
+    async with (
+        running(web_settings(operators, store_url), answerer) as state,
+        aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
+    ):
+        visitor = Visitor(state.base_url, http)
         first = await visitor.session()
         assert first["messages"] == [] and len(first["starters"]) == 3
 
-        [answer] = await visitor.ask("muc tieu thu nhap binh quan dau nguoi nam 2045", "q-1")
+        [answer] = await visitor.ask(GOAL, "q-1")
         assert answer["author"] == "bot" and "42.000 USD" in answer["text"]
         assert answer["citations"][0]["label"] == "Kế hoạch 57-KH/TU, mục II.2.2"
-        contract = engine.answer("muc tieu thu nhap binh quan dau nguoi nam 2045").to_dict()
+        contract = GOAL_ANSWER.to_dict()
         assert {k: answer["answer"][k] for k in contract if k != "language"} == {
             k: v for k, v in contract.items() if k != "language"
         }
         actions = [b["action"] for b in answer["buttons"]]
         assert f"fb:dn:{answer['id']}" in actions and "handoff" in actions
         # A retry (same client_id) gets the same answer back, nothing answered twice.
-        again = await visitor.ask("muc tieu thu nhap binh quan dau nguoi nam 2045", "q-1")
+        again = await visitor.ask(GOAL, "q-1")
         assert [m["id"] for m in again] == [answer["id"]]
 
         citation = answer["citations"][0]
@@ -146,10 +181,10 @@ async def _next_event(response: aiohttp.ClientResponse, wanted, timeout: float =
     return await asyncio.wait_for(read(), timeout)
 
 
-async def test_safety_headers_limits_and_polite_errors(operators, store_url, engine) -> None:
+async def test_safety_headers_limits_and_polite_errors(operators, store_url, answerer) -> None:
     settings = web_settings(operators, store_url, web_requests_per_minute=5)
     async with (
-        running(settings, engine) as state,
+        running(settings, answerer) as state,
         aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
     ):
         async with http.get(state.base_url + "/") as page:
@@ -192,9 +227,9 @@ async def test_safety_headers_limits_and_polite_errors(operators, store_url, eng
                 assert (granted == origin) is allowed
 
 
-async def test_widget_script_and_theme(operators, store_url, engine) -> None:
+async def test_widget_script_and_theme(operators, store_url, answerer) -> None:
     async with (
-        running(web_settings(operators, store_url), engine) as state,
+        running(web_settings(operators, store_url), answerer) as state,
         aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
     ):
         async with http.get(state.base_url + "/widget.js") as response:
@@ -211,20 +246,15 @@ async def test_widget_script_and_theme(operators, store_url, engine) -> None:
         assert total < 150 * 1024  # the page weight target, nothing from a CDN
 
 
-async def test_suggested_sections_are_buttons_that_answer(
-    operators, store_url, engine, monkeypatch
-) -> None:
-    from dataclasses import replace
-
-    # Thresholds forced so that the question is answered with a suggestion.
-    monkeypatch.setattr(engine, "decision", replace(engine.decision, answer_at=2.0, decline_at=2.0))
+async def test_suggested_sections_are_buttons_that_answer(operators, store_url) -> None:
+    answerer = FakeAnswerer({GOAL: suggesting("II.2.2", "I.2")})
     async with (
-        running(web_settings(operators, store_url), engine) as state,
+        running(web_settings(operators, store_url), answerer) as state,
         aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
     ):
         visitor = Visitor(state.base_url, http)
         await visitor.session()
-        [offer] = await visitor.ask("muc tieu thu nhap binh quan dau nguoi nam 2045", "s-1")
+        [offer] = await visitor.ask(GOAL, "s-1")
         assert offer["kind"] == "suggest" and offer["citations"] == []
         assert offer["answer"]["suggestions"][0]["section"] == "II.2.2"
         choices = [b["action"] for b in offer["buttons"] if b["action"].startswith("sg:")]
@@ -233,8 +263,9 @@ async def test_suggested_sections_are_buttons_that_answer(
         status, data = await visitor.post("/api/action", {"action": choices[0], "client_id": "c-1"})
         assert status == 200
         answer = data["messages"][-1]
-        assert answer["kind"] == "answer" and "42.000 USD" in answer["text"]
+        assert answer["kind"] == "answer" and "Nội dung mục II.2.2" in answer["text"]
         assert answer["citations"][0]["section"] == "II.2.2"
+        assert answerer.asked[-1] == (GOAL, (DOC, "II.2.2"))
 
         status, data = await visitor.post("/api/action", {"action": "sg:999999:1"})
         assert status == 200 and "không còn hiệu lực" in data["messages"][-1]["text"]
