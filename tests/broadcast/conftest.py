@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.broadcast import clock
+from bot.broadcast import engine as delivery_engine
 from tests.fakes.answerer import FakeAnswerer, cited
 
 QUESTION = "mục tiêu thu nhập năm 2045"
@@ -14,3 +16,11 @@ ANSWER = cited("II.2.2", "Đến năm 2045, thu nhập bình quân đầu ngư�
 @pytest.fixture
 def answerer() -> FakeAnswerer:
     return FakeAnswerer({QUESTION: ANSWER})
+
+
+@pytest.fixture(autouse=True)
+def quick_clocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The delivery loop's heartbeat and the progress clock's tick, in tenths of a second:
+    what they do is tested, not how long they wait (pacing itself is, in the slow tests)."""
+    monkeypatch.setattr(delivery_engine, "HEARTBEAT", 0.2)
+    monkeypatch.setattr(clock, "TICK", 0.3)

@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import time
 
+import pytest
+
 from bot.app import running
 from tests.answering.support import repo_settings
 from tests.fakes.telegram_api import FakeTelegram
@@ -73,6 +75,7 @@ async def wait_done(store, broadcast_id: int, timeout: float = 60.0) -> dict[str
     raise AssertionError(f"not done: {await store.broadcast_progress(broadcast_id)}")
 
 
+@pytest.mark.slow  # pacing measured in real seconds
 async def test_paced_under_the_flood_limit_with_blocked_and_targeted_recipients(
     store_url, answerer
 ) -> None:
@@ -117,6 +120,7 @@ async def test_paced_under_the_flood_limit_with_blocked_and_targeted_recipients(
             assert await store.enqueue_broadcast(topical.id) == 0  # idempotent
 
 
+@pytest.mark.slow  # pacing measured in real seconds
 async def test_retry_after_for_one_chat_does_not_stall_the_others(store_url, answerer) -> None:
     async with FakeTelegram() as fake:
         fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
@@ -229,6 +233,7 @@ async def test_zalo_followers_outside_the_window_get_a_promotion_when_configured
         assert len(zalo.promotions()) == 1  # the second found the quota spent
 
 
+@pytest.mark.slow  # pacing measured in real seconds
 async def test_zalo_broadcasts_stay_under_the_fakes_limits_with_blocked_and_unfollowed(
     store_url, answerer
 ) -> None:

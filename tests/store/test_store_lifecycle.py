@@ -36,6 +36,8 @@ TABLES = {
     "audit_log",
 }
 
+pytestmark = pytest.mark.blank_database  # migrations are tested from nothing
+
 
 async def _diffs(engine: AsyncEngine, metadata: MetaData) -> list[Any]:
     def compare(connection: Connection) -> list[Any]:
