@@ -50,25 +50,33 @@ class ArrivalsMixin(UpdatesMixin, StoreBase):
                 return Arrival(update_record(row), fresh=False)
             upsert = self._upsert_person(platform, user_id, chat_id, display_name, language)
             person_id = (await session.execute(upsert)).scalar_one()
-            await session.execute(
-                update(Person)
-                .where(Person.id == person_id, Person.blocked.is_(True))
-                .values(blocked=False, blocked_at=None)
-            )
+            person = await load_person(session, person_id)
+            if person.blocked:  # they wrote again, so they unblocked the bot
+                await session.execute(
+                    update(Person)
+                    .where(Person.id == person_id)
+                    .values(blocked=False, blocked_at=None)
+                )
+                person = await load_person(session, person_id)
             message_id = None
             if text is not None:
                 row = new_message(person_id, "in", text, kind, platform_message_id)
                 session.add(row)
                 await session.flush()
                 message_id = row.id
-            claim = await session.get(ProcessedUpdate, claimed)
-            assert claim is not None
-            claim.person_id, claim.message_id = person_id, message_id
-            await session.flush()
+            await session.execute(
+                update(ProcessedUpdate)
+                .where(ProcessedUpdate.id == claimed)
+                .values(person_id=person_id, message_id=message_id)
+            )
+            claim = UpdateRecord(
+                claimed, platform, str(update_key), "received", owner, inbound,
+                person_id, message_id, (), 0,
+            )  # fmt: skip
             return Arrival(
-                update=update_record(claim),
+                update=claim,
                 fresh=True,
-                person=await load_person(session, person_id),
+                person=person,
                 ticket=await active_ticket_in(session, person_id),
                 message_id=message_id,
             )

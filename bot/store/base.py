@@ -50,7 +50,10 @@ class StoreBase:
         if unit is not None:
             with _translated():
                 session = await unit.session_for(self, urgent)
-                async with session.begin_nested():
+                if self._write_turns is not None:  # SQLite undoes a failed statement alone
+                    yield session
+                    return
+                async with session.begin_nested():  # PostgreSQL would abort the transaction
                     yield session
             return
         with _translated():

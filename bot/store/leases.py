@@ -8,6 +8,7 @@ process: any other owner was a previous run.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import zlib
@@ -23,10 +24,13 @@ from bot.store.journal import SentJournal
 
 logger = logging.getLogger(__name__)
 
+SENT_FLUSH_EVERY = 0.1  # seconds between writing the sent counts a journal holds
+
 
 class LeasesMixin(StoreBase):
     _process: str | None = None  # the owner name this process holds a lease for
     _journal: SentJournal | None = None
+    _sent_marks: dict[int, tuple[int, int]] | None = None  # update id -> (sent, of how many)
 
     @asynccontextmanager
     async def process_lease(
@@ -43,12 +47,16 @@ class LeasesMixin(StoreBase):
                 journal.open()
                 self._journal = journal
                 await self._settle_dead(journal)
+                self._sent_marks = {}
+                flusher = asyncio.create_task(self._flush_sent_often(), name="sent-counts")
             try:
                 yield
             finally:
-                self._journal = None
                 if journal is not None:
-                    journal.close()
+                    flusher.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await flusher
+                    await self._final_flush(journal)
 
     def journal_folder(self, journal_dir: Path | None = None) -> Path | None:
         """Where this database's sent-journals are: update ids are the database's own."""
@@ -85,6 +93,25 @@ class LeasesMixin(StoreBase):
             return 0
         return self._journal.noted_by(owner).get(update_id, 0)
 
+    async def _flush_sent_often(self) -> None:
+        while True:
+            await asyncio.sleep(SENT_FLUSH_EVERY)
+            try:
+                await self.flush_sent()  # type: ignore[attr-defined]
+            except Exception:  # the journal still holds them; the next flush tries again
+                logger.exception("could not record sent replies")
+
+    async def _final_flush(self, journal: SentJournal) -> None:
+        """A clean stop: the counts into the database, then the journal can go."""
+        try:
+            await self.flush_sent()  # type: ignore[attr-defined]
+        except Exception:  # keep the journal: the next start applies it
+            logger.exception("could not record sent replies; the journal is kept")
+            self._journal = self._sent_marks = None
+            return
+        self._journal = self._sent_marks = None
+        journal.close()
+
     async def _settle_dead(self, journal: SentJournal) -> None:
         """Dead processes' notes into the database, then their files away."""
         for owner in journal.owners():
@@ -93,7 +120,7 @@ class LeasesMixin(StoreBase):
             for update_id, sent in journal.noted_by(owner).items():
                 claim = await self.get_update(update_id)  # type: ignore[attr-defined]
                 if claim is not None and claim.state == "answered" and sent > claim.sent:
-                    await self.mark_update_sent(update_id, sent, len(claim.outbox))  # type: ignore[attr-defined]
+                    await self._write_sent({update_id: (sent, len(claim.outbox))})  # type: ignore[attr-defined]
             journal.forget(owner)
 
     @asynccontextmanager
