@@ -22,8 +22,8 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bot.broadcast.clock import BroadcastClock
+from bot.broadcast.delivery import DeliveryLoop
 from bot.broadcast.desk import BroadcastDesk
-from bot.broadcast.engine import DeliveryEngine
 from bot.broadcast.roster import Roster
 from bot.channels import Channel
 from bot.config import Settings
@@ -49,7 +49,7 @@ class Running:
     web_app: web.Application
     channels: list[Channel]
     base_url: str = ""
-    delivery: DeliveryEngine | None = None
+    delivery: DeliveryLoop | None = None
 
 
 def build_dispatcher(
@@ -130,7 +130,7 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
             "zalo_bot": settings.broadcast_zalo_rate,
             "web": WEB_BROADCAST_RATE,
         }
-        delivery = DeliveryEngine(
+        delivery = DeliveryLoop(
             store,
             [c for c in state.channels if hasattr(c, "deliver_broadcast")],  # type: ignore[misc]
             rates,

@@ -46,7 +46,7 @@ class BroadcastDesk(ComposeMixin, ControlsMixin, RosterMixin, MonthlyReportMixin
         self.store = store
         self.roster = roster
         self.zone = ZoneInfo(timezone)
-        self._wake = wake  # tells the delivery engine there is something to send
+        self._wake = wake  # tells the delivery loop there is something to send
         # Officers added by command, refreshed now and then: citizens' messages (the hot
         # path) then cost no database read to tell they are not an officer's dialogue.
         self._added: set[str] = set()

@@ -20,7 +20,7 @@ class DeskBase:
     store: Store
     roster: Roster
     zone: ZoneInfo
-    _wake: Callable[[], Awaitable[None]] | None  # tells the delivery engine to send
+    _wake: Callable[[], Awaitable[None]] | None  # tells the delivery loop to send
     _added: set[str]  # officers added by command, as last read
     _added_at: float  # when they were read (time.monotonic)
     roster_listeners: list[Callable[[str, bool], Awaitable[None]]]

@@ -2,7 +2,7 @@
 
 Text goes as escaped HTML (no user or document text is ever read as markup); a photo
 carries the text as its caption. Interactive replies are retried a little (the citizen is
-waiting); a broadcast delivery is classified for the delivery engine, which paces and
+waiting); a broadcast delivery is classified for the delivery loop, which paces and
 retries on its own.
 """
 
@@ -123,7 +123,7 @@ async def _post(
 
 
 async def _broadcast_one(bot: Bot, chat_id: str, text: str, photo: str | None) -> SendResult:
-    """One broadcast message, classified for the delivery engine (which paces and retries)."""
+    """One broadcast message, classified for the delivery loop (which paces and retries)."""
     try:
         message = await _post(bot, chat_id, text, photo, link_preview=True)
     except RetryAfter as exc:

@@ -214,7 +214,7 @@ class ZaloBotChannel:
         return SendResult("sent", message_id=message_id)
 
     async def deliver_broadcast(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult:
-        """One broadcast message; the delivery engine paces and retries."""
+        """One broadcast message; the delivery loop paces and retries."""
         photo_url = await self._photo_url(broadcast)
         if photo_url is None and not broadcast.text.strip():
             return SendResult("skipped", PHOTO_ONLY)

@@ -1,4 +1,4 @@
-"""Officer broadcasts: pacing, the delivery engine's own speed, enqueueing, a crash.
+"""Officer broadcasts: pacing, the delivery loop's own speed, enqueueing, a crash.
 
 adherence: N Telegram subscribers at the default rate (25/s) through the bot as deployed
 (`python -m bot run`, SQLite) and the fake Bot API enforcing Telegram's limits (30/s in

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.broadcast import clock
-from bot.broadcast import engine as delivery_engine
+from bot.broadcast import delivery as delivery_loop
 from tests.fakes.answerer import FakeAnswerer, cited
 
 QUESTION = "mục tiêu thu nhập năm 2045"
@@ -22,5 +22,5 @@ def answerer() -> FakeAnswerer:
 def quick_clocks(monkeypatch: pytest.MonkeyPatch) -> None:
     """The delivery loop's heartbeat and the progress clock's tick, in tenths of a second:
     what they do is tested, not how long they wait (pacing itself is, in the slow tests)."""
-    monkeypatch.setattr(delivery_engine, "HEARTBEAT", 0.2)
+    monkeypatch.setattr(delivery_loop, "HEARTBEAT", 0.2)
     monkeypatch.setattr(clock, "TICK", 0.3)

@@ -1,4 +1,4 @@
-"""The delivery engine against the fake Telegram Bot API enforcing Telegram's flood limits."""
+"""The delivery loop against the fake Telegram Bot API enforcing Telegram's flood limits."""
 
 from __future__ import annotations
 
@@ -174,10 +174,10 @@ async def test_outcomes_a_database_error_kept_back_are_written_before_the_next_c
 ) -> None:
     """Sent, then the database refuses the write: the rows must not stay "sending" (they
     would be sent again after a restart) and nobody may get the message twice."""
-    from bot.broadcast import engine as delivery_engine
+    from bot.broadcast import delivery as delivery_loop
     from bot.store.errors import StoreError
 
-    monkeypatch.setattr(delivery_engine, "STANDBY_RETRY", 0.2)
+    monkeypatch.setattr(delivery_loop, "STANDBY_RETRY", 0.2)
     async with FakeTelegram() as fake:
         fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
         settings = settings_for(fake, store_url, broadcast_telegram_rate=200, broadcast_window=5)

@@ -1,4 +1,4 @@
-"""The delivery engine: claims queued deliveries, paces them, sends, records outcomes.
+"""The delivery loop: claims queued deliveries, paces them, sends, records outcomes.
 
 One loop per platform. Each turn claims a small batch (the in-flight window: after a
 crash at most these are sent twice), sends them at the platform's pace, and writes the
@@ -40,7 +40,7 @@ SENDER_GONE = timedelta(minutes=10)
 LEASE_CHECK = 1.0  # seconds between checks that this process is still the sender
 
 
-class DeliveryEngine:
+class DeliveryLoop:
     def __init__(
         self,
         store: Store,
