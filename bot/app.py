@@ -239,11 +239,18 @@ async def _housekeeping(store) -> None:
         await asyncio.sleep(HOUSEKEEPING_EVERY)
 
 
+RECOVER_EVERY = 15.0  # seconds between looks for updates a dead process left unfinished
+
+
 async def _recover(dispatcher: Dispatcher) -> None:
-    try:
-        await dispatcher.recover()
-    except Exception:  # the database is unreachable: the platforms' retries still come
-        logger.exception("could not finish the updates left by the previous run")
+    """At start, then now and then: a process that died later (or whose death the database
+    noticed late) leaves updates that no platform may retry."""
+    while True:
+        try:
+            await dispatcher.recover()
+        except Exception:  # the database is unreachable: try again at the next pass
+            logger.exception("could not finish the updates a dead process left")
+        await asyncio.sleep(RECOVER_EVERY)
 
 
 async def _cancel(task: asyncio.Task) -> None:

@@ -37,7 +37,7 @@ from bot.core.records import Arrival, UpdateRecord
 logger = logging.getLogger(__name__)
 
 WAIT_FOR_OTHER = 60.0  # seconds a retry waits for the process answering it
-POLL = 0.05  # seconds between looks at an update another process is answering
+POLL = 0.1  # seconds between looks at an update another process is answering
 STORED_IS_DELIVERED = frozenset({"web"})  # the page reads the store: kept is delivered
 
 
@@ -172,7 +172,11 @@ class Dispatcher:
         return await self.citizens.respond(inbound, arrival)
 
     async def _again(self, claim: UpdateRecord) -> list[Outbound]:
-        """A retry of ``claim``: its replies, finished first when nobody is finishing them."""
+        """A retry of ``claim``: its replies, finished first when nobody is finishing them.
+
+        While its process looks alive, wait; the moment it is known dead (a database may
+        notice a killed process a little late), take it over and finish it."""
+        deadline = time.monotonic() + WAIT_FOR_OTHER
         while claim.state != "delivered":
             working = self._working.get(claim.id)
             if working is not None:
@@ -181,25 +185,15 @@ class Dispatcher:
                 taken = await self.store.take_over_update(claim.id, claim.owner, self.owner)
                 if taken is not None:
                     return await self._finish(taken)
-            elif not await self._waited(claim):
-                break  # still not finished: the next retry (or start) will
+            elif time.monotonic() > deadline:
+                break  # still not finished: the next retry or recovery pass will
+            else:
+                await asyncio.sleep(POLL)
             latest = await self.store.get_update(claim.id)
             if latest is None:
                 return []
             claim = latest
         return [outbound_from(d) for d in claim.outbox]
-
-    async def _waited(self, claim: UpdateRecord) -> bool:
-        """Wait for an update another live process (or an earlier call here) is answering."""
-        deadline = time.monotonic() + WAIT_FOR_OTHER
-        while time.monotonic() < deadline:
-            await asyncio.sleep(POLL)
-            latest = await self.store.get_update(claim.id)
-            if latest is None or latest.state == "delivered" or latest.owner != claim.owner:
-                return True
-            if claim.id in self._working:
-                return True
-        return False
 
     async def _finish(self, claim: UpdateRecord) -> list[Outbound]:
         """Continue an update taken over from a dead process."""
