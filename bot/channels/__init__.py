@@ -7,13 +7,11 @@ from typing import Protocol
 
 from aiohttp import web
 
-from bot.core.messages import Outbound, SendResult
+from bot.core.ports import Sender
 
 
-class Channel(Protocol):
+class Channel(Sender, Protocol):
     """What every platform adapter offers the app: the Sender port, and a lifecycle."""
-
-    platform: str
 
     def routes(self) -> list[web.RouteDef]:
         """Webhook routes on the project's HTTP server (may be empty)."""
@@ -24,5 +22,3 @@ class Channel(Protocol):
     async def stop(self) -> None:
         """Stop taking updates and finish (or persist) what is in flight."""
         ...
-
-    async def send(self, outbound: Outbound) -> SendResult: ...

@@ -20,7 +20,6 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterable
 
 from bot.core.messages import (
     Inbound,
@@ -66,10 +65,6 @@ class Dispatcher:
     def sender(self, platform: str) -> Sender | None:
         return self._senders.get(platform)
 
-    @property
-    def senders(self) -> list[Sender]:
-        return list(self._senders.values())
-
     # ---- one update -----------------------------------------------------------------------
     async def dispatch(self, inbound: Inbound) -> list[Outbound]:
         """Handle one update exactly once; the replies meant for its own chat (the web
@@ -91,11 +86,6 @@ class Dispatcher:
         return [
             r for r in replies if (r.platform, r.chat_id) == (inbound.platform, inbound.chat_id)
         ]
-
-    async def deliver(self, outbounds: Iterable[Outbound]) -> None:
-        """Send messages that answer no update (a broadcast's preview, a note)."""
-        for outbound in outbounds:
-            await self._send_one(outbound)
 
     async def recover(self) -> int:
         """Finish what a dead process left: answer, or send the rest. The count finished."""

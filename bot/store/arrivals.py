@@ -3,17 +3,18 @@ in one transaction (instead of four), since this runs for every message the bot 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from bot.core.records import Arrival, PlatformId, UpdateRecord
-from bot.store.base import StoreBase, as_id
+from bot.store.base import StoreBase
 from bot.store.messages import new_message
 from bot.store.models import Person, ProcessedUpdate
 from bot.store.people import load_person
 from bot.store.tickets import active_ticket_in
-from bot.store.updates import UpdatesMixin, update_record
+from bot.store.updates import UpdatesMixin
 
 
 class ArrivalsMixin(UpdatesMixin, StoreBase):
@@ -35,19 +36,9 @@ class ArrivalsMixin(UpdatesMixin, StoreBase):
         """The update claimed for ``owner``; when it is new, the person (unblocked: they
         wrote) and the message (when ``text`` is given) are stored with it."""
         async with self._write(urgent=True) as session:
-            claimed = (
-                await session.execute(self._claim(platform, update_key, owner, inbound))
-            ).scalar_one_or_none()
-            if claimed is None:
-                row = (
-                    await session.scalars(
-                        select(ProcessedUpdate).where(
-                            ProcessedUpdate.platform == platform,
-                            ProcessedUpdate.update_key == as_id(update_key),
-                        )
-                    )
-                ).one()
-                return Arrival(update_record(row), fresh=False)
+            claim, fresh = await self._claim_in(session, platform, update_key, owner, inbound)
+            if not fresh:
+                return Arrival(claim, fresh=False)
             upsert = self._upsert_person(platform, user_id, chat_id, display_name, language)
             person_id = (await session.execute(upsert)).scalar_one()
             person = await load_person(session, person_id)
@@ -66,13 +57,10 @@ class ArrivalsMixin(UpdatesMixin, StoreBase):
                 message_id = row.id
             await session.execute(
                 update(ProcessedUpdate)
-                .where(ProcessedUpdate.id == claimed)
+                .where(ProcessedUpdate.id == claim.id)
                 .values(person_id=person_id, message_id=message_id)
             )
-            claim = UpdateRecord(
-                claimed, platform, str(update_key), "received", owner, inbound,
-                person_id, message_id, (), 0,
-            )  # fmt: skip
+            claim = replace(claim, person_id=person_id, message_id=message_id)
             return Arrival(
                 update=claim,
                 fresh=True,

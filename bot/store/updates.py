@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.records import PlatformId, UpdateRecord
 from bot.store.base import StoreBase, as_id
@@ -38,20 +39,27 @@ class UpdatesMixin(LeasesMixin, StoreBase):
         Safe under concurrency: the unique constraint decides, ``ON CONFLICT DO NOTHING``.
         """
         async with self._write(urgent=True) as session:
-            created = (
-                await session.execute(self._claim(platform, update_key, owner, inbound))
-            ).scalar_one_or_none()
-            row = await session.get(ProcessedUpdate, created) if created else None
-            if row is None:
-                row = (
-                    await session.scalars(
-                        select(ProcessedUpdate).where(
-                            ProcessedUpdate.platform == platform,
-                            ProcessedUpdate.update_key == as_id(update_key),
-                        )
-                    )
-                ).one()
-            return update_record(row), created is not None
+            return await self._claim_in(session, platform, update_key, owner, inbound)
+
+    async def _claim_in(
+        self,
+        session: AsyncSession,
+        platform: str,
+        update_key: PlatformId,
+        owner: str,
+        inbound: dict[str, Any] | None,
+    ) -> tuple[UpdateRecord, bool]:
+        """Inside ``session``: the new row and True, or the row a first delivery wrote."""
+        created = (
+            await session.execute(self._claim(platform, update_key, owner, inbound))
+        ).scalar_one_or_none()
+        if created is not None:
+            fresh = (created, platform, as_id(update_key), "received", owner, inbound)
+            return UpdateRecord(*fresh, None, None, (), 0), True
+        existing = select(ProcessedUpdate).where(
+            ProcessedUpdate.platform == platform, ProcessedUpdate.update_key == as_id(update_key)
+        )
+        return update_record((await session.scalars(existing)).one()), False
 
     def _claim(
         self,
