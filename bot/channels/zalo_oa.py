@@ -68,7 +68,6 @@ class ZaloOAChannel:
         self._oa_secret_key = oa_secret_key
         self.max_event_age = max_event_age
         self.inbox = EventInbox(store, PLATFORM, self._handle, person_of)
-        self._named: set[str] = set()  # people whose name is already stored
         # Each broadcast's photo is uploaded once (None: sent as text only).
         self._attachments: PerBroadcast[str | None] = PerBroadcast()
 
@@ -145,7 +144,6 @@ class ZaloOAChannel:
                 user_id=user,
                 chat_id=user,
                 update_key=key,
-                display_name=await self._name(user) if name == zp.OA_FOLLOW else "",
                 action="follow" if name == zp.OA_FOLLOW else "unfollow",
             )
         if not name.startswith(zp.OA_USER_SEND_PREFIX):
@@ -160,23 +158,12 @@ class ZaloOAChannel:
             update_key=key,
             message_id=str(message.get("msg_id", "")),
             text=str(message.get("text", "")) if is_text else None,
-            display_name=await self._name(user),
             content="text" if is_text else "unsupported",
         )
 
-    async def _name(self, user_id: str) -> str:
-        """Events carry no name: ask Zalo once per person, for the officers' tickets."""
-        if user_id in self._named:
-            return ""  # "" keeps the stored name
-        person = await self.store.find_person(PLATFORM, user_id)
-        name = (
-            ""
-            if person is not None and person.display_name
-            else await self.client.user_name(user_id)
-        )
-        if name or (person is not None and person.display_name):
-            self._named.add(user_id)
-        return name
+    async def display_name(self, user_id: str) -> str:
+        """Events carry no name; the dispatcher asks for it (NameSource)."""
+        return await self.client.user_name(user_id)
 
     # ---- sending ------------------------------------------------------------------------
     async def deliver_broadcast(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult:

@@ -30,7 +30,8 @@ from bot.core.messages import (
     outbound_data,
     outbound_from,
 )
-from bot.core.ports import Citizens, Officers, Sender, UpdateLog
+from bot.core.names import Names
+from bot.core.ports import Citizens, NameSource, Officers, Sender, UpdateLog
 from bot.core.records import Arrival, UpdateRecord
 
 logger = logging.getLogger(__name__)
@@ -56,11 +57,14 @@ class Dispatcher:
         self.officers = officers
         self.owner = owner or f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._senders: dict[str, Sender] = {}
+        self.names = Names(store)
         self._working: dict[int, asyncio.Future[list[Outbound]]] = {}  # update id → replies
 
     # ---- channels -----------------------------------------------------------------------
     def register(self, sender: Sender) -> None:
         self._senders[sender.platform] = sender
+        if isinstance(sender, NameSource):
+            self.names.register(sender)
 
     def sender(self, platform: str) -> Sender | None:
         return self._senders.get(platform)
@@ -69,14 +73,14 @@ class Dispatcher:
     async def dispatch(self, inbound: Inbound) -> list[Outbound]:
         """Handle one update exactly once; the replies meant for its own chat (the web
         returns them in its response, also to a retry)."""
-        data = inbound_data(inbound)
         if await self._for_officers(inbound) or self.citizens.is_operator_reply(inbound):
             claim, fresh = await self.store.receive_update(
-                inbound.platform, inbound.update_key, self.owner, data
+                inbound.platform, inbound.update_key, self.owner, inbound_data(inbound)
             )
             arrival = Arrival(claim, fresh)
         else:
-            arrival = await self._arrive(inbound, data)
+            inbound = await self.names.named(inbound)
+            arrival = await self._arrive(inbound, inbound_data(inbound))
             claim, fresh = arrival.update, arrival.fresh
         if fresh:
             replies = await self._answer(claim, inbound, arrival)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from bot.core.messages import Inbound, Outbound, SendResult
 
@@ -49,6 +49,17 @@ class Sender(Protocol):
     platform: str
 
     async def send(self, outbound: Outbound) -> SendResult: ...
+
+
+@runtime_checkable
+class NameSource(Protocol):
+    """A channel whose updates carry no name but which can look one up (Zalo OA)."""
+
+    platform: str
+
+    async def display_name(self, user_id: str) -> str:
+        """The person's name on the platform; "" when it cannot be had."""
+        ...
 
 
 class BroadcastSender(Protocol):
@@ -141,6 +152,8 @@ class UpdateLog(Protocol):
     async def unfinished_updates(self, after: int = 0) -> Sequence[UpdateRecord]: ...
 
     async def process_alive(self, owner: str | None) -> bool: ...
+
+    async def find_person(self, platform: str, user_id: str) -> PersonRecord | None: ...
 
 
 class ConversationStore(Protocol):
