@@ -41,9 +41,22 @@ def collapse_spaces(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-@lru_cache(maxsize=65536)
+CACHED_WORD_CHARS = 32  # longer strings are folded each time: no flood can fill the cache
+
+
 def fold(text: str) -> str:
     """Lower-case and strip tone marks and diacritics: "Đảng ủy" → "dang uy"."""
+    if len(text) <= CACHED_WORD_CHARS:
+        return _fold_word(text)
+    return _fold(text)
+
+
+@lru_cache(maxsize=65536)  # words: at most 65,536 × 32 characters
+def _fold_word(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     text = text.lower().replace("đ", "d")
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -154,3 +154,11 @@ def test_folded_tokens_and_bigrams() -> None:
 )
 def test_has_diacritics(token: str, expected: bool) -> None:
     assert has_diacritics(token) is expected
+
+
+def test_fold_keeps_no_long_strings_in_its_cache() -> None:
+    from bot.vietnamese import text as text_module
+
+    before = text_module._fold_word.cache_info().currsize
+    assert fold("Đảng" * 10_000) == "dang" * 10_000
+    assert text_module._fold_word.cache_info().currsize == before
