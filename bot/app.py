@@ -28,7 +28,7 @@ from bot.broadcast.roster import Roster
 from bot.channels import Channel
 from bot.config import Settings
 from bot.conversation.flood import FloodLimiter
-from bot.conversation.handoff import Handoff, OfficersChat
+from bot.conversation.handoff import Contact, Handoff, OfficersChat
 from bot.conversation.office_hours import OfficeHours
 from bot.conversation.service import CitizenConversation
 from bot.core.dispatcher import Dispatcher
@@ -65,7 +65,13 @@ def build_dispatcher(
     citizens = CitizenConversation(
         store=store,
         answerer=answerer,
-        handoff=Handoff(store, chat, office_hours),
+        handoff=Handoff(
+            store,
+            chat,
+            office_hours,
+            expire_after=timedelta(hours=settings.ticket_expire_hours),
+            contact=Contact(settings.help_phone, settings.help_address),
+        ),
         flood=FloodLimiter(settings.flood_limit, settings.flood_window_seconds),
         answer_cache_size=settings.answer_cache_size,
     )

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from bot.config import Settings
 from bot.core.answer import Answer
+from bot.core.commands import as_number
 from bot.errors import BotError
 
 EXIT_WORDS = {"thoat", "thoát", "exit", "quit", "q", ":q"}
@@ -138,7 +139,7 @@ def chat(engine) -> int:
         if question.strip().lower() in EXIT_WORDS:
             return 0
         # "2" after "Có phải bạn muốn hỏi về…" answers the last question from that section.
-        number = int(question.strip()) if question.strip().isdigit() else 0
+        number = as_number(question.strip()) or 0
         if last is not None and last[1].suggestions and 1 <= number <= len(last[1].suggestions):
             chosen = last[1].suggestions[number - 1]
             answer = engine.answer(last[0], (chosen.doc, chosen.section))

@@ -149,6 +149,13 @@ class Settings(BaseSettings):
     office_hours: str = Field("07:30-17:00", description="when officers answer, local time")
     office_days: str = Field("1-5", description="working days, Monday = 1")
     timezone: str = Field("Asia/Ho_Chi_Minh")
+    ticket_expire_hours: float = Field(
+        24.0, gt=0, description="a ticket no officer answered for this long is closed"
+    )
+    help_phone: str = Field(
+        "", description="citizen reception's phone, told when no officer can take over"
+    )
+    help_address: str = Field("", description="citizen reception's address, told likewise")
 
     @field_validator("web_allowed_origins", mode="before")
     @classmethod

@@ -17,7 +17,6 @@ from collections import OrderedDict
 from bot.core.answer import Answer
 from bot.vietnamese.text import collapse_spaces, nfc
 
-
 MAX_QUESTION_CHARS = 500
 MAX_BYTES = 16 * 1024 * 1024
 

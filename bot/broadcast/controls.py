@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.broadcast.desk_base import DeskBase
+from bot.core.commands import as_number
 from bot.core.messages import Button, Inbound, Outbound
 from bot.strings import broadcast as wording
 
@@ -37,9 +38,10 @@ class ControlsMixin(DeskBase):
 
     async def _control(self, inbound: Inbound, actor: str, action: str) -> list[Outbound]:
         verb, _, raw = action.partition(":")
-        if not raw.isdigit():
+        number = as_number(raw)
+        if number is None:
             return []
-        broadcast = await self.store.get_broadcast(int(raw))
+        broadcast = await self.store.get_broadcast(number)
         if broadcast is None:
             return [self._say(inbound, wording.NO_SUCH_BROADCAST)]
         allowed = {

@@ -2,6 +2,11 @@
 
 Tickets are posted in the officers' chat (a Telegram group); an officer answers by
 replying to the post, and the answer reaches the citizen on their own platform.
+
+Nobody is trapped in a ticket: without an officers' chat none is opened (the citizen is
+told where else to get help); a ticket no officer has answered for ``expire_after`` is
+closed at the citizen's next message, which the bot then answers; and the citizen can
+leave at any time ("hỏi tiếp") and ask the bot again.
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.conversation.office_hours import OfficeHours
 from bot.conversation.saying import say
@@ -32,16 +37,39 @@ class OfficersChat:
     chat_id: str
 
 
+@dataclass(frozen=True)
+class Contact:
+    """Where citizens get help from people when no officer can take over here."""
+
+    phone: str = ""
+    address: str = ""
+
+
+EXPIRED_BY = "hết hạn"  # who closed a ticket nobody answered in time
+LEFT_BY = "người dân"  # who closed a ticket its citizen left
+
+
 class Handoff:
     def __init__(
-        self, store: TicketStore, chat: OfficersChat | None, office_hours: OfficeHours | None
+        self,
+        store: TicketStore,
+        chat: OfficersChat | None,
+        office_hours: OfficeHours | None,
+        *,
+        expire_after: timedelta = timedelta(hours=24),
+        contact: Contact | None = None,
     ) -> None:
         self.store = store
         self.chat = chat
         self.office_hours = office_hours
+        self.expire_after = expire_after
+        self.contact = contact or Contact()
 
     async def open(self, person: PersonRecord, reason: str) -> list[Outbound]:
         """Open a ticket (once): tell the citizen, post it to the officers' chat."""
+        if self.chat is None:  # nobody would read it: say so, and where to turn instead
+            text = texts.no_officer_here(self.contact.phone, self.contact.address)
+            return [await say(self.store, person, text, "notice")]
         existing = await self.store.active_ticket(person.id)
         if existing is not None:
             return [await say(self.store, person, texts.TICKET_ALREADY_OPEN, "notice")]
@@ -52,10 +80,8 @@ class Handoff:
         if self.office_hours is not None and not self.office_hours.is_open(now):
             after_hours = self.office_hours.describe_next(now)
         notice = texts.handoff_notice(ticket.id, after_hours)
-        out = [await say(self.store, person, notice, "handoff", ticket_id=ticket.id)]
-        if self.chat is None:
-            logger.warning("ticket #%s opened but no officers' chat is configured", ticket.id)
-            return out
+        leave = texts.leave_buttons()
+        out = [await say(self.store, person, notice, "handoff", buttons=leave, ticket_id=ticket.id)]
         history = [
             (m.direction, m.text)
             for m in await self.store.recent_messages(person.id, HISTORY_IN_TICKET)
@@ -66,10 +92,40 @@ class Handoff:
 
     async def relay(self, person: PersonRecord, ticket: TicketRecord, text: str) -> list[Outbound]:
         """A citizen with an open ticket wrote again: it goes to the officers."""
-        if self.chat is None:
-            return [await say(self.store, person, texts.TICKET_ALREADY_OPEN, "notice")]
+        assert self.chat is not None  # a ticket without a chat is stale (see still_open)
         post = texts.relay_post(ticket.id, person.platform, person.display_name, text)
         return [Outbound(self.chat.platform, self.chat.chat_id, post, ticket_id=ticket.id)]
+
+    async def still_open(
+        self, person: PersonRecord, ticket: TicketRecord | None
+    ) -> tuple[TicketRecord | None, list[Outbound]]:
+        """``ticket`` if the citizen's messages should still go to officers; else None and
+        what to tell the citizen and officers now that it is closed (expired, or left over
+        from when an officers' chat was configured)."""
+        if ticket is None:
+            return None, []
+        last_word = ticket.answered_at or ticket.assigned_at or ticket.opened_at
+        if last_word.tzinfo is None:
+            last_word = last_word.replace(tzinfo=UTC)
+        if self.chat is not None and datetime.now(UTC) - last_word < self.expire_after:
+            return ticket, []
+        await self.store.close_ticket(ticket.id, EXPIRED_BY)
+        hours = round(self.expire_after.total_seconds() / 3600)
+        text = texts.ticket_expired(ticket.id, hours, self.contact.phone, self.contact.address)
+        out = [await say(self.store, person, text, "notice", ticket_id=ticket.id)]
+        return None, out + self._to_officers(texts.ticket_expired_note(ticket.id, hours))
+
+    async def leave(self, person: PersonRecord) -> list[Outbound]:
+        """The citizen ends the exchange with officers ("hỏi tiếp") to ask the bot again."""
+        ticket = await self.store.active_ticket(person.id)
+        if ticket is None:
+            return [await say(self.store, person, texts.NOTHING_TO_LEAVE, "notice")]
+        await self.store.close_ticket(ticket.id, LEFT_BY)
+        said = await say(self.store, person, texts.LEFT_TICKET, "notice", ticket_id=ticket.id)
+        return [said, *self._to_officers(texts.citizen_left_note(ticket.id))]
+
+    def _to_officers(self, text: str) -> list[Outbound]:
+        return [] if self.chat is None else [Outbound(self.chat.platform, self.chat.chat_id, text)]
 
     # ---- officers ---------------------------------------------------------------------
     def is_reply(self, inbound: Inbound) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.conversation.saying import say, start_buttons
+from bot.core.commands import as_number
 from bot.core.messages import Outbound
 from bot.core.ports import ConversationStore
 from bot.core.records import PersonRecord
@@ -32,9 +33,10 @@ class Preferences:
         return [await say(self.store, person, texts.UNSUBSCRIBED, "notice")]
 
     async def toggle_topic(self, person: PersonRecord, raw: str) -> list[Outbound]:
-        if not raw.isdigit() or int(raw) >= len(texts.TOPICS):
+        number = as_number(raw)
+        if number is None or number >= len(texts.TOPICS):
             return []
-        topic = texts.TOPICS[int(raw)]
+        topic = texts.TOPICS[number]
         chosen = list(person.topics or ())
         chosen = [t for t in chosen if t != topic] if topic in chosen else [*chosen, topic]
         await self.store.set_preferences(person.id, chosen or None, person.area)

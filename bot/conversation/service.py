@@ -18,10 +18,10 @@ from bot.conversation.handoff import Handoff
 from bot.conversation.passages import Passages
 from bot.conversation.preferences import Preferences
 from bot.conversation.saying import say, start_buttons
-from bot.core.commands import action_of, command_in
+from bot.core.commands import action_of, as_number, command_in
 from bot.core.messages import Inbound, Outbound
 from bot.core.ports import Answerer, TicketStore
-from bot.core.records import Arrival, MessageRecord, PersonRecord
+from bot.core.records import Arrival, MessageRecord, PersonRecord, TicketRecord
 from bot.strings import answers as replies
 from bot.strings import conversation as texts
 from bot.vietnamese.text import folded_tokens
@@ -60,16 +60,20 @@ class CitizenConversation:
     async def respond(self, inbound: Inbound, arrival: Arrival) -> list[Outbound]:
         person = arrival.person
         assert person is not None
-        if inbound.action:
-            return await self._on_action(person, inbound.action)
         key = f"{person.platform}:{person.user_id}"
-        if not self.flood.allow(key):
+        if not self.flood.allow(key):  # buttons and commands count too
             warn = self.flood.should_warn(key)
             return [await say(self.store, person, texts.FLOODED, "notice")] if warn else []
+        if inbound.action:
+            return await self._on_action(person, inbound.action)
         if inbound.content != "text":
             return [await say(self.store, person, texts.UNSUPPORTED, "notice")]
+        ticket, closed = await self.handoff.still_open(person, arrival.ticket)
+        return closed + await self._on_text(person, (inbound.text or "").strip(), ticket)
 
-        text = (inbound.text or "").strip()
+    async def _on_text(
+        self, person: PersonRecord, text: str, ticket: TicketRecord | None
+    ) -> list[Outbound]:
         command = command_in(text)
         name = command.name if command else None
         if name in {"start", "batdau"}:
@@ -78,8 +82,7 @@ class CitizenConversation:
         if name in {"help", "huongdan", "trogiup"}:
             return [await say(self.store, person, replies.help_text(self.names), "help")]
         typed = shortcuts.action_for(text, name)
-        ticket = arrival.ticket
-        if typed is not None and (ticket is None or typed in {"handoff", "sub", "unsub"}):
+        if typed is not None and (ticket is None or typed in {"handoff", "sub", "unsub", "leave"}):
             return await self._on_action(person, typed, typed=True)
         if ticket is not None:
             return await self.handoff.relay(person, ticket, text)
@@ -154,6 +157,8 @@ class CitizenConversation:
         action = action_of(raw)
         if action.name == "handoff":
             return await self.handoff.open(person, texts.reason_button(typed))
+        if action.name == "leave":
+            return await self.handoff.leave(person)
         if action.name in {"sub", "follow"}:
             return await self.preferences.subscribe(person, new_follower=action.name == "follow")
         if action.name in {"unsub", "unfollow"}:
@@ -223,10 +228,12 @@ class CitizenConversation:
             if last is None:
                 return [await say(self.store, person, texts.NOTHING_TO_RATE, "notice")]
             message_id = str(last.id)
-        if not message_id.isdigit():
-            return []
+        number = as_number(message_id)
+        rated = None if number is None else await self.store.get_message(number)
+        if rated is None or rated.person_id != person.id or rated.direction != "out":
+            return [await say(self.store, person, texts.NOTHING_TO_RATE, "notice")]
         value = 1 if vote == "up" else -1
-        await self.store.add_feedback(int(message_id), person.id, value)
+        await self.store.add_feedback(rated.id, person.id, value)
         if value < 0 and (await self.store.recent_feedback(person.id, 2)) == [-1, -1]:
             return await self.handoff.open(person, texts.REASON_TWO_DOWNVOTES)
         text = texts.FEEDBACK_THANKS if value > 0 else texts.FEEDBACK_SORRY

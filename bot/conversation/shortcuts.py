@@ -29,6 +29,11 @@ _PHRASES: dict[str, str] = {
     "huy dang ki": "unsub",
     "huy nhan tin": "unsub",
     "ngung nhan tin": "unsub",
+    "hoi tiep": "leave",
+    "hoi tiep bot": "leave",
+    "hoi bot": "leave",
+    "quay lai bot": "leave",
+    "ket thuc": "leave",
     "xem nguyen van": "full",
     "nguyen van": "full",
 }

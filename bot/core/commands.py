@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 
 _COMMAND = re.compile(r"^/(\w+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+# Ids in actions are database ids: ASCII digits, and no more than fit in 64 bits.
+_NUMBER = re.compile(r"[0-9]{1,15}")
 
 
 @dataclass(frozen=True)
@@ -36,11 +38,16 @@ class Action:
         return tuple(self.rest.split(":")) if self.rest else ()
 
     def number(self, position: int) -> int | None:
-        """The argument at ``position`` as a number (None if missing or not digits)."""
+        """The argument at ``position`` as a number (None if missing, not ASCII digits, or
+        longer than any id can be)."""
         args = self.args
-        if position >= len(args) or not args[position].isdigit():
+        if position >= len(args):
             return None
-        return int(args[position])
+        return as_number(args[position])
+
+
+def as_number(text: str) -> int | None:
+    return int(text) if _NUMBER.fullmatch(text) else None
 
 
 def action_of(raw: str) -> Action:

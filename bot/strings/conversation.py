@@ -19,7 +19,10 @@ UNSUPPORTED = "Xin lỗi, hiện tôi chỉ hỗ trợ câu hỏi bằng chữ. 
 FLOODED = "Bạn đang gửi tin nhắn quá nhanh. Vui lòng đợi khoảng một phút rồi hỏi tiếp nhé."
 FEEDBACK_THANKS = "Cảm ơn bạn đã góp ý!"
 FEEDBACK_SORRY = "Cảm ơn bạn. Nếu câu trả lời chưa đúng ý, bạn có thể bấm “Gặp cán bộ”."
-TICKET_ALREADY_OPEN = "Yêu cầu của bạn đã được chuyển tới cán bộ. Bạn cứ nhắn thêm ở đây, cán bộ sẽ đọc được và trả lời."
+TICKET_ALREADY_OPEN = "Yêu cầu của bạn đã được chuyển tới cán bộ. Bạn cứ nhắn thêm ở đây, cán bộ sẽ đọc được và trả lời. Muốn hỏi lại bot, bạn gõ “hỏi tiếp”."
+LEAVE = "↩️ Hỏi tiếp bot"
+LEFT_TICKET = "Đã kết thúc trao đổi với cán bộ. Bạn cứ hỏi tiếp về Nghị quyết và Kế hoạch, tôi sẽ trả lời từ văn bản."
+NOTHING_TO_LEAVE = "Bạn đang trò chuyện với bot. Bạn cứ gõ câu hỏi về Nghị quyết hoặc Kế hoạch nhé."
 RELAYED = "Đã chuyển tin nhắn của bạn tới cán bộ."
 TICKET_CLOSED_FOR_CITIZEN = "Cán bộ đã kết thúc cuộc trao đổi. Cảm ơn bạn! Bạn có thể tiếp tục hỏi về Nghị quyết và Kế hoạch bất cứ lúc nào."
 NO_SUCH_PASSAGE = "Không tìm thấy nguyên văn cho câu trả lời này."
@@ -54,6 +57,43 @@ def topics_chosen(chosen: Sequence[str]) -> str:
 
 def area_chosen(name: str) -> str:
     return f"Đã ghi nhận địa phương của bạn: {name}. Bạn sẽ nhận cả tin riêng của địa phương."
+
+
+def _reception(phone: str, address: str) -> str:
+    """Where to get help from people, as configured (HELP_PHONE, HELP_ADDRESS)."""
+    parts = [f"điện thoại {phone}" if phone else "", f"địa chỉ {address}" if address else ""]
+    known = "; ".join(p for p in parts if p)
+    if known:
+        return f"Bạn có thể liên hệ bộ phận tiếp công dân: {known}."
+    return "Bạn có thể liên hệ bộ phận tiếp công dân của UBND phường, xã nơi bạn cư trú."
+
+
+def no_officer_here(phone: str, address: str) -> str:
+    return (
+        "Hiện chưa có cán bộ trực trên kênh này nên tôi chưa thể chuyển câu hỏi của bạn. "
+        f"{_reception(phone, address)} "
+        "Bạn vẫn có thể tiếp tục hỏi tôi về nội dung Nghị quyết và Kế hoạch."
+    )
+
+
+def ticket_expired(ticket_id: int, hours: int, phone: str, address: str) -> str:
+    return (
+        f"Xin lỗi bạn: yêu cầu #{ticket_id} chưa được cán bộ trả lời sau {hours} giờ nên đã "
+        f"được đóng lại. {_reception(phone, address)} Tôi trả lời tin nhắn mới của bạn "
+        "từ văn bản; nếu vẫn cần cán bộ, bạn gõ “gặp cán bộ” để gửi lại."
+    )
+
+
+def ticket_expired_note(ticket_id: int, hours: int) -> str:
+    return f"⏰ Yêu cầu #{ticket_id} đã tự đóng: không có cán bộ trả lời sau {hours} giờ."
+
+
+def citizen_left_note(ticket_id: int) -> str:
+    return f"↩️ Người dân đã kết thúc yêu cầu #{ticket_id} để hỏi tiếp bot."
+
+
+def leave_buttons() -> tuple[Button, ...]:
+    return (Button(LEAVE, "leave"),)
 
 
 def handoff_notice(ticket_id: int, after_hours_until: str | None) -> str:
@@ -102,6 +142,8 @@ def buttons_for(record: MessageRecord) -> tuple[Button, ...]:
         return suggestion_buttons(record.id, record.suggestions)
     if record.kind == "not_found":
         return (Button(TALK_TO_OFFICER, "handoff"),)
+    if record.kind == "handoff":
+        return leave_buttons()
     return ()
 
 
@@ -201,6 +243,7 @@ TYPED = {
     "sub": "“đăng ký” (nhận tin mới)",
     "unsub": "“hủy đăng ký”",
     "full": "“xem nguyên văn”",
+    "leave": "“hỏi tiếp” (hỏi lại bot)",
     "fb": "👍 hoặc 👎 (đánh giá câu trả lời)",
     "topic": "“đăng ký chủ đề <quy hoạch / kinh tế / văn hóa / cuộc thi>”",
 }

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot.broadcast.media import PHOTO_ONLY, BroadcastPhotos, photo_path
+from bot.core.commands import as_number
 from bot.core.messages import Inbound, Outbound, SendResult
 from bot.core.records import BroadcastRecord
 from bot.strings import answers as replies
@@ -272,7 +273,7 @@ def _remember(response: web.Response, visitor: str) -> None:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return as_number(value) if value else None
 
 
 async def _write_event(response: web.StreamResponse, message: dict[str, Any]) -> None:

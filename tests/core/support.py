@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from bot.conversation.flood import FloodLimiter
-from bot.conversation.handoff import Handoff, OfficersChat
+from bot.conversation.handoff import Contact, Handoff, OfficersChat
 from bot.conversation.service import CitizenConversation
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Inbound, Outbound, SendResult
@@ -55,13 +56,15 @@ def core(
     officers_chat: OfficersChat | None = OFFICERS,
     flood: int = 100,
     owner: str = "this:1:a",
+    expire_after: timedelta = timedelta(hours=24),
+    contact: Contact | None = None,
 ) -> Core:
     store = store or MemoryStore()
     answerer = answerer or FakeAnswerer()
     citizens = CitizenConversation(
         store,
         answerer,
-        Handoff(store, officers_chat, None),
+        Handoff(store, officers_chat, None, expire_after=expire_after, contact=contact),
         FloodLimiter(flood, 60.0),
     )
     dispatcher = Dispatcher(store, citizens, None, owner=owner, apology=errors.APOLOGY)  # type: ignore[arg-type]
