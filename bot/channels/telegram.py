@@ -277,8 +277,8 @@ class TelegramChannel:
 
     async def edit_text(
         self, chat_id: str, message_id: str, text: str, buttons: tuple = ()
-    ) -> None:
-        await self.sender.edit_text(chat_id, message_id, text, buttons)
+    ) -> float | None:
+        return await self.sender.edit_text(chat_id, message_id, text, buttons)
 
     async def deliver_broadcast(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult:
         return await self.sender.deliver_broadcast(chat_id, broadcast)

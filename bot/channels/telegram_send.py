@@ -9,7 +9,6 @@ retries on its own.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import html
 import os
 
@@ -20,6 +19,8 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, T
 from bot.channels.text import split_text as split_plain
 from bot.core.messages import Outbound, SendResult
 from bot.core.records import BroadcastRecord
+
+RETRY_EDIT_AFTER = 5.0  # seconds before a status edit that timed out is tried again
 
 # PTB 22.2+ hands out retry_after as an int with a deprecation warning unless this opts in
 # to timedelta (the future default); seconds() reads both.
@@ -80,9 +81,11 @@ class TelegramSender:
 
     async def edit_text(
         self, chat_id: str, message_id: str, text: str, buttons: tuple = ()
-    ) -> None:
-        """Edit an officer's status message in place (progress of a broadcast)."""
-        with contextlib.suppress(TelegramError):  # "not modified", deleted: nothing to do
+    ) -> float | None:
+        """Edit an officer's status message in place (progress of a broadcast): None when
+        done, or when there is nothing to do (not modified, deleted); else the seconds to
+        wait before trying again (flood control, a timeout, the network)."""
+        try:
             await self.bot.edit_message_text(
                 html.escape(text, quote=False),
                 chat_id=int(chat_id),
@@ -90,6 +93,13 @@ class TelegramSender:
                 parse_mode=ParseMode.HTML,
                 reply_markup=_keyboard(Outbound("telegram", chat_id, text, buttons)),
             )
+        except RetryAfter as exc:
+            return seconds(exc.retry_after)
+        except (TimedOut, NetworkError):  # NetworkError: also Telegram's own 5xx
+            return RETRY_EDIT_AFTER
+        except TelegramError:
+            return None
+        return None
 
     async def deliver_broadcast(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult:
         return await _broadcast_one(self.bot, chat_id, broadcast.text, broadcast.photo)

@@ -62,6 +62,19 @@ class NameSource(Protocol):
         ...
 
 
+@runtime_checkable
+class StatusEditor(Protocol):
+    """A channel that can edit a message it sent (an officer's broadcast status)."""
+
+    platform: str
+
+    async def edit_text(
+        self, chat_id: str, message_id: str, text: str, buttons: tuple = ()
+    ) -> float | None:
+        """None when done (or nothing left to do); else seconds to wait before again."""
+        ...
+
+
 class BroadcastSender(Protocol):
     """A channel that can deliver a broadcast to one chat (no waiting, no retrying)."""
 

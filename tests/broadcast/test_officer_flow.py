@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -188,3 +189,35 @@ async def test_month_report_as_csv(store_url, answerer, tmp_path) -> None:
         assert rows[0]["don_vi"] == UNIT and rows[0]["so_tin"] == "2"
         assert rows[0]["chi_tieu"] == "10" and rows[0]["dat_chi_tieu"] == "khong"
         assert rows[0]["so_luot_nhan"] == "4" and rows[0]["cau_hoi_24h"] == "2"
+
+
+async def test_the_final_report_is_retried_until_telegram_takes_it(store_url, answerer) -> None:
+    async with FakeTelegram() as fake:
+        fake.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
+        settings = settings_for(fake, store_url, officers=f"telegram:{OFFICER}={UNIT}")
+        async with running(settings, answerer) as state:
+            await subscribe(state.store, 2)
+            officer = OfficerChat(state, fake)
+            await officer.say("/thongbao")
+            await officer.say("Lịch tiếp công dân tháng 12.")
+            await officer.press("o:aud:all")
+            await officer.press("o:now")
+            # Every edit of the status is refused for a while: flood control, then a timeout.
+            fake.fail_next("editMessageText", 429, retry_after=1, times=2)
+            fake.fail_next("editMessageText", 500, times=1)
+            await officer.press("o:ok")
+            await wait_done(state.store, 1)
+            edited = await fake.wait_for(
+                lambda c: (
+                    c.method == "editMessageText" and c.ok and "Đã gửi xong" in c.params["text"]
+                ),
+                timeout=60,
+            )
+            assert "đã gửi 2/2" in edited.params["text"]
+            refused = [c for c in fake.calls_to("editMessageText") if not c.ok]
+            assert len(refused) == 3
+            for _ in range(600):  # marked reported right after the edit went through
+                if await state.store.kv_get("reported:1"):
+                    break
+                await asyncio.sleep(0.1)
+            assert await state.store.kv_get("reported:1")
