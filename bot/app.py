@@ -33,6 +33,7 @@ from bot.conversation.office_hours import OfficeHours
 from bot.conversation.service import CitizenConversation
 from bot.core.dispatcher import Dispatcher
 from bot.core.ports import Answerer
+from bot.health import health_routes
 from bot.store.repository import Store, open_store
 from bot.strings import errors
 from bot.web.media import MediaRoutes
@@ -103,7 +104,7 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
             else []
         )
         web_app = web.Application(client_max_size=1 << 20, middlewares=middlewares)
-        web_app.router.add_get("/healthz", _health)
+        web_app.add_routes(health_routes(store, engine, settings.data_dir))
         # Broadcast photos: for the web chat, and for Zalo Bot even when the chat is off.
         web_app.add_routes(MediaRoutes(store).routes())
         channels = configured_channels(settings, dispatcher, store, engine)
@@ -263,10 +264,6 @@ async def _cancel(task: asyncio.Task) -> None:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
-
-
-async def _health(request: web.Request) -> web.Response:
-    return web.json_response({"ok": True})
 
 
 async def serve(settings: Settings, engine: Answerer | None = None) -> None:

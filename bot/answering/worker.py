@@ -103,6 +103,14 @@ class EngineProcess:
                 self._connection.close()
             await self._spawn()
 
+    def problem(self) -> str | None:
+        """Why the engine cannot answer now (for /healthz), or None."""
+        if self._connection is None or self._process is None:
+            return "not started"
+        if not self._process.is_alive():
+            return f"its process exited ({self._process.exitcode}); restarting at the next question"
+        return None
+
     def document_names(self) -> list[str]:
         """How the documents are cited ("Kế hoạch 57-KH/TU"), for greetings and help."""
         return [d.document.meta.citation_name for d in self.index.documents.values()]

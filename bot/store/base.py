@@ -9,6 +9,7 @@ from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -74,6 +75,11 @@ class StoreBase:
         with _translated():
             async with self._readers() as session:
                 yield session
+
+    async def ping(self) -> None:
+        """One round trip to the database (raises when it cannot be reached)."""
+        async with self._engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[None]:

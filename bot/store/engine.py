@@ -25,6 +25,9 @@ READ_ONLY = "bot_store_read_only"  # execution option: a session that never writ
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_POOL_SIZE = 10  # connections kept per process (PostgreSQL allows 100 by default)
 PG_OVERFLOW = 20  # more, opened under a burst and closed after
+PG_POOL_WAIT = 5.0  # seconds a request waits for a free connection
+PG_CONNECT_TIMEOUT = 3.0  # seconds to open a connection
+PG_STATEMENT_TIMEOUT = 15.0  # seconds for one statement (a broadcast's queue is the longest)
 
 
 # Plain scheme → the async driver this package uses (``postgresql://…`` works as given).
@@ -41,8 +44,16 @@ def create_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     if parsed.drivername == "sqlite+aiosqlite":
         return _sqlite_engine(parsed, echo=echo)
     # Every conversation in flight may hold a connection for its one transaction.
+    # A stalled database must fail requests in seconds, not hang them: bounded waits for
+    # a connection (pool, connect) and for each statement.
     return create_async_engine(
-        parsed, echo=echo, pool_pre_ping=True, pool_size=PG_POOL_SIZE, max_overflow=PG_OVERFLOW
+        parsed,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=PG_POOL_SIZE,
+        max_overflow=PG_OVERFLOW,
+        pool_timeout=PG_POOL_WAIT,
+        connect_args={"timeout": PG_CONNECT_TIMEOUT, "command_timeout": PG_STATEMENT_TIMEOUT},
     )
 
 

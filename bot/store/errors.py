@@ -5,3 +5,19 @@ from bot.errors import BotError
 
 class StoreError(BotError):
     """A storage operation cannot be done: unknown row, invalid ticket transition, bad value."""
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached now (down, stalled, pool empty,
+    disk full) rather than that something was wrong with the request."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    seen: BaseException | None = exc
+    while seen is not None:  # a StoreError carries the driver's error as its cause
+        if isinstance(seen, (TimeoutError, OSError, PoolTimeout, OperationalError, InterfaceError)):
+            return True
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        seen = seen.__cause__
+    return False

@@ -5,6 +5,9 @@ from __future__ import annotations
 # The one apology, whatever went wrong and on whichever channel.
 APOLOGY = "Xin lỗi, hệ thống đang gặp sự cố. Bạn vui lòng thử lại sau ít phút."
 
+# A database or engine that does not answer in time: the page tries again by itself.
+BUSY = "Hệ thống đang bận, bạn vui lòng đợi giây lát, câu hỏi sẽ được gửi lại."
+
 # The web chat's refusals (HTTP 4xx bodies: {"error": …}).
 TOO_FAST = "Bạn gửi yêu cầu quá nhanh. Vui lòng đợi một chút rồi thử lại."
 TOO_LARGE = "Nội dung gửi lên quá lớn."

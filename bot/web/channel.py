@@ -29,6 +29,7 @@ from bot.strings import errors
 from bot.web.files import PageFiles
 from bot.web.messages import BROADCAST_KIND, message_json, notice_json
 from bot.web.security import security_headers
+from bot.web.waiting import Answering
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -63,6 +64,7 @@ class WebChannel:
         self.photos = BroadcastPhotos(store)
         self._streams: dict[str, set[asyncio.Queue[dict[str, Any] | None]]] = defaultdict(set)
         self._stopping = False
+        self.answering = Answering()
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -84,6 +86,7 @@ class WebChannel:
         for queues in self._streams.values():
             for queue in queues:
                 queue.put_nowait(None)
+        await self.answering.settle()
 
     # ---- API ----------------------------------------------------------------------------
     async def session(self, request: web.Request) -> web.Response:
@@ -148,7 +151,10 @@ class WebChannel:
             language=None,
             **fields,  # type: ignore[arg-type]
         )
-        mine = await self.dispatcher.dispatch(inbound)
+        # Bounded wait: a stalled database or a queue of questions must not hold the
+        # page; the answer is still made and stored, and the page's retry (same
+        # client_id) or the event stream brings it.
+        mine = await self.answering.within(self.dispatcher.dispatch(inbound))
         messages = [await self._json(o) for o in mine]
         response = web.json_response({"messages": [m for m in messages if m]})
         _remember(response, visitor)

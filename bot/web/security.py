@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bot.conversation.flood import FloodLimiter
+from bot.store.errors import unreachable
 from bot.strings import errors
 
 logger = logging.getLogger(__name__)
@@ -52,9 +53,13 @@ def web_middlewares(allowed_origins: list[str], per_minute: int) -> list:
             if not api:
                 raise
             response = _error(exc.status, exc.reason or errors.APOLOGY)
-        except Exception:
-            logger.exception("web request %s %s failed", request.method, request.path)
-            response = _error(500, errors.APOLOGY)
+        except Exception as exc:
+            if unreachable(exc):  # the database stalls or is down: busy, not broken
+                logger.warning("web request %s: the database cannot be reached", request.path)
+                response = _error(503, errors.BUSY)
+            else:
+                logger.exception("web request %s %s failed", request.method, request.path)
+                response = _error(500, errors.APOLOGY)
         if not response.prepared:  # a stream (SSE) has sent its headers already
             _headers(response, csp)
             if api and origin in origins:

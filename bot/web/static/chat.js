@@ -121,7 +121,7 @@
       for (const m of d.messages) render(m);
     }).catch((e) => {
       if (e.status && e.status < 500) { status.textContent = e.message; return; }
-      status.textContent = "Mất kết nối, đang thử lại…";
+      status.textContent = e.status === 503 && e.message ? e.message : "Mất kết nối, đang thử lại…";
       setTimeout(() => send(body, attempt + 1), Math.min(1000 * 2 ** attempt, 15000));
     });
   }

@@ -1,0 +1,53 @@
+"""``/healthz`` and ``/readyz``: can this process answer citizens right now?
+
+A proxy or orchestrator asks before sending traffic. 200 only when the database answers
+within two seconds, the answer engine runs and the data folder has room; otherwise 503
+with the reasons (no citizen's data in them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+from typing import Any, Protocol
+
+from aiohttp import web
+
+DATABASE_WAIT = 2.0  # seconds
+MIN_FREE_BYTES = 50 * 1024 * 1024
+
+
+class Pingable(Protocol):
+    async def ping(self) -> None: ...
+
+
+def health_routes(store: Pingable, engine: Any, data_dir: Path) -> list[web.RouteDef]:
+    async def health(request: web.Request) -> web.Response:
+        problems = await _problems(store, engine, data_dir)
+        body = {"ok": not problems, "problems": problems}
+        return web.json_response(body, status=503 if problems else 200)
+
+    return [web.get("/healthz", health), web.get("/readyz", health)]
+
+
+async def _problems(store: Pingable, engine: Any, data_dir: Path) -> list[str]:
+    problems = []
+    try:
+        await asyncio.wait_for(store.ping(), DATABASE_WAIT)
+    except TimeoutError:
+        problems.append(f"database: no answer within {DATABASE_WAIT:g} s")
+    except Exception as exc:  # whatever the driver raises: reported, not raised
+        problems.append(f"database: {type(exc).__name__}")
+    check = getattr(engine, "problem", None)
+    why = check() if callable(check) else None
+    if why:
+        problems.append(f"answer engine: {why}")
+    try:
+        free = shutil.disk_usage(data_dir if data_dir.exists() else Path.cwd()).free
+    except OSError as exc:
+        problems.append(f"disk: {exc.strerror}")
+    else:
+        if free < MIN_FREE_BYTES:
+            problems.append(f"disk: {free // (1024 * 1024)} MB free in {data_dir}")
+    return problems
