@@ -37,7 +37,7 @@ from bot.health import health_routes
 from bot.store.repository import Store, open_store
 from bot.strings import errors
 from bot.web.media import MediaRoutes
-from bot.web.security import web_middlewares
+from bot.web.security import web_guard
 
 logger = logging.getLogger(__name__)
 
@@ -98,11 +98,7 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         )
         dispatcher = build_dispatcher(settings, store, engine, desk)
         await stack.enter_async_context(store.process_lease(dispatcher.owner, settings.data_dir))
-        middlewares = (
-            web_middlewares(settings.web_allowed_origins, settings.web_requests_per_minute)
-            if settings.web_enabled
-            else []
-        )
+        middlewares = web_guard(settings) if settings.web_enabled else []
         web_app = web.Application(client_max_size=1 << 20, middlewares=middlewares)
         web_app.add_routes(health_routes(store, engine, settings.data_dir))
         # Broadcast photos: for the web chat, and for Zalo Bot even when the chat is off.

@@ -5,6 +5,7 @@ Only this module reads the environment; everything else receives a ``Settings``.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Annotated
@@ -124,7 +125,18 @@ class Settings(BaseSettings):
         description="portals that may embed the widget and call the API (comma-separated)",
     )
     web_requests_per_minute: int = Field(
-        60, ge=1, description="API calls per minute from one IP address"
+        60, ge=1, description="questions and button presses (POST) per minute from one address"
+    )
+    web_gets_per_minute: int = Field(
+        600, ge=1, description="page loads and API reads (GET) per minute from one address"
+    )
+    web_streams_per_address: int = Field(
+        20, ge=1, description="live update streams (open chat pages) at once from one address"
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="reverse proxies (CIDR, comma-separated) whose X-Forwarded-For / "
+        "Forwarded name the client; empty: the TCP peer is the client",
     )
 
     # Broadcasts
@@ -162,6 +174,16 @@ class Settings(BaseSettings):
     def _origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies(cls, value: object) -> object:
+        items = value.split(",") if isinstance(value, str) else value
+        if isinstance(items, list):
+            for item in items:
+                ipaddress.ip_network(str(item).strip(), strict=False)  # ValueError: refused
+            return [str(i).strip() for i in items if str(i).strip()]
         return value
 
     @field_validator("public_base_url")

@@ -169,6 +169,16 @@ class UpdateLog(Protocol):
     async def find_person(self, platform: str, user_id: str) -> PersonRecord | None: ...
 
 
+class KeyValues(Protocol):
+    """Small named values shared by every process (secrets, markers)."""
+
+    async def kv_get(self, key: str) -> str | None: ...
+
+    async def kv_compare_and_set(self, key: str, expected: str | None, new: str) -> bool:
+        """Atomic across processes; True when this call made the change."""
+        ...
+
+
 class ConversationStore(Protocol):
     """People, what they and the bot said, and their votes."""
 

@@ -28,7 +28,8 @@ from bot.strings import conversation as texts
 from bot.strings import errors
 from bot.web.files import PageFiles
 from bot.web.messages import BROADCAST_KIND, message_json, notice_json
-from bot.web.security import security_headers
+from bot.web.security import read_body, security_headers
+from bot.web.visitors import VisitorTokens
 from bot.web.waiting import Answering
 
 if TYPE_CHECKING:
@@ -40,11 +41,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PLATFORM = "web"
-COOKIE = "hd_visitor"
-COOKIE_MAX_AGE = 365 * 24 * 3600
 HISTORY = 200  # messages shown to a returning visitor
 HEARTBEAT = 15.0  # seconds between SSE comments: proxies drop silent connections
-_VISITOR = re.compile(r"^[0-9a-f]{32}$")
 _CLIENT_ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 _ACTION = re.compile(
     r"^(fb:(up|dn):\d{1,12}|handoff|sub|unsub|ex:\d{1,2}|full:\d{1,12}:\d{1,3}|sg:\d{1,12}:\d{1,2})$"
@@ -65,6 +63,7 @@ class WebChannel:
         self._streams: dict[str, set[asyncio.Queue[dict[str, Any] | None]]] = defaultdict(set)
         self._stopping = False
         self.answering = Answering()
+        self._tokens: VisitorTokens | None = None  # loaded at start (the secret is stored)
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -78,6 +77,8 @@ class WebChannel:
         ]
 
     async def start(self) -> None:
+        secure = self.settings.public_base_url.startswith("https://")
+        self._tokens = await VisitorTokens.load(self.store, secure_cookie=secure)
         logger.info("web chat at /")
 
     async def stop(self) -> None:
@@ -88,24 +89,32 @@ class WebChannel:
                 queue.put_nowait(None)
         await self.answering.settle()
 
+    def _visitors(self) -> VisitorTokens:
+        if self._tokens is None:  # the server listens a moment before channels start
+            raise web.HTTPServiceUnavailable(reason=errors.BUSY)
+        return self._tokens
+
     # ---- API ----------------------------------------------------------------------------
     async def session(self, request: web.Request) -> web.Response:
-        """Who the visitor is (a new id if none), their history and the starter questions."""
-        visitor = _visitor(request) or uuid.uuid4().hex
+        """Who the visitor is (a new id if the request carries no token the server signed),
+        their history and the starter questions."""
+        visitor = self._visitors().caller(request) or self._visitors().new_visitor()
         response = web.json_response(
             {
                 "visitor": visitor,
+                "token": self._visitors().token(visitor),  # the page's X-Visitor
+                "stream": self._visitors().stream_token(visitor),  # /api/events?t=
                 "title": self.settings.web_title,
                 "starters": list(replies.EXAMPLES_VI),
                 "messages": await self._history(visitor),
             }
         )
-        _remember(response, visitor)
+        self._visitors().remember(response, visitor)
         return response
 
     async def conversation(self, request: web.Request) -> web.Response:
         visitor = request.match_info["visitor"]
-        if not _VISITOR.match(visitor) or visitor != _visitor(request):
+        if visitor != self._visitors().caller(request):
             raise web.HTTPForbidden(reason=errors.NOT_YOURS)
         return web.json_response({"visitor": visitor, "messages": await self._history(visitor)})
 
@@ -125,12 +134,12 @@ class WebChannel:
 
     async def _caller(self, request: web.Request) -> tuple[str, dict[str, Any]]:
         try:
-            body = await request.json()
-        except (ValueError, UnicodeDecodeError):
+            body = json.loads(await read_body(request))
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deep
             raise web.HTTPBadRequest(reason=errors.BAD_REQUEST) from None
         if not isinstance(body, dict):
             raise web.HTTPBadRequest(reason=errors.BAD_REQUEST)
-        visitor = _visitor(request)
+        visitor = self._visitors().caller(request)
         if visitor is None:
             raise web.HTTPForbidden(reason=errors.RELOAD)
         return visitor, body
@@ -157,7 +166,7 @@ class WebChannel:
         mine = await self.answering.within(self.dispatcher.dispatch(inbound))
         messages = [await self._json(o) for o in mine]
         response = web.json_response({"messages": [m for m in messages if m]})
-        _remember(response, visitor)
+        self._visitors().remember(response, visitor)
         return response
 
     async def passage(self, request: web.Request) -> web.Response:
@@ -170,7 +179,9 @@ class WebChannel:
 
     # ---- server push ------------------------------------------------------------------
     async def events(self, request: web.Request) -> web.StreamResponse:
-        visitor = _visitor(request)
+        visitor = self._visitors().caller(request) or self._visitors().streamer_of(
+            request.query.get("t")
+        )
         if visitor is None:
             raise web.HTTPForbidden(reason=errors.NO_VISITOR)
         response = web.StreamResponse(
@@ -259,23 +270,6 @@ class WebChannel:
             )
             for r in records
         ]
-
-
-def _visitor(request: web.Request) -> str | None:
-    for given in (
-        request.headers.get("X-Visitor"),
-        request.query.get("v"),
-        request.cookies.get(COOKIE),
-    ):
-        if given and _VISITOR.match(given):
-            return given
-    return None
-
-
-def _remember(response: web.Response, visitor: str) -> None:
-    response.set_cookie(
-        COOKIE, visitor, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax", path="/"
-    )
 
 
 def _int(value: str | None) -> int | None:

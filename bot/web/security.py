@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
-from aiohttp import web
+from aiohttp import ClientPayloadError, web
+from aiohttp.http_exceptions import ContentEncodingError
 
-from bot.conversation.flood import FloodLimiter
+from bot.config import Settings
 from bot.store.errors import unreachable
 from bot.strings import errors
+from bot.web.clients import ClientAddresses, Limits, networks
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+STREAM_PATH = "/api/events"
 MAX_API_BODY = 64 * 1024  # a question is at most a few KB; 50 KB pasted still fits
 
 
@@ -31,28 +35,54 @@ def content_security_policy(allowed_origins: list[str]) -> str:
     )
 
 
-def web_middlewares(allowed_origins: list[str], per_minute: int) -> list:
+def web_middlewares(
+    allowed_origins: list[str],
+    limits: Limits,
+    addresses: ClientAddresses,
+    public_base_url: str = "",
+) -> list:
     csp = content_security_policy(allowed_origins)
     origins = set(allowed_origins)
-    per_ip = FloodLimiter(per_minute, 60.0)
+    if public_base_url:
+        parsed = urlsplit(public_base_url)
+        origins.add(f"{parsed.scheme}://{parsed.netloc}")
+
+    def foreign(request: web.Request, origin: str | None) -> bool:
+        """A browser on another site (not the page itself, not an allowed portal)."""
+        return bool(origin) and origin not in origins and urlsplit(origin).netloc != request.host
+
+    async def checked(request: web.Request, handler: Handler, api: bool) -> web.StreamResponse:
+        address = addresses.of(request)
+        post = request.method == "POST"
+        if api and request.method == "OPTIONS":
+            return web.Response(status=204)
+        if api and (request.content_length or 0) > MAX_API_BODY:
+            return _error(413, errors.TOO_LARGE)
+        if api and post and request.content_type != "application/json":
+            return _error(415, errors.NOT_JSON)  # a form or text/plain: a cross-site forgery
+        if api and post and foreign(request, request.headers.get("Origin")):
+            return _error(403, errors.FOREIGN_ORIGIN)
+        if not limits.allow(request.method, address):
+            return _error(429, errors.TOO_FAST)
+        if request.path != STREAM_PATH:
+            return await handler(request)
+        if not limits.open_stream(address):
+            return _error(429, errors.TOO_MANY_STREAMS)
+        try:
+            return await handler(request)
+        finally:
+            limits.close_stream(address)
 
     @web.middleware
     async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         api = request.path.startswith("/api/")
         origin = request.headers.get("Origin")
         try:
-            if api and request.method == "OPTIONS":
-                response: web.StreamResponse = web.Response(status=204)
-            elif api and (request.content_length or 0) > MAX_API_BODY:
-                response = _error(413, errors.TOO_LARGE)
-            elif api and request.method == "POST" and not per_ip.allow(request.remote or "?"):
-                response = _error(429, errors.TOO_FAST)
-            else:
-                response = await handler(request)
+            response = await checked(request, handler, api)
         except web.HTTPException as exc:
             if not api:
                 raise
-            response = _error(exc.status, exc.reason or errors.APOLOGY)
+            response = _error(exc.status, _reason(exc))
         except Exception as exc:
             if unreachable(exc):  # the database stalls or is down: busy, not broken
                 logger.warning("web request %s: the database cannot be reached", request.path)
@@ -85,3 +115,42 @@ def _headers(response: web.StreamResponse, csp: str) -> None:
 
 def _error(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
+
+
+def _reason(exc: web.HTTPException) -> str:
+    """Our own refusals carry Vietnamese reasons; aiohttp's (405, 404 …) get ours."""
+    reason = exc.reason or ""
+    if reason and not reason.isascii():
+        return reason
+    return errors.BAD_REQUEST if exc.status < 500 else errors.APOLOGY
+
+
+async def read_body(request: web.Request, limit: int = MAX_API_BODY) -> bytes:
+    """The request's body, refused (413) past ``limit`` bytes, however it is sent (a
+    chunked body has no Content-Length to check first). A body that cannot be decoded
+    (a broken gzip stream) is a bad request."""
+    body = bytearray()
+    try:
+        while chunk := await request.content.readany():
+            body += chunk
+            if len(body) > limit:
+                raise web.HTTPRequestEntityTooLarge(
+                    max_size=limit, actual_size=len(body), reason=errors.TOO_LARGE
+                )
+    except (ValueError, EOFError, ContentEncodingError, ClientPayloadError):
+        raise web.HTTPBadRequest(reason=errors.BAD_REQUEST) from None
+    return bytes(body)
+
+
+def web_guard(settings: Settings) -> list:
+    """The web's middlewares: limits per client address (behind TRUSTED_PROXIES, the
+    forwarded one), same-origin JSON posts, polite errors, security headers."""
+    limits = Limits(
+        settings.web_requests_per_minute,
+        settings.web_gets_per_minute,
+        settings.web_streams_per_address,
+    )
+    addresses = ClientAddresses(networks(settings.trusted_proxies))
+    return web_middlewares(
+        settings.web_allowed_origins, limits, addresses, settings.public_base_url
+    )

@@ -15,6 +15,7 @@ from bot.app import Running, running
 from bot.broadcast.media import image_type
 from bot.channels.zalo_bot import pieces
 from bot.channels.zalo_protocol import BOT_MAX_CAPTION
+from bot.web.visitors import SECRET_KEY, VisitorTokens
 from tests.broadcast.test_delivery import OPERATORS, settings_for, subscribe, wait_done
 from tests.broadcast.test_officer_flow import OFFICER, UNIT, OfficerChat
 from tests.fakes.telegram_api import FakeTelegram, fake_jpeg
@@ -95,7 +96,11 @@ async def get(state: Running, path: str, **headers: str) -> tuple[int, CIMultiDi
 
 
 async def web_history(state: Running) -> list[dict]:
-    status, _, body = await get(state, f"/api/conversations/{VISITOR}", **{"X-Visitor": VISITOR})
+    # The visitor's page holds the token the server signed for it (bot.web.visitors).
+    secret = await state.store.kv_get(SECRET_KEY)
+    assert secret is not None
+    token = VisitorTokens(secret).token(VISITOR)
+    status, _, body = await get(state, f"/api/conversations/{VISITOR}", **{"X-Visitor": token})
     assert status == 200
     return json.loads(body)["messages"]
 

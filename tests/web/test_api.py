@@ -26,18 +26,6 @@ GOAL_ANSWER = cited("II.2.2", "Đến năm 2045, thu nhập bình quân đầu n
 GOAL_PASSAGE = "Thu nhập trên 42.000 USD; GRDP bình quân đầu người khoảng 95.000 USD."
 
 
-@pytest.fixture
-def answerer() -> FakeAnswerer:
-    return FakeAnswerer({GOAL: GOAL_ANSWER}, {"II.2.2": GOAL_PASSAGE})
-
-
-@pytest.fixture
-async def operators() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        server.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
-        yield server
-
-
 def web_settings(operators: FakeTelegram, database_url: str, **overrides):
     values = {
         "database_url": database_url,
@@ -53,6 +41,18 @@ def web_settings(operators: FakeTelegram, database_url: str, **overrides):
         "web_allowed_origins": [PORTAL],
     }
     return repo_settings(**{**values, **overrides})
+
+
+@pytest.fixture
+def answerer() -> FakeAnswerer:
+    return FakeAnswerer({GOAL: GOAL_ANSWER}, {"II.2.2": GOAL_PASSAGE})
+
+
+@pytest.fixture
+async def operators() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as server:
+        server.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
+        yield server
 
 
 class Visitor:

@@ -9,12 +9,13 @@
   const input = $("#question");
   const status = $("#status");
   const shown = new Set();
-  let visitor = null;
+  let token = null; // the visitor's id as the server signed it (X-Visitor)
+  let streamToken = null; // a short-lived token for the event stream
   let lastId = 0;
   let events = null;
 
   function api(path, body) {
-    const init = { headers: { "X-Visitor": visitor || "" }, credentials: "same-origin" };
+    const init = { headers: { "X-Visitor": token || "" }, credentials: "same-origin" };
     if (body !== undefined) {
       init.method = "POST";
       init.headers["Content-Type"] = "application/json";
@@ -136,18 +137,31 @@
 
   function listen() {
     if (events) events.close();
-    events = new EventSource("/api/events?v=" + encodeURIComponent(visitor) + "&after=" + lastId);
+    events = new EventSource("/api/events?t=" + encodeURIComponent(streamToken) + "&after=" + lastId);
     events.addEventListener("message", (e) => { try { render(JSON.parse(e.data)); } catch (_) {} });
-    events.onerror = () => { status.textContent = "Đang kết nối lại…"; };
+    events.onerror = () => {
+      status.textContent = "Đang kết nối lại…";
+      // Refused (an expired stream token): the browser gives up; a fresh token reconnects.
+      if (events.readyState === EventSource.CLOSED) setTimeout(refreshStream, 3000);
+    };
     events.onopen = () => { if (status.textContent === "Đang kết nối lại…") status.textContent = ""; };
+  }
+
+  function keep(d) {
+    token = d.token;
+    streamToken = d.stream;
+    localStorage.setItem("hoidap-visitor", token);
+  }
+
+  function refreshStream() {
+    api("/api/session").then((d) => { keep(d); listen(); }).catch(() => setTimeout(refreshStream, 5000));
   }
 
   function start() {
     const saved = localStorage.getItem("hoidap-visitor");
-    if (saved) visitor = saved;
+    if (saved) token = saved;
     api("/api/session").then((d) => {
-      visitor = d.visitor;
-      localStorage.setItem("hoidap-visitor", visitor);
+      keep(d);
       for (const m of d.messages) render(m);
       const starters = $("#starters");
       if (!d.messages.length) {
