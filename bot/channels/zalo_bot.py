@@ -4,9 +4,9 @@ python-telegram-bot cannot parse this API (no update_id, one update per getUpdat
 ids, no first_name in getMe: shared/design/CHANNELS.md section 2), so the five methods the
 bot needs are called directly. Webhook events are checked against the shared secret, kept
 in the EventInbox and acknowledged at once; polled updates are handled before the next
-poll. Both are deduplicated by the dispatcher on the message id. Zalo Bot shows
-no buttons, so a line saying what to type stands in for them. A broadcast's photo is sent
-by URL (sendPhoto fetches it): ``PUBLIC_BASE_URL`` + ``/media/broadcast/<id>``.
+poll. Both are deduplicated by the dispatcher on the message id. Zalo Bot shows no
+buttons, so a line saying what to type stands in for them. A broadcast's photo is sent by
+URL (sendPhoto fetches it): ``PUBLIC_BASE_URL`` + ``/media/broadcast/<id>``.
 """
 
 from __future__ import annotations
@@ -53,7 +53,6 @@ ERROR_PAUSE = 2.0  # seconds between polls after a failed one: no busy loop
 Piece = tuple[str, str | None]  # one message: its text (a caption with a photo), the photo URL
 
 
-# ---- the channel ----------------------------------------------------------------------
 class ZaloBotChannel:
     platform = PLATFORM
 
@@ -76,7 +75,9 @@ class ZaloBotChannel:
         self.client = ZaloBotClient(token, base_url)
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
-        self.inbox = EventInbox(store, PLATFORM, self._handle_update, sender_of)
+        self.inbox = EventInbox(
+            store, PLATFORM, self._handle_update, sender_of, tell_officers=dispatcher.tell_officers
+        )
         self.public_base_url = public_base_url.rstrip("/")
         self.photos = BroadcastPhotos(store)
         self._photo_warned: set[int | None] = set()  # broadcasts (None: the setting) logged

@@ -67,7 +67,9 @@ class ZaloOAChannel:
         self.app_id = app_id
         self._oa_secret_key = oa_secret_key
         self.max_event_age = max_event_age
-        self.inbox = EventInbox(store, PLATFORM, self._handle, person_of)
+        self.inbox = EventInbox(
+            store, PLATFORM, self._handle, person_of, tell_officers=dispatcher.tell_officers
+        )
         # Each broadcast's photo is uploaded once (None: sent as text only).
         self._attachments: PerBroadcast[str | None] = PerBroadcast()
 

@@ -113,7 +113,7 @@ class Handoff:
         hours = round(self.expire_after.total_seconds() / 3600)
         text = texts.ticket_expired(ticket.id, hours, self.contact.phone, self.contact.address)
         out = [await say(self.store, person, text, "notice", ticket_id=ticket.id)]
-        return None, out + self._to_officers(texts.ticket_expired_note(ticket.id, hours))
+        return None, out + self.to_officers(texts.ticket_expired_note(ticket.id, hours))
 
     async def leave(self, person: PersonRecord) -> list[Outbound]:
         """The citizen ends the exchange with officers ("hỏi tiếp") to ask the bot again."""
@@ -122,9 +122,10 @@ class Handoff:
             return [await say(self.store, person, texts.NOTHING_TO_LEAVE, "notice")]
         await self.store.close_ticket(ticket.id, LEFT_BY)
         said = await say(self.store, person, texts.LEFT_TICKET, "notice", ticket_id=ticket.id)
-        return [said, *self._to_officers(texts.citizen_left_note(ticket.id))]
+        return [said, *self.to_officers(texts.citizen_left_note(ticket.id))]
 
-    def _to_officers(self, text: str) -> list[Outbound]:
+    def to_officers(self, text: str) -> list[Outbound]:
+        """A note for the officers' chat (none when there is no such chat)."""
         return [] if self.chat is None else [Outbound(self.chat.platform, self.chat.chat_id, text)]
 
     # ---- officers ---------------------------------------------------------------------

@@ -99,6 +99,9 @@ class CitizenConversation:
     async def operator_reply(self, inbound: Inbound) -> list[Outbound]:
         return await self.handoff.reply(inbound)
 
+    def officers_note(self, text: str) -> list[Outbound]:
+        return self.handoff.to_officers(text)
+
     async def delivered(self, outbound: Outbound, platform_message_id: str) -> None:
         await self.handoff.delivered(outbound, platform_message_id)
 

@@ -111,6 +111,11 @@ class Dispatcher:
             logger.warning("finished %d updates left by a previous run", finished)
         return finished
 
+    async def tell_officers(self, text: str) -> None:
+        """A note to the officers' chat about the bot itself (an event given up on)."""
+        for note in self.citizens.officers_note(text):
+            await self._send_one(note)
+
     # ---- inside -----------------------------------------------------------------------
     async def _for_officers(self, inbound: Inbound) -> bool:
         return self.officers is not None and await self.officers.wants(inbound)

@@ -104,6 +104,10 @@ class Citizens(Dialogue, Protocol):
 
     async def operator_reply(self, inbound: Inbound) -> list[Outbound]: ...
 
+    def officers_note(self, text: str) -> list[Outbound]:
+        """``text`` addressed to the officers' chat (nothing when there is none)."""
+        ...
+
     async def delivered(self, outbound: Outbound, platform_message_id: str) -> None: ...
 
     async def undeliverable(

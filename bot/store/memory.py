@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.records import Arrival, PlatformId, UpdateRecord
-from bot.store.memory_base import utc_now
+from bot.store.memory_base import KeptEvent, utc_now
 from bot.store.memory_broadcasts import MemoryBroadcasts
 from bot.store.memory_conversations import MemoryConversations
 
@@ -133,23 +133,57 @@ class MemoryStore(MemoryConversations, MemoryBroadcasts):
     async def inbox_put(self, platform: str, event_key: str, payload: dict[str, Any]) -> bool:
         if (platform, event_key) in self.inbox:
             return False
-        self._set(self.inbox, (platform, event_key), [payload, utc_now(), None])
+        self._set(self.inbox, (platform, event_key), KeptEvent(payload, utc_now()))
         return True
 
-    async def inbox_done(self, platform: str, event_key: str) -> None:
+    def _kept(self, platform: str, event_key: str, **changes: Any) -> KeptEvent | None:
         kept = self.inbox.get((platform, event_key))
-        if kept is not None:
-            self._set(self.inbox, (platform, event_key), [kept[0], kept[1], utc_now()])
+        if kept is not None and changes:
+            kept = replace(kept, **changes)
+            self._set(self.inbox, (platform, event_key), kept)
+        return kept
 
-    async def inbox_pending(self, platform: str, limit: int = 1000) -> list[tuple[str, dict]]:
+    async def inbox_done(self, platform: str, event_key: str) -> None:
+        self._kept(platform, event_key, done_at=utc_now())
+
+    async def inbox_pending(
+        self, platform: str, limit: int = 1000, after: int = 0
+    ) -> list[tuple[str, dict]]:
         return [
-            (key, kept[0])
+            (key, kept.payload)
             for (where, key), kept in self.inbox.items()
-            if where == platform and kept[2] is None
-        ][:limit]
+            if where == platform and kept.done_at is None and kept.dead_at is None
+        ][after : after + limit]
+
+    async def inbox_attempt(self, platform: str, event_key: str) -> int:
+        kept = self._kept(platform, event_key)
+        if kept is None:
+            return 0
+        return self._kept(platform, event_key, attempts=kept.attempts + 1).attempts  # type: ignore[union-attr]
+
+    async def inbox_failed(self, platform: str, event_key: str, reason: str, dead: bool) -> bool:
+        kept = self._kept(platform, event_key)
+        if kept is None:
+            return False
+        if dead and kept.dead_at is not None:
+            return False  # given up on already, with its first reason
+        dead_at = utc_now() if dead else None
+        self._kept(platform, event_key, failure=reason[:500], dead_at=dead_at)
+        return dead
+
+    async def inbox_dead(self, platform: str) -> list[tuple[str, str]]:
+        return [
+            (key, kept.failure or "")
+            for (where, key), kept in self.inbox.items()
+            if where == platform and kept.dead_at is not None
+        ]
 
     async def inbox_forget(self, before: datetime) -> int:
-        old = [k for k, kept in self.inbox.items() if kept[2] is not None and kept[2] < before]
+        old = [
+            k
+            for k, kept in self.inbox.items()
+            if kept.done_at is not None and kept.done_at < before
+        ]
         for key in old:
             del self.inbox[key]
         return len(old)

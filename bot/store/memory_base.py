@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +29,18 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class KeptEvent:
+    """A webhook event kept until handled (as the SQL store's ``inbox`` row)."""
+
+    payload: dict[str, Any]
+    received_at: datetime
+    done_at: datetime | None = None
+    attempts: int = 0
+    failure: str | None = None
+    dead_at: datetime | None = None
+
+
 class MemoryBase:
     """The tables (dicts), ids, and the undo log behind ``unit()``."""
 
@@ -41,7 +54,7 @@ class MemoryBase:
         self.update_times: dict[int, datetime] = {}
         self.kv: dict[str, str] = {}
         # (platform, key) -> [payload, received at, done at]
-        self.inbox: dict[tuple[str, str], list[Any]] = {}
+        self.inbox: dict[tuple[str, str], KeptEvent] = {}
         self.status_messages: dict[int, tuple[str, str, str]] = {}  # a broadcast's status post
         self.broadcasts: dict[int, BroadcastRecord] = {}
         self.deliveries: dict[tuple[int, int], str] = {}  # (broadcast, person) -> state

@@ -180,6 +180,9 @@ class InboxEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     received_at: Mapped[datetime] = created_column()
     done_at: Mapped[datetime | None] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    failure: Mapped[str | None] = mapped_column(Text)  # why the last attempt failed
+    dead_at: Mapped[datetime | None] = mapped_column()  # given up on: never retried
 
 
 class SecretKV(Base):

@@ -92,6 +92,15 @@ def citizen_left_note(ticket_id: int) -> str:
     return f"↩️ Người dân đã kết thúc yêu cầu #{ticket_id} để hỏi tiếp bot."
 
 
+def event_given_up(platform: str, person: str, why: str) -> str:
+    where = PLATFORM_NAMES.get(platform, platform)
+    return (
+        f"⚠️ Một tin nhắn {where} của người dùng {person} không xử lý được sau nhiều lần "
+        f"thử nên đã bỏ qua ({why}). Người gửi chưa nhận được trả lời; đề nghị cán bộ "
+        "liên hệ lại nếu cần."
+    )
+
+
 def leave_buttons() -> tuple[Button, ...]:
     return (Button(LEAVE, "leave"),)
 

@@ -137,6 +137,21 @@ async def test_inbox_keeps_events_until_done(store: Store) -> None:
     assert await store.inbox_forget(datetime.now(UTC) + timedelta(seconds=1)) == 1
 
 
+async def test_inbox_counts_attempts_and_gives_up(any_store: Store) -> None:
+    store = any_store
+    for key in ("a", "b", "c"):
+        await store.inbox_put("zalo_oa", key, {"key": key})
+    assert [await store.inbox_attempt("zalo_oa", "a") for _ in range(3)] == [1, 2, 3]
+    assert await store.inbox_attempt("zalo_oa", "nothing") == 0
+    assert await store.inbox_failed("zalo_oa", "a", "ValueError (x.py:1)", dead=False) is False
+    assert [k for k, _ in await store.inbox_pending("zalo_oa")] == ["a", "b", "c"]
+    assert await store.inbox_failed("zalo_oa", "a", "ValueError (x.py:1)", dead=True) is True
+    assert await store.inbox_failed("zalo_oa", "a", "again", dead=True) is False  # once
+    assert [k for k, _ in await store.inbox_pending("zalo_oa")] == ["b", "c"]
+    assert [k for k, _ in await store.inbox_pending("zalo_oa", 1, after=1)] == ["c"]
+    assert await store.inbox_dead("zalo_oa") == [("a", "ValueError (x.py:1)")]
+
+
 async def test_a_unit_keeps_all_or_nothing(store: Store) -> None:
     person = await store.upsert_person("web", "v1", "v1")
     with pytest.raises(RuntimeError):
