@@ -86,7 +86,7 @@ async def test_compose_preview_confirm_and_progress(store_url, answerer) -> None
                 assert fake.sent_messages(chat) == []
             edited = await fake.wait_for(
                 lambda c: c.method == "editMessageText" and "Đã gửi xong" in c.params["text"],
-                timeout=15,
+                timeout=60,
             )
             assert "đã gửi 3/3" in edited.params["text"]
 

@@ -290,7 +290,7 @@ async def test_polling_mode_answers(fake, database_url, answerer, monkeypatch) -
         fake.push_update(
             fake.text_update(CITIZEN, CITIZEN, "cuoc thi truc tuyen du kien phat dong thang may")
         )
-        message = await fake.wait_for_message(CITIZEN, timeout=15)
+        message = await fake.wait_for_message(CITIZEN, timeout=60)
         assert "6/2026" in message["text"]
     assert fake.calls_to("deleteWebhook")
 

@@ -85,7 +85,7 @@ class LoopbackFake(Generic[CallT]):
         self.calls.clear()
 
     async def wait_for(
-        self, predicate: Callable[[CallT], bool], timeout: float = 5.0, *, since: int = 0
+        self, predicate: Callable[[CallT], bool], timeout: float = 60.0, *, since: int = 0
     ) -> CallT:
         """The first recorded call (from index ``since``) matching ``predicate``, waiting up to
         ``timeout`` seconds for one; TimeoutError otherwise.

@@ -765,7 +765,7 @@ class FakeTelegram(LoopbackFake[Call]):
     async def wait_for_message(
         self,
         chat_id: int | str | None = None,
-        timeout: float = 5.0,
+        timeout: float = 60.0,
         *,
         since: int = 0,
         text_contains: str | None = None,

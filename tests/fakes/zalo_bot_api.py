@@ -346,7 +346,7 @@ class FakeZaloBot(LoopbackFake[Call]):
     async def wait_for_message(
         self,
         chat_id: str | None = None,
-        timeout: float = 5.0,
+        timeout: float = 60.0,
         *,
         since: int = 0,
         text_contains: str | None = None,

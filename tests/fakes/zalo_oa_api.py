@@ -515,7 +515,7 @@ class FakeZaloOA(LoopbackFake[Call]):
     async def wait_for_cs(
         self,
         user_id: str | None = None,
-        timeout: float = 5.0,
+        timeout: float = 60.0,
         *,
         since: int = 0,
         ok_only: bool = True,

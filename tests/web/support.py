@@ -29,7 +29,7 @@ from selenium.webdriver.remote.webelement import WebElement
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 WINDOW = (420, 900)  # a phone-sized window
-DEFAULT_TIMEOUT = 10.0
+DEFAULT_TIMEOUT = 45.0  # a busy 2-core machine; waits end as soon as the page shows it
 POLL = 0.05  # seconds between two looks at the page
 
 T = TypeVar("T")

@@ -190,7 +190,7 @@ async def test_a_broadcast_photo_is_shown_above_its_text(chat: Page, bot: WebBot
     bot.state.delivery.wake.set()
 
     for visit in ("pushed", "reloaded"):
-        item = await chat.wait_for(".msg-broadcast", "Ảnh hội nghị", timeout=15)
+        item = await chat.wait_for(".msg-broadcast", "Ảnh hội nghị", timeout=60)
         image = await chat.wait_for("img.msg-photo", within=item)
         assert await chat.run(image.get_attribute, "alt") == "Ảnh kèm thông báo", visit
         assert await chat.run(image.get_attribute, "loading") == "lazy", visit
