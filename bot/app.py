@@ -51,6 +51,7 @@ class Running:
     channels: list[Channel]
     base_url: str = ""
     delivery: DeliveryLoop | None = None
+    started: bool = False  # every channel started: /healthz may say 200
 
 
 def build_dispatcher(
@@ -100,7 +101,8 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         await stack.enter_async_context(store.process_lease(dispatcher.owner, settings.data_dir))
         middlewares = web_guard(settings) if settings.web_enabled else []
         web_app = web.Application(client_max_size=1 << 20, middlewares=middlewares)
-        web_app.add_routes(health_routes(store, engine, settings.data_dir))
+        started = lambda: bool(state_box) and state_box[-1].started  # noqa: E731
+        web_app.add_routes(health_routes(store, engine, settings.data_dir, started))
         # Broadcast photos: for the web chat, and for Zalo Bot even when the chat is off.
         web_app.add_routes(MediaRoutes(store).routes())
         channels = configured_channels(settings, dispatcher, store, engine)
@@ -123,6 +125,7 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         for channel in state.channels:
             await channel.start()
             stack.push_async_callback(channel.stop)  # stops before the server: LIFO
+        state.started = True
         # What a previous run received but did not answer (or send), in the background:
         # the platforms' own retries meet it through the same update rows.
         recovery = asyncio.create_task(_recover(dispatcher), name="recovery")

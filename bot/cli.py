@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from collections.abc import Iterable
 
+from bot import logs
 from bot.config import Settings
 from bot.core.answer import Answer
 from bot.core.commands import as_number
@@ -35,9 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    logs.configure(settings.log_level)
     if args.command == "ask" and not args.jsonl and args.question is None:
         parser.error('cần câu hỏi, ví dụ: python -m bot ask "mục tiêu thu nhập năm 2045"')
     if args.command == "run":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,9 +23,12 @@ class Pingable(Protocol):
     async def ping(self) -> None: ...
 
 
-def health_routes(store: Pingable, engine: Any, data_dir: Path) -> list[web.RouteDef]:
+def health_routes(
+    store: Pingable, engine: Any, data_dir: Path, started: Callable[[], bool] = lambda: True
+) -> list[web.RouteDef]:
     async def health(request: web.Request) -> web.Response:
-        problems = await _problems(store, engine, data_dir)
+        problems = [] if started() else ["starting: the channels are not all started yet"]
+        problems += await _problems(store, engine, data_dir)
         body = {"ok": not problems, "problems": problems}
         return web.json_response(body, status=503 if problems else 200)
 

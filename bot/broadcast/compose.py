@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.broadcast.controls import control_buttons
 from bot.broadcast.desk_base import DeskBase, actor_of
+from bot.core.commands import as_number
 from bot.core.messages import Button, Inbound, Outbound
 from bot.strings import broadcast as wording
 from bot.strings import conversation as texts
@@ -65,7 +66,10 @@ class ComposeMixin(DeskBase):
                 dialog["step"] = "area"
                 await self._save(actor, dialog)
                 return [self._say(inbound, wording.ASK_AREA)]
-            audience = {} if choice == "all" else {"topics": [texts.TOPICS[int(choice)]]}
+            topic = as_number(choice)
+            if choice != "all" and (topic is None or topic >= len(texts.TOPICS)):
+                return []  # a button this dialogue never offered
+            audience = {} if topic is None else {"topics": [texts.TOPICS[topic]]}
             dialog.update(step="when", audience=audience)
             await self._save(actor, dialog)
             return await self._ask_when(inbound, dialog)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 from typing import TYPE_CHECKING
 
@@ -25,8 +24,10 @@ from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_menu import CommandMenus, telegram_users
 from bot.channels.telegram_photos import DraftPhotos
 from bot.channels.telegram_send import TelegramSender, seconds
+from bot.channels.telegram_shape import update_problem
 from bot.core.messages import Inbound, Outbound, SendResult
 from bot.core.records import BroadcastRecord
+from bot.inputs import Malformed, parse_json, read_body
 from bot.store.errors import StoreError
 from bot.strings import errors as strings
 
@@ -189,18 +190,32 @@ class TelegramChannel:
                 "Telegram webhook call with a wrong or missing secret from %s", request.remote
             )
             return web.Response(status=403, text="forbidden")
-        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-            return web.Response(status=413, text="too large")
         try:
-            data = json.loads(await request.read())
-            update = Update.de_json(data, self.bot)
-        except (ValueError, TypeError, KeyError) as exc:
-            logger.warning("malformed Telegram update rejected: %s", exc)
-            return web.Response(status=400, text="malformed update")
-        if update is None:
-            return web.Response(status=400, text="malformed update")
-        await self._process(update)
+            data = parse_json(await read_body(request, MAX_BODY_BYTES))
+        except Malformed as exc:
+            logger.warning("unreadable Telegram webhook body refused: %s", exc)
+            return web.Response(status=400, text="malformed body")
+        update = self._update(data)
+        if update is not None:
+            await self._process(update)
+        # Skipped or handled, it is acknowledged: Telegram would resend a refused one forever.
         return web.Response(text="ok")
+
+    def _update(self, data: object) -> Update | None:
+        """The update PTB makes of ``data``, or None (logged once, no text) when it is not
+        one the bot can handle."""
+        problem = update_problem(data)
+        if problem is None:
+            try:
+                update = Update.de_json(data, self.bot)  # type: ignore[arg-type]
+            except Exception as exc:  # PTB trusts its input; we cannot
+                problem = f"not parsed ({type(exc).__name__})"
+            else:
+                if update is not None:
+                    return update
+                problem = "empty"
+        logger.warning("malformed Telegram update skipped: %s", problem)
+        return None
 
     # ---- from Telegram ----------------------------------------------------------------
     async def _on_citizen(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
@@ -25,7 +24,7 @@ from bot.broadcast.media import PHOTO_ONLY, BroadcastPhotos, photo_path
 from bot.channels.inbox import EventInbox
 from bot.channels.text import split_text
 from bot.channels.zalo_bot_client import ZaloBotClient, ZaloBotError
-from bot.channels.zalo_bot_updates import PLATFORM, parse_update, sender_of, unwrap
+from bot.channels.zalo_bot_updates import PLATFORM, from_webhook, parse_update, sender_of
 from bot.channels.zalo_protocol import (
     BOT_MAX_CAPTION,
     BOT_MAX_TEXT,
@@ -38,6 +37,7 @@ from bot.conversation.shortcuts import text_hint
 from bot.core.messages import Outbound, SendResult
 from bot.core.records import BroadcastRecord
 from bot.errors import BotError
+from bot.inputs import Malformed, parse_json, read_body
 
 if TYPE_CHECKING:
     from bot.core.dispatcher import Dispatcher
@@ -158,18 +158,18 @@ class ZaloBotChannel:
         if not self._authorised(request):
             logger.warning("Zalo Bot webhook call with a wrong or missing secret")
             return web.Response(status=403, text="forbidden")
-        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-            return web.Response(status=413, text="too large")
         async with self._tracked():
             try:
-                data = json.loads(await request.read())
-                if not isinstance(data, dict):
-                    raise ValueError("not a JSON object")
-                update = unwrap(data)
-                inbound = parse_update(update)
+                data = parse_json(await read_body(request, MAX_BODY_BYTES))
+            except Malformed as exc:
+                logger.warning("unreadable Zalo Bot webhook body refused: %s", exc)
+                return web.Response(status=400, text="malformed body")
+            try:
+                update, inbound = from_webhook(data)
             except (ValueError, KeyError, TypeError) as exc:
-                logger.warning("malformed Zalo Bot event rejected: %r", exc)
-                return web.Response(status=400, text="malformed update")
+                # Acknowledged all the same: a refused event would be sent again and again.
+                logger.warning("malformed Zalo Bot event skipped: %s", exc)
+                return web.Response(text="ok")
             if inbound is not None and not await self.inbox.accept(inbound.update_key, update):
                 logger.info("Zalo Bot event %s received again", inbound.update_key)
         return web.Response(text="ok")

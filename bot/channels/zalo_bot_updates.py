@@ -22,6 +22,14 @@ def unwrap(data: Mapping[str, Any]) -> dict[str, Any]:
     return dict(data)
 
 
+def from_webhook(data: object) -> tuple[dict[str, Any], Inbound | None]:
+    """A webhook body's update (to keep) and its Inbound; ValueError when malformed."""
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    update = unwrap(data)
+    return update, parse_update(update)
+
+
 def parse_update(update: Mapping[str, Any]) -> Inbound | None:
     """The citizen's message in an (unwrapped) update; None for what the bot ignores.
 
@@ -44,8 +52,8 @@ def parse_update(update: Mapping[str, Any]) -> Inbound | None:
     if chat_type.upper() != BOT_PRIVATE_CHAT:
         logger.info("Zalo Bot message in a %s chat ignored", chat_type)
         return None
-    user_id, chat_id = str(sender["id"]), str(chat["id"])
-    message_id = str(message.get("message_id") or "")
+    user_id, chat_id = _id(sender.get("id")), _id(chat.get("id"))
+    message_id = _id(message.get("message_id"), required=False)
     text = message.get("text")
     is_text = event == BOT_TEXT_EVENT and isinstance(text, str)
     return Inbound(
@@ -64,3 +72,17 @@ def parse_update(update: Mapping[str, Any]) -> Inbound | None:
 def sender_of(update: Mapping[str, Any]) -> str:
     """Whose turn an inbox event waits for (events were validated before they were kept)."""
     return str(update["message"]["from"]["id"])
+
+
+def _id(value: object, *, required: bool = True) -> str:
+    """An id as Zalo sends them (a string or a number, short); ValueError otherwise."""
+    if value is None or value == "":
+        if required:
+            raise ValueError("an id is missing")
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError("an id of the wrong kind")
+    text = str(value)
+    if len(text) > 64:
+        raise ValueError("an id too long")
+    return text

@@ -10,7 +10,6 @@ photo is uploaded once and shown above the first piece of its text.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from typing import TYPE_CHECKING, Any
@@ -25,6 +24,9 @@ from bot.channels.zalo_oa_client import ZaloOAClient, ZaloOAError
 from bot.channels.zalo_oa_events import (
     event_key,
     follower,
+    is_user_id,
+    message_id,
+    message_text,
     person_of,
     sender,
     signature_matches,
@@ -33,6 +35,7 @@ from bot.channels.zalo_oa_events import (
 from bot.conversation.shortcuts import text_hint
 from bot.core.messages import Inbound, Outbound, SendResult
 from bot.core.records import BroadcastRecord
+from bot.inputs import Malformed, parse_json, read_body
 
 if TYPE_CHECKING:
     from bot.core.dispatcher import Dispatcher
@@ -89,21 +92,22 @@ class ZaloOAChannel:
     async def webhook(self, request: web.Request) -> web.Response:
         if not self.inbox.accepting:
             return web.Response(status=503, text="shutting down")  # Zalo retries later
-        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-            return web.Response(status=413, text="too large")
-        raw = await request.read()
         try:
-            event = json.loads(raw)
+            raw = await read_body(request, MAX_BODY_BYTES)
+            event = parse_json(raw)
             if not isinstance(event, dict):
-                raise ValueError("not an object")
-        except ValueError:
+                raise Malformed("not an object")
+        except Malformed:
             # Unparseable bodies cannot be checked: refused like forged ones.
             return self._refuse(request, "malformed body")
         problem = self._check(event, raw, request.headers.get(zp.OA_SIGNATURE_HEADER, ""))
         if problem:
             return self._refuse(request, problem)
         key = event_key(event)
-        if key is not None and not await self.inbox.accept(key, event):
+        if key is not None and not is_user_id(person_of(event)):
+            # Genuine but unusable (no one to answer): acknowledged, or Zalo resends it.
+            logger.warning("Zalo OA event %s skipped: no usable sender", event.get("event_name"))
+        elif key is not None and not await self.inbox.accept(key, event):
             logger.info("Zalo OA event %s already received", key)
         return web.json_response({"error": 0})
 
@@ -119,7 +123,7 @@ class ZaloOAChannel:
             return "bad signature"
         try:
             age = time.time() - int(timestamp) / 1000
-        except ValueError:
+        except (ValueError, OverflowError):
             return "no timestamp"
         if age > self.max_event_age or age < -FUTURE_SKEW_SECONDS:
             return "stale"
@@ -132,11 +136,11 @@ class ZaloOAChannel:
 
     # ---- events -----------------------------------------------------------------------
     async def _handle(self, event: dict[str, Any]) -> None:
-        inbound = await self._inbound(event)
-        if inbound is not None:
+        inbound = self._inbound(event)
+        if inbound is not None and is_user_id(inbound.user_id):
             await self.dispatcher.dispatch(inbound)
 
-    async def _inbound(self, event: dict[str, Any]) -> Inbound | None:
+    def _inbound(self, event: dict[str, Any]) -> Inbound | None:
         name = str(event.get("event_name", ""))
         key = event_key(event) or ""
         if name in (zp.OA_FOLLOW, zp.OA_UNFOLLOW):
@@ -151,15 +155,15 @@ class ZaloOAChannel:
         if not name.startswith(zp.OA_USER_SEND_PREFIX):
             return None
         user = sender(event)
-        message = event.get("message") or {}
-        is_text = name == zp.OA_TEXT
+        text = message_text(event)
+        is_text = name == zp.OA_TEXT and text is not None
         return Inbound(
             platform=PLATFORM,
             user_id=user,
             chat_id=user,
             update_key=key,
-            message_id=str(message.get("msg_id", "")),
-            text=str(message.get("text", "")) if is_text else None,
+            message_id=message_id(event),
+            text=text if is_text else None,
             content="text" if is_text else "unsupported",
         )
 

@@ -29,6 +29,7 @@ from bot.core.messages import (
     inbound_from,
     outbound_data,
     outbound_from,
+    well_formed,
 )
 from bot.core.names import Names
 from bot.core.ports import Citizens, NameSource, Officers, Sender, UpdateLog
@@ -73,6 +74,7 @@ class Dispatcher:
     async def dispatch(self, inbound: Inbound) -> list[Outbound]:
         """Handle one update exactly once; the replies meant for its own chat (the web
         returns them in its response, also to a retry)."""
+        inbound = well_formed(inbound)
         if await self._for_officers(inbound) or self.citizens.is_operator_reply(inbound):
             claim, fresh = await self.store.receive_update(
                 inbound.platform, inbound.update_key, self.owner, inbound_data(inbound)

@@ -6,10 +6,16 @@ never sees a Telegram or Zalo object.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+import re
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal
 
 Content = Literal["text", "unsupported"]
+
+MAX_ID = 128  # characters of an id or key (platforms' are far shorter)
+MAX_NAME = 200
+MAX_ACTION = 64  # Telegram's callback_data limit, in bytes
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,42 @@ class Inbound:
     action: str | None = None  # a pressed button's action ("fb:up:12", "full:12:0", "handoff")
     attachment: str | None = None  # a photo's platform file id (officers' broadcasts)
     reply_to: str | None = None  # in the officers' group: the bot's post this answers
+
+
+def clean_text(text: str) -> str:
+    """No NUL (PostgreSQL refuses it), no lone surrogates (each becomes U+FFFD)."""
+    if not _UNSTORABLE.search(text):
+        return text
+    return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
+
+
+def well_formed(inbound: Inbound) -> Inbound:
+    """``inbound`` as the core may rely on it, whatever an adapter let through: every
+    field of its type, storable, and of a sane length (ids and names cut, never refused:
+    an answer is owed all the same)."""
+
+    def text(value: object, limit: int | None = None) -> str:
+        cleaned = clean_text(value if isinstance(value, str) else str(value))
+        return cleaned[:limit] if limit else cleaned
+
+    def optional(value: object, limit: int | None = None) -> str | None:
+        return None if value is None else text(value, limit)
+
+    return replace(
+        inbound,
+        platform=text(inbound.platform, 16),
+        user_id=text(inbound.user_id, MAX_ID),
+        chat_id=text(inbound.chat_id, MAX_ID),
+        update_key=text(inbound.update_key, MAX_ID * 2),
+        message_id=text(inbound.message_id, MAX_ID),
+        text=optional(inbound.text),
+        display_name=text(inbound.display_name or "", MAX_NAME),
+        language=optional(inbound.language, 16),
+        content=inbound.content if inbound.content in ("text", "unsupported") else "unsupported",
+        action=optional(inbound.action, MAX_ACTION),
+        attachment=optional(inbound.attachment, 256),
+        reply_to=optional(inbound.reply_to, MAX_ID),
+    )
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,13 @@ from bot.broadcast.media import PHOTO_ONLY, BroadcastPhotos, photo_path
 from bot.core.commands import as_number
 from bot.core.messages import Inbound, Outbound, SendResult
 from bot.core.records import BroadcastRecord
+from bot.inputs import Malformed, parse_json, read_body
 from bot.strings import answers as replies
 from bot.strings import conversation as texts
 from bot.strings import errors
 from bot.web.files import PageFiles
 from bot.web.messages import BROADCAST_KIND, message_json, notice_json
-from bot.web.security import read_body, security_headers
+from bot.web.security import MAX_API_BODY, security_headers
 from bot.web.visitors import VisitorTokens
 from bot.web.waiting import Answering
 
@@ -134,8 +135,8 @@ class WebChannel:
 
     async def _caller(self, request: web.Request) -> tuple[str, dict[str, Any]]:
         try:
-            body = json.loads(await read_body(request))
-        except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deep
+            body = parse_json(await read_body(request, MAX_API_BODY))
+        except Malformed:  # not JSON, not UTF-8, nested too deep, a broken gzip stream
             raise web.HTTPBadRequest(reason=errors.BAD_REQUEST) from None
         if not isinstance(body, dict):
             raise web.HTTPBadRequest(reason=errors.BAD_REQUEST)

@@ -16,6 +16,9 @@ STATIC = Path(__file__).with_name("static")
 class PageFiles:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._names = {
+            p.name for p in STATIC.iterdir() if p.is_file() and not p.name.startswith(".")
+        }
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -49,7 +52,7 @@ class PageFiles:
         return self._file(request.match_info["name"])
 
     def _file(self, name: str) -> web.FileResponse:
-        path = STATIC / name
-        if "/" in name or name.startswith(".") or not path.is_file():
+        if name not in self._names:  # only the files the package ships, by exact name
             raise web.HTTPNotFound()
+        path = STATIC / name
         return web.FileResponse(path, headers={"Cache-Control": "public, max-age=300"})
