@@ -12,6 +12,7 @@ acknowledged, skipped event — never a 500.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from aiohttp import web
@@ -46,7 +47,7 @@ async def read_body(request: web.Request, limit: int) -> bytes:
 def parse_json(raw: bytes) -> Any:
     """The JSON in ``raw`` with every string storable; ``Malformed`` otherwise."""
     try:
-        value = json.loads(raw)
+        value = json.loads(raw, parse_constant=_no_constant, parse_float=_finite)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise Malformed("not UTF-8 JSON") from None
     return storable(value)
@@ -63,3 +64,14 @@ def storable(value: Any, depth: int = 0) -> Any:
     if isinstance(value, list):
         return [storable(v, depth + 1) for v in value]
     return value
+
+
+def _no_constant(name: str) -> float:
+    raise Malformed(f"{name} is not JSON")  # Python reads NaN and Infinity; databases do not
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):  # 1e400
+        raise Malformed("a number out of range")
+    return number

@@ -15,12 +15,18 @@ from bot.retrieval.index_build import knowledge_changes
 logger = logging.getLogger(__name__)
 
 
+ONEDNN_KERNELS = 64
+
+
 def quiet_model_libraries() -> None:
     """Offline by design: no hub calls, no progress bars, no load reports on the console."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # oneDNN keeps compiled kernels (with their buffers) per input shape, 1,024 by default:
+    # questions of every length grew the engine by hundreds of MB. 64 keeps the speed.
+    os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", str(ONEDNN_KERNELS))
     warnings.filterwarnings("ignore", category=FutureWarning)
     try:
         import transformers

@@ -10,10 +10,12 @@ the index, for document names and "Xem nguyên văn" passages; the model lives i
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import itertools
 import logging
 import multiprocessing
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -28,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 MAX_BATCH = 32
 START_TIMEOUT = 300.0  # first start converts the model: minutes on a slow disk
+TRIM_EVERY = 50  # batches between malloc_trim calls (a few milliseconds each)
 
 
 class EngineUnavailable(BotError):
@@ -179,6 +182,8 @@ def _child_main(connection: Connection, settings: Settings) -> None:
         return
     connection.send(True)
     stopping = False
+    trim = _memory_trimmer()
+    batches = 0
     while not stopping:
         try:
             requests = [connection.recv()]
@@ -194,4 +199,18 @@ def _child_main(connection: Connection, settings: Settings) -> None:
                 [text for _, text, _ in requests], [scope for _, _, scope in requests]
             )
             connection.send([(rid, a) for (rid, _, _), a in zip(requests, answers, strict=True)])
+            batches += 1
+            if batches % TRIM_EVERY == 0:
+                trim()
     engine.close()
+
+
+def _memory_trimmer() -> Callable[[], object]:
+    """glibc's malloc_trim: hands the heap the model's buffers of other sizes left free back
+    to the system (without it the process keeps growing with questions of new lengths);
+    nothing elsewhere."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return lambda: libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        return lambda: None

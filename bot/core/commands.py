@@ -10,8 +10,10 @@ import re
 from dataclasses import dataclass
 
 _COMMAND = re.compile(r"^/(\w+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
-# Ids in actions are database ids: ASCII digits, and no more than fit in 64 bits.
-_NUMBER = re.compile(r"[0-9]{1,15}")
+# Ids in actions are database ids: ASCII digits, and no more than the database's integer
+# columns hold (PostgreSQL's INTEGER is 32 bits).
+_NUMBER = re.compile(r"[0-9]{1,10}")
+MAX_NUMBER = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,10 @@ class Action:
 
 
 def as_number(text: str) -> int | None:
-    return int(text) if _NUMBER.fullmatch(text) else None
+    if not _NUMBER.fullmatch(text):
+        return None
+    number = int(text)
+    return number if number <= MAX_NUMBER else None
 
 
 def action_of(raw: str) -> Action:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.broadcast.media import PHOTO_PATH
+from bot.core.commands import as_number
 from bot.store.repository import Store
 
 CACHE_CONTROL = "public, max-age=604800, immutable"
@@ -26,7 +27,8 @@ class MediaRoutes:
         return [web.get(PHOTO_PATH.format(id=r"{id:\d{1,12}}"), self.broadcast_photo)]
 
     async def broadcast_photo(self, request: web.Request) -> web.StreamResponse:
-        broadcast = await self.store.get_broadcast(int(request.match_info["id"]))
+        number = as_number(request.match_info["id"])
+        broadcast = None if number is None else await self.store.get_broadcast(number)
         if broadcast is None or broadcast.started_at is None or not broadcast.photo:
             raise web.HTTPNotFound()
         photo = await self.store.photo(broadcast.photo, with_data=True)

@@ -37,3 +37,18 @@ async def test_every_process_of_a_deployment_shares_one_secret() -> None:
     first, second = await VisitorTokens.load(store), await VisitorTokens.load(store)
     visitor = first.new_visitor()
     assert second.visitor_of(first.token(visitor)) == visitor
+
+
+def test_bodies_are_json_a_database_can_store() -> None:
+    import pytest
+
+    from bot.inputs import Malformed, parse_json
+
+    assert parse_json(b'{"t": "a\\ud800b\\u0000c", "k\\udfff": [1.5]}') == {
+        "t": "a\ufffdbc",
+        "k\ufffd": [1.5],
+    }
+    assert parse_json('{"t": "😀 \\ud83d\\ude00"}'.encode()) == {"t": "😀 😀"}  # pairs stay
+    for bad in (b"[NaN]", b"[Infinity]", b"[1e400]", b"[" * 40 + b"]" * 40, b"\xff", b"{"):
+        with pytest.raises(Malformed):
+            parse_json(bad)
