@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Speed and memory: `python scripts/bench.py [engine|telegram|zalo|web|broadcast|all] [--questions F]`.
+"""Speed and memory: `python scripts/bench.py [engine|telegram|zalo|web|broadcast|memory|all]`.
 
 engine: index build time (a fresh process, model load included), model load time,
 single-question latency p50/p95 after warm-up, questions/second with 8 and 50
@@ -9,6 +9,7 @@ asking at once: answers/s, p50/p95 from update to sendMessage, memory.
 zalo: 50 senders of signed Zalo OA events: events handled/s, receipt→CS call p50/p95,
 webhook acknowledgement time.
 web: 50 clients of the JSON API at once: answers/s, p50/p95; the page's first-load weight.
+memory: 1,200 one-word questions of 60 KB: growth of the server's and the engine's RSS.
 Numbers go in the closing note, not in test assertions.
 """
 
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         "what",
         nargs="?",
         default="engine",
-        choices=["engine", "telegram", "zalo", "web", "broadcast", "all"],
+        choices=["engine", "telegram", "zalo", "web", "broadcast", "memory", "all"],
     )
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--skip-build", action="store_true")
@@ -100,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         asked = load_questions(args.questions, skip_kinds=("handoff",))
         result = asyncio.run(web.run(asked, args.citizens, args.rounds, args.cache))
         print(web.report(result, args.citizens))
+    if args.what in {"memory", "all"}:
+        from scripts.benchmarks import memory
+
+        print(memory.report(asyncio.run(memory.run())))
     if args.what in {"broadcast", "all"}:
         from scripts.benchmarks import broadcast
 
