@@ -37,12 +37,15 @@ def health_routes(
 
 async def _problems(store: Pingable, engine: Any, data_dir: Path) -> list[str]:
     problems = []
-    try:
-        await asyncio.wait_for(store.ping(), DATABASE_WAIT)
-    except TimeoutError:
+    # Not wait_for: cancelling a connection attempt can itself take seconds.
+    ping = asyncio.ensure_future(store.ping())
+    ping.add_done_callback(lambda t: t.cancelled() or t.exception())  # retrieved: no warning
+    done, _ = await asyncio.wait({ping}, timeout=DATABASE_WAIT)
+    if not done:
+        ping.cancel()
         problems.append(f"database: no answer within {DATABASE_WAIT:g} s")
-    except Exception as exc:  # whatever the driver raises: reported, not raised
-        problems.append(f"database: {type(exc).__name__}")
+    elif ping.exception() is not None:  # whatever the driver raised: reported, not raised
+        problems.append(f"database: {type(ping.exception()).__name__}")
     check = getattr(engine, "problem", None)
     why = check() if callable(check) else None
     if why:

@@ -49,6 +49,7 @@ def create_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     return create_async_engine(
         parsed,
         echo=echo,
+        hide_parameters=True,  # errors name the statement, never a citizen's words
         pool_pre_ping=True,
         pool_size=PG_POOL_SIZE,
         max_overflow=PG_OVERFLOW,
@@ -78,7 +79,7 @@ def is_memory(url: URL) -> bool:
 
 
 def _sqlite_engine(url: URL, *, echo: bool) -> AsyncEngine:
-    options: dict[str, Any] = {"echo": echo}
+    options: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if is_memory(url):
         # Each connection would have its own empty database: keep exactly one, and let
         # concurrent sessions queue for it.

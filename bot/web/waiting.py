@@ -19,7 +19,7 @@ from bot.strings import errors
 
 logger = logging.getLogger(__name__)
 
-ANSWER_WAIT = 5.0  # seconds
+ANSWER_WAIT = 4.0  # seconds: answers take well under one; the page hears "busy" within 5
 T = TypeVar("T")
 
 
