@@ -13,7 +13,19 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.channels.text import surely_unsent
+
 DEFAULT_TIMEOUTS = {"connect": 5.0, "read": 5.0, "write": 5.0, "pool": 1.0}
+
+
+class NotSent(NetworkError):
+    """No connection was made: the call can be made again without repeating anything."""
+
+
+class MaybeSent(TimedOut):
+    """The call went out but no answer came: Telegram may have done it (a message sent)."""
+
+
 MEDIA_WRITE_TIMEOUT = 20.0
 
 
@@ -69,10 +81,12 @@ class AiohttpRequest(BaseRequest):
         try:
             async with self._session.request(method, url, data=body, timeout=timeout) as response:
                 return response.status, await response.read()
-        except TimeoutError as exc:
-            raise TimedOut from exc
-        except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp: {exc!r}") from exc
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            if surely_unsent(exc):
+                raise NotSent(f"aiohttp: {type(exc).__name__}") from exc
+            if isinstance(exc, TimeoutError):
+                raise MaybeSent("Timed out") from exc
+            raise MaybeSent(f"aiohttp: {type(exc).__name__}") from exc
 
 
 def _given(value: object, default: float | None) -> float | None:

@@ -16,6 +16,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from bot.channels.telegram_http import MaybeSent
 from bot.channels.text import split_text as split_plain
 from bot.core.messages import Outbound, SendResult
 from bot.core.records import BroadcastRecord
@@ -71,7 +72,9 @@ class TelegramSender:
                 await asyncio.sleep(wait)
             except Forbidden as exc:
                 return SendResult("blocked", str(exc))
-            except (TimedOut, NetworkError) as exc:
+            except MaybeSent as exc:  # not again: Telegram may have it (a second repeats it)
+                return SendResult("failed", f"Telegram không xác nhận: {exc}")
+            except (TimedOut, NetworkError) as exc:  # not reached, or Telegram's own 5xx
                 if attempt == SEND_ATTEMPTS:
                     return SendResult("failed", str(exc))
                 await asyncio.sleep(0.5 * attempt)

@@ -26,3 +26,13 @@ def split_text(text: str, limit: int, measure: Callable[[str], int] = len) -> li
     if rest:
         pieces.append(rest)
     return pieces
+
+
+def surely_unsent(exc: BaseException) -> bool:
+    """Whether a failed HTTP call never reached the platform, so sending again cannot
+    repeat a message: the connection was never made. A timeout or a disconnect after the
+    request went out may hide a message the platform took — an answer is not sent again
+    then, or a slow platform would give a citizen the same answer twice."""
+    import aiohttp
+
+    return isinstance(exc, (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError))

@@ -274,8 +274,8 @@ class ZaloBotChannel:
                     return await self.client.send_photo(chat_id, photo_url, text)
                 return await self.client.send_message(chat_id, text)
             except ZaloBotError as exc:
-                if not exc.transient or attempt == attempts:
-                    raise  # the last try: its error is final
+                if not exc.transient or exc.maybe_delivered or attempt == attempts:
+                    raise  # final: or Zalo may have it already (a second would repeat it)
                 logger.info("Zalo Bot send failed (%s), trying again", exc)
                 await asyncio.sleep(RETRY_BACKOFF * attempt)
         raise AssertionError("unreachable")

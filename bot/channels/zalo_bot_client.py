@@ -13,6 +13,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.channels.text import surely_unsent
 from bot.channels.zalo_protocol import (
     BOT_BLOCKED_HINTS,
     BOT_ERROR_FORBIDDEN,
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 REQUEST_TIMEOUT = 15.0  # seconds for one API call other than a long poll
 NO_ANSWER = 0  # ZaloBotError.code when the server did not answer (network, timeout)
+NOT_REACHED = -2  # ZaloBotError.code when no connection was made (nothing was sent)
 CLIENT_CLOSED = -1  # ZaloBotError.code when the channel has already stopped
 
 
@@ -41,7 +43,12 @@ class ZaloBotError(BotError):
     @property
     def transient(self) -> bool:
         """Worth another try: the network, a rate limit or the server failed, not the request."""
-        return self.code == NO_ANSWER or self.code == 429 or self.code >= 500
+        return self.code in (NO_ANSWER, NOT_REACHED) or self.code == 429 or self.code >= 500
+
+    @property
+    def maybe_delivered(self) -> bool:
+        """No answer came, but the request went out: Zalo may have sent the message."""
+        return self.code == NO_ANSWER
 
     @property
     def blocked(self) -> bool:
@@ -127,7 +134,9 @@ class ZaloBotClient:
         except (aiohttp.ClientError, TimeoutError) as exc:
             # aiohttp's messages carry the URL, and so the token: keep only the kind.
             raise ZaloBotError(
-                NO_ANSWER, f"không nhận được trả lời ({type(exc).__name__})", method
+                NOT_REACHED if surely_unsent(exc) else NO_ANSWER,
+                f"không nhận được trả lời ({type(exc).__name__})",
+                method,
             ) from None
         if isinstance(body, dict) and body.get("ok") is True:
             return body.get("result")

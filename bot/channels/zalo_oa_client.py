@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 import aiohttp
 
 from bot.channels import zalo_protocol as zp
+from bot.channels.text import surely_unsent
 from bot.store.repository import Store
 
 logger = logging.getLogger(__name__)
@@ -137,7 +138,7 @@ class ZaloOAClient:
             "recipient": {"user_id": user_id},
             "message": {"attachment": {"type": zp.OA_ATTACHMENT_TYPE, "payload": payload}},
         }
-        data = await self._call("POST", zp.OA_PROMOTION_PATH, json_body=body)
+        data = await self._call("POST", zp.OA_PROMOTION_PATH, json_body=body, message=True)
         return str((data or {}).get("message_id", ""))
 
     async def upload_image(self, data: bytes, content_type: str, filename: str) -> str:
@@ -152,7 +153,7 @@ class ZaloOAClient:
 
     async def _send_cs(self, user_id: str, message: dict) -> str:
         body = {"recipient": {"user_id": user_id}, "message": message}
-        data = await self._call("POST", zp.OA_CS_PATH, json_body=body)
+        data = await self._call("POST", zp.OA_CS_PATH, json_body=body, message=True)
         return str((data or {}).get("message_id", ""))
 
     async def user_name(self, user_id: str) -> str:
@@ -173,11 +174,13 @@ class ZaloOAClient:
         json_body: dict | None = None,
         params: dict | None = None,
         upload: Upload | None = None,
+        message: bool = False,
     ) -> dict | None:
-        """One Open API call; -216 refreshes the token and tries once more."""
+        """One Open API call; -216 refreshes the token and tries once more. ``message``: the
+        call sends a message, so it is not tried again once it may have reached Zalo."""
         for retry_token in (True, False):
             token = await self.access_token()
-            envelope = await self._http(method, path, token, json_body, params, upload)
+            envelope = await self._http(method, path, token, json_body, params, upload, message)
             code = int(envelope.get("error", 0) or 0)
             if code == 0:
                 return envelope.get("data")
@@ -195,6 +198,7 @@ class ZaloOAClient:
         json_body: dict | None,
         params: dict | None,
         upload: Upload | None = None,
+        message: bool = False,
     ) -> dict:
         assert self._session is not None, "start() first"
         headers = {zp.OA_ACCESS_TOKEN_HEADER: token}
@@ -214,7 +218,8 @@ class ZaloOAClient:
                         )
                     return await response.json(content_type=None)
             except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
-                if attempt == ATTEMPTS:
+                doubtful = message and not isinstance(exc, aiohttp.ClientResponseError)
+                if attempt == ATTEMPTS or (doubtful and not surely_unsent(exc)):
                     raise ZaloOAError(
                         -1, f"Zalo OA không phản hồi ({type(exc).__name__})"
                     ) from None
