@@ -22,12 +22,17 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from bot.app import Running, running
 from bot.config import Settings
 from tests.answering.support import repo_settings
+from tests.fakes.answerer import FakeAnswerer, cited
 from tests.fakes.telegram_api import FakeTelegram
 from tests.web.support import LocalSite, Page, missing_browser, new_browser, page
 
 OPERATORS = -1001234567890
 OFFICER = 777001
 SECRET = "s3cr3t-Token_ok"
+PORTAL = "https://cong.hanoi.example.vn"  # a portal allowed to embed the chat
+GOAL = "muc tieu thu nhap binh quan dau nguoi nam 2045"
+GOAL_ANSWER = cited("II.2.2", "Đến năm 2045, thu nhập bình quân đầu người đạt trên 42.000 USD.")
+GOAL_PASSAGE = "Thu nhập trên 42.000 USD; GRDP bình quân đầu người khoảng 95.000 USD."
 OUTPUT_DIR = Path(__file__).resolve().parents[1] / "output"  # tests/output/ (git-ignored)
 
 
@@ -50,6 +55,12 @@ async def chat(browser: WebDriver) -> Page:
     fresh = page(browser)
     await fresh.reset()
     return fresh
+
+
+@pytest.fixture
+def answerer() -> FakeAnswerer:
+    """The API tests' answerer: one question with its cited answer and passage."""
+    return FakeAnswerer({GOAL: GOAL_ANSWER}, {"II.2.2": GOAL_PASSAGE})
 
 
 @pytest.fixture

@@ -7,52 +7,27 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
 
 from bot.app import running
-from tests.answering.support import repo_settings
-from tests.fakes.answerer import DOC, FakeAnswerer, cited, suggesting
+from bot.config import Settings
+from tests.fakes.answerer import DOC, FakeAnswerer, suggesting
 from tests.fakes.telegram_api import FakeTelegram
-
-OPERATORS = -1001234567890
-OFFICER = 777001
-SECRET = "s3cr3t-Token_ok"
-PORTAL = "https://cong.hanoi.example.vn"
-GOAL = "muc tieu thu nhap binh quan dau nguoi nam 2045"
-GOAL_ANSWER = cited("II.2.2", "Đến năm 2045, thu nhập bình quân đầu người đạt trên 42.000 USD.")
-GOAL_PASSAGE = "Thu nhập trên 42.000 USD; GRDP bình quân đầu người khoảng 95.000 USD."
-
-
-def web_settings(operators: FakeTelegram, database_url: str, **overrides):
-    values = {
-        "database_url": database_url,
-        "http_host": "127.0.0.1",
-        "http_port": 0,
-        "telegram_bot_token": operators.token,
-        "telegram_api_base_url": operators.base_url,
-        "telegram_operator_chat_id": str(OPERATORS),
-        "telegram_webhook_url": "https://bot.example.vn/telegram/webhook",
-        "telegram_webhook_secret": SECRET,
-        "office_days": "1-7",
-        "office_hours": "00:00-23:59",
-        "web_allowed_origins": [PORTAL],
-    }
-    return repo_settings(**{**values, **overrides})
+from tests.web.conftest import (
+    GOAL,
+    GOAL_ANSWER,
+    OFFICER,
+    OPERATORS,
+    PORTAL,
+    web_settings,
+)
 
 
-@pytest.fixture
-def answerer() -> FakeAnswerer:
-    return FakeAnswerer({GOAL: GOAL_ANSWER}, {"II.2.2": GOAL_PASSAGE})
-
-
-@pytest.fixture
-async def operators() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        server.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
-        yield server
+def api_settings(fake: FakeTelegram, database_url: str, **overrides) -> Settings:
+    """The browser tests' settings, with a portal allowed to embed the chat."""
+    return web_settings(fake, database_url, **{"web_allowed_origins": [PORTAL], **overrides})
 
 
 class Visitor:
@@ -82,10 +57,10 @@ class Visitor:
 
 @pytest.mark.slow
 async def test_the_page_gets_the_real_engines_answer_contract_and_passage(
-    operators, store_url, engine
+    fake, store_url, engine
 ) -> None:
     async with (
-        running(web_settings(operators, store_url), engine) as state,
+        running(api_settings(fake, store_url), engine) as state,
         aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
     ):
         visitor = Visitor(state.base_url, http)
@@ -106,10 +81,10 @@ async def test_the_page_gets_the_real_engines_answer_contract_and_passage(
 
 
 async def test_ask_feedback_handoff_and_the_officer_reply_is_pushed(
-    operators, store_url, answerer
+    fake, store_url, answerer
 ) -> None:
     async with (
-        running(web_settings(operators, store_url), answerer) as state,
+        running(api_settings(fake, store_url), answerer) as state,
         aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
     ):
         visitor = Visitor(state.base_url, http)
@@ -146,12 +121,12 @@ async def test_ask_feedback_handoff_and_the_officer_reply_is_pushed(
         assert events.headers["Content-Type"].startswith("text/event-stream")
         status, data = await visitor.post("/api/action", {"action": "handoff"})
         assert "Đã chuyển yêu cầu #" in data["messages"][0]["text"]
-        post = await operators.wait_for(
+        post = await fake.wait_for(
             lambda c: c.method == "sendMessage" and c.ok and c.chat_id == OPERATORS, timeout=10
         )
         assert "Web" in post.params["text"] and "muc tieu thu nhap" in post.params["text"]
-        await operators.deliver_webhook(
-            operators.text_update(
+        await fake.deliver_webhook(
+            fake.text_update(
                 OPERATORS,
                 OFFICER,
                 "Chào bạn, mục tiêu là trên 42.000 USD.",
@@ -181,8 +156,8 @@ async def _next_event(response: aiohttp.ClientResponse, wanted, timeout: float =
     return await asyncio.wait_for(read(), timeout)
 
 
-async def test_safety_headers_limits_and_polite_errors(operators, store_url, answerer) -> None:
-    settings = web_settings(operators, store_url, web_requests_per_minute=5)
+async def test_safety_headers_limits_and_polite_errors(fake, store_url, answerer) -> None:
+    settings = api_settings(fake, store_url, web_requests_per_minute=5)
     async with (
         running(settings, answerer) as state,
         aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
@@ -227,9 +202,9 @@ async def test_safety_headers_limits_and_polite_errors(operators, store_url, ans
                 assert (granted == origin) is allowed
 
 
-async def test_widget_script_and_theme(operators, store_url, answerer) -> None:
+async def test_widget_script_and_theme(fake, store_url, answerer) -> None:
     async with (
-        running(web_settings(operators, store_url), answerer) as state,
+        running(api_settings(fake, store_url), answerer) as state,
         aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
     ):
         async with http.get(state.base_url + "/widget.js") as response:
@@ -246,10 +221,10 @@ async def test_widget_script_and_theme(operators, store_url, answerer) -> None:
         assert total < 150 * 1024  # the page weight target, nothing from a CDN
 
 
-async def test_suggested_sections_are_buttons_that_answer(operators, store_url) -> None:
+async def test_suggested_sections_are_buttons_that_answer(fake, store_url) -> None:
     answerer = FakeAnswerer({GOAL: suggesting("II.2.2", "I.2")})
     async with (
-        running(web_settings(operators, store_url), answerer) as state,
+        running(api_settings(fake, store_url), answerer) as state,
         aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
     ):
         visitor = Visitor(state.base_url, http)

@@ -8,35 +8,12 @@ each citizen gets a limit of their own.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import aiohttp
-import pytest
 
 from bot.app import running
-from tests.fakes.answerer import FakeAnswerer
-from tests.fakes.telegram_api import FakeTelegram
-from tests.web.test_api import (
-    GOAL,
-    GOAL_ANSWER,
-    GOAL_PASSAGE,
-    OPERATORS,
-    PORTAL,
-    Visitor,
-    web_settings,
-)
-
-
-@pytest.fixture
-def answerer() -> FakeAnswerer:
-    return FakeAnswerer({GOAL: GOAL_ANSWER}, {"II.2.2": GOAL_PASSAGE})
-
-
-@pytest.fixture
-async def operators() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        server.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
-        yield server
+from tests.web.conftest import PORTAL
+from tests.web.test_api import Visitor, api_settings
 
 
 def jar() -> dict[str, aiohttp.CookieJar]:
@@ -44,10 +21,10 @@ def jar() -> dict[str, aiohttp.CookieJar]:
 
 
 async def test_a_visitor_id_the_server_did_not_sign_is_never_adopted(
-    operators, store_url, answerer
+    fake, store_url, answerer
 ) -> None:
     async with (
-        running(web_settings(operators, store_url), answerer) as state,
+        running(api_settings(fake, store_url), answerer) as state,
         aiohttp.ClientSession(**jar()) as attacker,
         aiohttp.ClientSession(**jar()) as victim,
     ):
@@ -87,11 +64,9 @@ async def test_a_visitor_id_the_server_did_not_sign_is_never_adopted(
             assert response.status == 403
 
 
-async def test_cross_site_posts_and_chunked_bodies_are_refused(
-    operators, store_url, answerer
-) -> None:
+async def test_cross_site_posts_and_chunked_bodies_are_refused(fake, store_url, answerer) -> None:
     async with (
-        running(web_settings(operators, store_url), answerer) as state,
+        running(api_settings(fake, store_url), answerer) as state,
         aiohttp.ClientSession(**jar()) as http,
     ):
         visitor = Visitor(state.base_url, http)
@@ -122,10 +97,10 @@ async def test_cross_site_posts_and_chunked_bodies_are_refused(
 
 
 async def test_limits_key_on_the_client_and_only_trusted_proxies_name_it(
-    operators, store_url, answerer
+    fake, store_url, answerer
 ) -> None:
-    settings = web_settings(
-        operators,
+    settings = api_settings(
+        fake,
         store_url,
         web_requests_per_minute=3,
         web_streams_per_address=2,
@@ -159,9 +134,9 @@ async def test_limits_key_on_the_client_and_only_trusted_proxies_name_it(
 
 
 async def test_without_trusted_proxies_a_forwarded_header_changes_nothing(
-    operators, store_url, answerer
+    fake, store_url, answerer
 ) -> None:
-    settings = web_settings(operators, store_url, web_requests_per_minute=3)
+    settings = api_settings(fake, store_url, web_requests_per_minute=3)
     async with running(settings, answerer) as state, aiohttp.ClientSession(**jar()) as http:
         visitor = Visitor(state.base_url, http)
         await visitor.session()
