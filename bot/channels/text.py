@@ -1,9 +1,12 @@
-"""Cutting long replies into the pieces a platform accepts, at sentence ends."""
+"""Sending text to a platform: long replies cut at sentence ends, and whether a failed send
+may have arrived (so that it is not sent twice)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
+import aiohttp
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…”])\s+|\n")
 
@@ -33,6 +36,4 @@ def surely_unsent(exc: BaseException) -> bool:
     repeat a message: the connection was never made. A timeout or a disconnect after the
     request went out may hide a message the platform took — an answer is not sent again
     then, or a slow platform would give a citizen the same answer twice."""
-    import aiohttp
-
     return isinstance(exc, (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError))

@@ -27,6 +27,7 @@ class Answering:
     def __init__(self, wait: float = ANSWER_WAIT) -> None:
         self.wait = wait
         self._running: set[asyncio.Future[Any]] = set()  # kept: a task needs a reference
+        self._abandoned: set[asyncio.Future[Any]] = set()  # their pages heard "busy"
 
     async def within(self, work: Coroutine[Any, Any, T]) -> T:
         """``work``'s result, or HTTP 503 after ``wait`` seconds (``work`` goes on)."""
@@ -35,19 +36,22 @@ class Answering:
         task.add_done_callback(self._finished)
         done, _ = await asyncio.wait({task}, timeout=self.wait)
         if not done:
+            self._abandoned.add(task)
             raise web.HTTPServiceUnavailable(reason=errors.BUSY)
-        return task.result()
+        return task.result()  # a failure goes up to the request, which reports it
 
     def _finished(self, task: asyncio.Future[Any]) -> None:
         self._running.discard(task)
-        if task.cancelled() or task.exception() is None:
+        if task not in self._abandoned:
             return
-        exc = task.exception()
-        assert exc is not None
-        if unreachable(exc):
+        self._abandoned.discard(task)
+        exc = None if task.cancelled() else task.exception()
+        if exc is None:
+            return
+        if unreachable(exc):  # no request is left to report it: reported here
             logger.warning("a web question waits: the database cannot be reached")
-        else:  # the request that awaited it (if it still did) reported it too
-            logger.debug("a web question failed", exc_info=exc)
+        else:
+            logger.error("a web question failed after its page stopped waiting", exc_info=exc)
 
     async def settle(self) -> None:
         """At stop: let the answers in flight finish (they are stored for the retry)."""
