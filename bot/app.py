@@ -16,7 +16,7 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from aiohttp import web
 from pydantic import SecretStr
@@ -34,6 +34,7 @@ from bot.conversation.service import CitizenConversation
 from bot.core.dispatcher import Dispatcher
 from bot.core.ports import Answerer
 from bot.health import health_routes
+from bot.housekeeping import housekeeping
 from bot.store.repository import Store, open_store
 from bot.strings import errors
 from bot.web.media import MediaRoutes
@@ -73,6 +74,7 @@ def build_dispatcher(
             office_hours,
             expire_after=timedelta(hours=settings.ticket_expire_hours),
             contact=Contact(settings.help_phone, settings.help_address),
+            unit_of=officers.unit_of if officers is not None else None,
         ),
         flood=FloodLimiter(settings.flood_limit, settings.flood_window_seconds),
         answer_cache_size=settings.answer_cache_size,
@@ -145,8 +147,10 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         await delivery.start()
         stack.push_async_callback(delivery.stop)  # before the channels: its batch finishes
         state.delivery = delivery
-        housekeeping = asyncio.create_task(_housekeeping(store), name="housekeeping")
-        stack.push_async_callback(_cancel, housekeeping)
+        tidying = asyncio.create_task(
+            housekeeping(store, settings.retention_days), name="housekeeping"
+        )
+        stack.push_async_callback(_cancel, tidying)
         clock = asyncio.create_task(
             BroadcastClock(store, desk, dispatcher, rates).run(), name="broadcast-clock"
         )
@@ -226,23 +230,6 @@ def _secret(value: SecretStr | None) -> str | None:
 
 
 WEB_BROADCAST_RATE = 500.0  # a web update is a database row: no platform limit to respect
-KEEP_DEDUP_KEYS = timedelta(days=2)  # platforms stop retrying long before
-KEEP_DRAFT_PHOTOS = timedelta(days=7)  # a photo no broadcast used by then was abandoned
-HOUSEKEEPING_EVERY = 3600.0  # seconds
-
-
-async def _housekeeping(store) -> None:
-    """Forget old dedup keys, handled webhook events and the photos of abandoned drafts,
-    so those tables stay small."""
-    while True:
-        try:
-            before = datetime.now(UTC) - KEEP_DEDUP_KEYS
-            await store.forget_updates(before)
-            await store.inbox_forget(before)
-            await store.forget_unused_photos(datetime.now(UTC) - KEEP_DRAFT_PHOTOS)
-        except Exception:  # a busy or unreachable database: try again next time
-            logger.exception("housekeeping failed")
-        await asyncio.sleep(HOUSEKEEPING_EVERY)
 
 
 RECOVER_EVERY = 15.0  # seconds between looks for updates a dead process left unfinished

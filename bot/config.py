@@ -118,7 +118,9 @@ class Settings(BaseSettings):
 
     # Web chat (the default face: http://HTTP_HOST:HTTP_PORT/)
     web_enabled: bool = Field(True, description="serve the chat page, widget and JSON API")
-    web_title: str = Field("Hỏi đáp Nghị quyết 02-NQ/TW", description="title of the chat page")
+    web_title: str = Field(
+        "", description="title of the chat page; empty: named after the documents loaded"
+    )
     web_color: str = Field("#a50e0e", description="accent colour (#rrggbb)")
     web_allowed_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
@@ -168,6 +170,13 @@ class Settings(BaseSettings):
         "", description="citizen reception's phone, told when no officer can take over"
     )
     help_address: str = Field("", description="citizen reception's address, told likewise")
+
+    # Personal data (Nghị định 13/2023/NĐ-CP)
+    retention_days: int = Field(
+        365,
+        ge=0,
+        description="messages older than this many days are deleted, hourly (0 = kept forever)",
+    )
 
     @field_validator("web_allowed_origins", mode="before")
     @classmethod

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -58,9 +59,11 @@ class Handoff:
         *,
         expire_after: timedelta = timedelta(hours=24),
         contact: Contact | None = None,
+        unit_of: Callable[[str], Awaitable[str | None]] | None = None,
     ) -> None:
         self.store = store
         self.chat = chat
+        self.unit_of = unit_of  # "telegram:123" → "UBND phường Ba Đình", for the citizen
         self.office_hours = office_hours
         self.expire_after = expire_after
         self.contact = contact or Contact()
@@ -158,7 +161,8 @@ class Handoff:
         if ticket.state == "open":
             await self.store.assign_ticket(ticket.id, officer)
         await self.store.mark_answered(ticket.id, officer)
-        said = texts.operator_reply(inbound.text or "")
+        unit = await self.unit_of(f"{inbound.platform}:{inbound.user_id}") if self.unit_of else None
+        said = texts.operator_reply(inbound.text or "", unit)
         return [await say(self.store, person, said, "operator", ticket_id=ticket.id)]
 
     # ---- what became of a message --------------------------------------------------------

@@ -1,13 +1,16 @@
 """The one reader of commands ("/thongbao", "/start@bot") and button actions ("fb:up:12").
 
 A button's action is a name and its colon-separated arguments (at most 64 bytes, as
-Telegram allows). Everything that reads a command or an action reads it here.
+Telegram allows). Everything that reads a command or an action reads it here, and so
+do the words that ask to delete one's data ("xóa dữ liệu") and answer its question.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from typing import Literal
 
 _COMMAND = re.compile(r"^/(\w+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 # Ids in actions are database ids: ASCII digits, and no more than the database's integer
@@ -58,3 +61,52 @@ def as_number(text: str) -> int | None:
 def action_of(raw: str) -> Action:
     name, _, rest = raw.partition(":")
     return Action(name, rest)
+
+
+# ---- deleting one's data ("xóa dữ liệu", "/xoadulieu", "delete my data") ------------------
+FORGET = "del"  # the action's name: "del:yes", "del:no"; English buttons add ":en"
+FORGET_COMMANDS = frozenset({"xoadulieu", "xoa_du_lieu", "deletemydata", "forgetme"})
+# The whole message must be the request (folded: no tone marks, lower case, words only):
+# a question that mentions deleting data inside a longer sentence stays a question.
+_FORGET_VI = re.compile(
+    r"^(?:(?:toi|minh|em) (?:muon|can) |(?:xin|vui long|hay|lam on) )?"
+    r"xoa (?:het |toan bo |tat ca )?(?:du lieu|thong tin|lich su tro chuyen)"
+    r"(?: ca nhan)?(?: cua (?:toi|minh|em|tui))?(?: (?:di|nhe|nha|a|giup toi))*$"
+)
+_FORGET_EN = re.compile(
+    r"^(?:please )?(?:delete|erase|remove) (?:all )?(?:of )?my (?:personal )?"
+    r"(?:data|information|history|chat history)(?: please)?$"
+)
+# Typed answers to "Xóa dữ liệu? (có / không)" where buttons do not exist (Zalo).
+_YES = frozenset({"co", "co a", "vang", "dong y", "ok", "xoa", "xoa di", "xac nhan", "yes", "y"})
+_NO = frozenset({"khong", "ko", "k", "thoi", "huy", "khong xoa", "giu lai", "no", "n", "cancel"})
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def folded(text: str) -> str:
+    """Words only, lower case, without tone marks or diacritics: "Xoá dữ liệu!" → "xoa du
+    lieu" (the standard library's way: the core loads no other room)."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_WORDS.findall(plain))
+
+
+def forget_request(text: str | None) -> Literal["vi", "en"] | None:
+    """The language of a request to delete one's data, if the message is one."""
+    command = command_in(text)
+    if command is not None:
+        if command.name not in FORGET_COMMANDS:
+            return None
+        return "en" if command.name in {"deletemydata", "forgetme"} else "vi"
+    words = folded(text or "")
+    if len(words) > 60:
+        return None
+    if _FORGET_VI.match(words):
+        return "vi"
+    return "en" if _FORGET_EN.match(words) else None
+
+
+def typed_yes_no(text: str | None) -> bool | None:
+    """True for a typed "có"/"yes", False for "không"/"no", None for anything else."""
+    words = folded(text or "")
+    return True if words in _YES else False if words in _NO else None

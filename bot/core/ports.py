@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from bot.core.messages import Inbound, Outbound, SendResult
@@ -19,7 +20,9 @@ if TYPE_CHECKING:
     from bot.core.records import (
         Arrival,
         BroadcastRecord,
+        Expired,
         FeedbackRecord,
+        Forgotten,
         MessageRecord,
         PersonRecord,
         TicketRecord,
@@ -252,3 +255,22 @@ class TicketStore(ConversationStore, Protocol):
     async def set_broadcast_status(
         self, broadcast_id: int, platform: str, chat_id: str, message_id: str
     ) -> None: ...
+
+
+class PersonalData(Protocol):
+    """Deleting personal data: on a citizen's request, and after the retention period."""
+
+    async def forget_person(self, person_id: int) -> Forgotten:
+        """In one transaction: the person's messages (and their feedback), subscription,
+        tickets' text (open ones closed), kept update texts; the person row deleted when
+        nothing refers to it any more, else anonymised. Audited with the counts."""
+        ...
+
+    async def forget_messages_before(self, cutoff: datetime, batch: int = 5000) -> Expired:
+        """Everyone's messages older than ``cutoff`` (and what hangs off them), and the
+        text of tickets closed before it; ``batch`` rows per transaction."""
+        ...
+
+
+class CitizenStore(TicketStore, PersonalData, Protocol):
+    """What the citizens' conversation needs of the store."""

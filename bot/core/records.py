@@ -175,3 +175,46 @@ class Arrival:
     person: PersonRecord | None = None  # known for a fresh arrival, or a resumed one
     ticket: TicketRecord | None = None  # the person's active ticket, if any
     message_id: int | None = None  # the stored inbound message (None for a button press)
+
+
+# ---- personal data (Nghị định 13/2023/NĐ-CP) -------------------------------------------
+CLOSED_BY_FORGETTING = "xóa dữ liệu"  # who closed a ticket whose citizen deleted their data
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What ``forget_person`` removed. Counts only (they go to the audit log), and the
+    tickets it closed, so the officers' chat can be told."""
+
+    messages: int = 0
+    feedback: int = 0
+    tickets_closed: int = 0
+    tickets_cleared: int = 0  # tickets whose reason (the citizen's words) was wiped
+    updates_cleared: int = 0  # handled updates whose kept text and replies were wiped
+    deliveries_skipped: int = 0  # queued broadcast deliveries that will not be sent
+    unsubscribed: bool = False
+    person_deleted: bool = False  # else the row stays, anonymised (still referenced)
+    closed_ticket_ids: tuple[int, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        """For the audit log: numbers only, never an id of a message or any text."""
+        return {
+            "messages": self.messages,
+            "feedback": self.feedback,
+            "tickets_closed": self.tickets_closed,
+            "tickets_cleared": self.tickets_cleared,
+            "updates_cleared": self.updates_cleared,
+            "deliveries_skipped": self.deliveries_skipped,
+            "unsubscribed": int(self.unsubscribed),
+            "person_deleted": int(self.person_deleted),
+        }
+
+
+@dataclass(frozen=True)
+class Expired:
+    """What ``forget_messages_before`` removed (the retention period)."""
+
+    messages: int = 0
+    feedback: int = 0
+    tickets_cleared: int = 0  # closed tickets whose reason text was wiped
+    batches: int = 0  # transactions it took

@@ -18,9 +18,10 @@ from bot.core.records import Arrival, PlatformId, UpdateRecord
 from bot.store.memory_base import KeptEvent, utc_now
 from bot.store.memory_broadcasts import MemoryBroadcasts
 from bot.store.memory_conversations import MemoryConversations
+from bot.store.memory_forgetting import MemoryForgetting
 
 
-class MemoryStore(MemoryConversations, MemoryBroadcasts):
+class MemoryStore(MemoryConversations, MemoryBroadcasts, MemoryForgetting):
     # ---- updates (see bot/store/updates.py) -------------------------------------------------
     async def receive_update(
         self,

@@ -94,6 +94,22 @@ class MemoryBase:
                 current[1].append(lambda: table.pop(key, None))
         table[key] = value
 
+    # ---- the audit log (officers' actions, a citizen's deletion of their data) -----------
+    async def audit(self, actor: str, action: str, details: dict[str, Any] | None = None) -> None:
+        self._set(self.audit_log, len(self.audit_log), (actor, action, details or {}, utc_now()))
+
+    async def audit_entries(self, limit: int = 100) -> list[tuple[str, str, dict, datetime]]:
+        return [self.audit_log[i] for i in sorted(self.audit_log, reverse=True)[:limit]]
+
+    def _delete(self, table: dict[Any, Any], key: Any) -> None:
+        """Every removal goes through here, for the same reason."""
+        if key not in table:
+            return
+        old = table.pop(key)
+        current = _UNDO.get()
+        if current is not None and current[0] is asyncio.current_task():
+            current[1].append(lambda: table.__setitem__(key, old))
+
     def _next(self, name: str) -> int:
         self._ids[name] = self._ids.get(name, 0) + 1
         return self._ids[name]

@@ -17,7 +17,7 @@ FINAL_STATES = ("sent", "failed", "blocked", "skipped")
 
 
 class MemoryBroadcasts(MemoryBase):
-    # ---- officers added by command, and the audit log --------------------------------------
+    # ---- officers added by command (the audit log is MemoryBase's) ---------------------------
     async def add_officer(self, platform: str, user_id: str, unit: str, added_by: str) -> None:
         self._set(self.officers, (platform, str(user_id)), (unit, True))
 
@@ -34,12 +34,6 @@ class MemoryBroadcasts(MemoryBase):
     async def officer_unit(self, platform: str, user_id: str) -> str | None:
         unit, active = self.officers.get((platform, str(user_id)), ("", False))
         return unit if active else None
-
-    async def audit(self, actor: str, action: str, details: dict[str, Any] | None = None) -> None:
-        self._set(self.audit_log, len(self.audit_log), (actor, action, details or {}, utc_now()))
-
-    async def audit_entries(self, limit: int = 100) -> list[tuple[str, str, dict, datetime]]:
-        return [self.audit_log[i] for i in sorted(self.audit_log, reverse=True)[:limit]]
 
     # ---- broadcasts ----------------------------------------------------------------------------
     async def create_broadcast(

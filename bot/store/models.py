@@ -51,6 +51,7 @@ class Message(Base):
     __table_args__ = (
         CheckConstraint("direction IN ('in', 'out')", name="direction"),
         Index(None, "person_id", "id"),
+        Index(None, "created_at"),  # the retention period deletes the oldest first
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

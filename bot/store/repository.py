@@ -22,6 +22,7 @@ from bot.store.broadcasts import BroadcastsMixin
 from bot.store.deliveries import DeliveriesMixin
 from bot.store.engine import create_engine
 from bot.store.errors import StoreError
+from bot.store.forgetting import ForgettingMixin
 from bot.store.inbox import InboxMixin
 from bot.store.kv import KeyValueMixin
 from bot.store.media import MediaMixin
@@ -40,6 +41,7 @@ class Store(
     ArrivalsMixin,
     BroadcastsMixin,
     DeliveriesMixin,
+    ForgettingMixin,
     SenderLockMixin,
     InboxMixin,
     MediaMixin,
@@ -51,7 +53,7 @@ class Store(
     KeyValueMixin,
 ):
     """People, messages, tickets, feedback, broadcasts and their photos, dedup keys and
-    secrets; all methods are async."""
+    secrets, and the deletion of personal data; all methods are async."""
 
     @classmethod
     async def open(cls, url: str, *, migrate: bool = True, echo: bool = False) -> Self:

@@ -38,14 +38,16 @@ def help_text(names: Sequence[str], english: bool = False) -> str:
         return (
             f"I can: answer questions about {_documents(names)} with verbatim quotes and section "
             "numbers; say so plainly when the documents do not cover a question; and pass your "
-            'question to an officer ("talk to an officer"). You may type with or without tone marks.'
+            'question to an officer ("talk to an officer"). You may type with or without tone marks. '
+            'Type "delete my data" to delete our conversation and your subscription.'
         )
     examples = "\n".join(f"• {q}" for q in EXAMPLES_VI)
     return (
         "Tôi có thể:\n"
         f"• trả lời câu hỏi về {_documents(names)}, trích nguyên văn kèm số mục;\n"
         "• nói rõ khi văn bản không đề cập, và chuyển câu hỏi tới cán bộ khi bạn cần;\n"
-        "• hiểu câu hỏi gõ có dấu hoặc không dấu, viết tắt thông dụng (NQ, KH, UBND, ko, đc…).\n"
+        "• hiểu câu hỏi gõ có dấu hoặc không dấu, viết tắt thông dụng (NQ, KH, UBND, ko, đc…);\n"
+        "• xóa lịch sử trò chuyện và đăng ký nhận tin của bạn khi bạn gõ “xóa dữ liệu”.\n"
         f"Ví dụ:\n{examples}"
     )
 

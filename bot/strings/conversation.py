@@ -8,6 +8,7 @@ from bot.core.answer import Suggestion
 from bot.core.messages import Button
 from bot.core.records import MessageRecord
 from bot.strings import answers as replies
+from bot.strings import privacy
 
 FEEDBACK_UP = "👍"
 FEEDBACK_DOWN = "👎"
@@ -115,8 +116,10 @@ def handoff_notice(ticket_id: int, after_hours_until: str | None) -> str:
     return text
 
 
-def operator_reply(text: str) -> str:
-    return f"💬 Cán bộ trả lời:\n{text}"
+def operator_reply(text: str, unit: str | None = None) -> str:
+    """An officer's words, labelled as such (never mistaken for the documents' text)."""
+    who = f"Cán bộ {unit}" if unit else "Cán bộ"
+    return f"💬 {who} trả lời:\n{text}"
 
 
 def answer_buttons(message_id: int, has_citations: bool) -> tuple[Button, ...]:
@@ -153,6 +156,8 @@ def buttons_for(record: MessageRecord) -> tuple[Button, ...]:
         return (Button(TALK_TO_OFFICER, "handoff"),)
     if record.kind == "handoff":
         return leave_buttons()
+    if record.kind in privacy.ASK_KINDS:
+        return privacy.forget_buttons(english=record.kind == privacy.ASK_KIND_EN)
     return ()
 
 
@@ -268,4 +273,5 @@ CITIZEN_COMMANDS = (
     ("canbo", "Gặp cán bộ"),
     ("dangky", "Đăng ký nhận tin mới"),
     ("huydangky", "Hủy đăng ký nhận tin"),
+    ("xoadulieu", "Xóa dữ liệu của tôi"),
 )
