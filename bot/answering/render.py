@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.answering.composer import Composer, Composition, Quote
 from bot.core.answer import Answer, Citation, Suggestion
 from bot.documents.passages import short_title
@@ -141,7 +143,33 @@ def section_label(section: str, english: bool = False) -> str:
 
 
 def section_passage(index: SearchIndex, doc_id: str, section_id: str) -> str:
-    """The full text of a section (with its subsections), for "Xem nguyên văn"."""
+    """The full text of a section (with its subsections), for "Xem nguyên văn": one
+    paragraph per line, reflowed (see ``reflow``)."""
     section = index.section(doc_id, section_id)
-    body = index.text(doc_id, section.start, section.end)
-    return "\n".join(line.strip() for line in body.splitlines() if line.strip())
+    return "\n".join(reflow(index.text(doc_id, section.start, section.end)))
+
+
+_ITEM = re.compile(r"^\s*([-–•+*]\s|[0-9]+(\.[0-9]+)*\.\s|[a-zđ]\)\s)")
+
+
+def reflow(body: str) -> list[str]:
+    """Paragraphs as a reader expects them: the source's hard line breaks inside a paragraph
+    become spaces (a line that opens a list item stays its own paragraph), and a paragraph
+    that starts in lower case (a page break in the source cut a sentence) joins the one
+    before. Quotes (spaces collapsed) stay substrings of the result."""
+    paragraphs: list[str] = []
+    for block in re.split(r"\n\s*\n", body):
+        lines: list[str] = []
+        for line in block.splitlines():
+            if lines and not _ITEM.match(line):
+                lines[-1] += " " + line
+            else:
+                lines.append(line)
+        for i, line in enumerate(collapse_spaces(x) for x in lines):
+            if not line:
+                continue
+            if paragraphs and i == 0 and (line[0].islower() or line[0] in ",;"):
+                paragraphs[-1] += " " + line
+            else:
+                paragraphs.append(line)
+    return paragraphs

@@ -27,6 +27,7 @@ from bot.inputs import Malformed, parse_json, read_body
 from bot.strings import answers as replies
 from bot.strings import conversation as texts
 from bot.strings import errors
+from bot.strings import web as words
 from bot.web.files import PageFiles
 from bot.web.messages import BROADCAST_KIND, message_json, notice_json
 from bot.web.security import MAX_API_BODY, security_headers
@@ -46,7 +47,8 @@ HISTORY = 200  # messages shown to a returning visitor
 HEARTBEAT = 15.0  # seconds between SSE comments: proxies drop silent connections
 _CLIENT_ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 _ACTION = re.compile(
-    r"^(fb:(up|dn):\d{1,12}|handoff|sub|unsub|ex:\d{1,2}|full:\d{1,12}:\d{1,3}|sg:\d{1,12}:\d{1,2})$"
+    r"^(fb:(up|dn):\d{1,12}|handoff|sub|unsub|ex:\d{1,2}|full:\d{1,12}:\d{1,3}"
+    r"|sg:\d{1,12}:\d{1,2}|del:(?:yes|no)(?::en)?)$"
 )
 
 
@@ -65,10 +67,11 @@ class WebChannel:
         self._stopping = False
         self.answering = Answering()
         self._tokens: VisitorTokens | None = None  # loaded at start (the secret is stored)
+        self.files = PageFiles(settings, answerer.document_names)
 
     def routes(self) -> list[web.RouteDef]:
         return [
-            *PageFiles(self.settings).routes(),
+            *self.files.routes(),
             web.get("/api/session", self.session),
             web.post("/api/ask", self.ask),
             web.post("/api/action", self.action),
@@ -105,7 +108,8 @@ class WebChannel:
                 "visitor": visitor,
                 "token": self._visitors().token(visitor),  # the page's X-Visitor
                 "stream": self._visitors().stream_token(visitor),  # /api/events?t=
-                "title": self.settings.web_title,
+                "title": self.files.title(),
+                "greeting": words.greeting(self.answerer.document_names()),
                 "starters": list(replies.EXAMPLES_VI),
                 "messages": await self._history(visitor),
             }

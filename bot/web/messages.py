@@ -1,5 +1,9 @@
 """Messages as the page sees them: who wrote it, the text, citations, buttons, a photo,
-and for engine answers the answer contract of ``python -m bot ask --json``."""
+and for engine answers the answer contract of ``python -m bot ask --json``.
+
+A cited answer is also given as the page renders it: the lead-in line and one card per
+section, each quote once (the chat apps' text repeats the quotes inline; the page does not).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ from typing import Any
 
 from bot.core.messages import Button
 from bot.core.records import MessageRecord
+from bot.strings.privacy import FORGOTTEN_KIND
 
-NOTICE_KINDS = {"notice", "handoff"}
+NOTICE_KINDS = {"notice", FORGOTTEN_KIND}
+HANDOFF_KIND = "handoff"  # "Đã chuyển yêu cầu #…": shown prominently, not as a grey notice
 BROADCAST_KIND = "broadcast"
 
 
@@ -23,6 +29,8 @@ def message_json(
         author = "officer"
     elif record.kind in NOTICE_KINDS:
         author = "notice"
+    elif record.kind == HANDOFF_KIND:
+        author = "handoff"
     elif record.kind == BROADCAST_KIND:
         author = "broadcast"
     else:
@@ -36,6 +44,8 @@ def message_json(
             {"doc": c.doc, "section": c.section, "label": c.label, "quote": c.quote}
             for c in record.citations
         ],
+        "lead": record.text.split("\n", 1)[0] if record.citations else None,
+        "cards": _cards(record),
         # The page expands quotes in place, so "Xem nguyên văn" is not shown there.
         "buttons": [
             {"label": b.label, "action": b.action}
@@ -57,6 +67,8 @@ def notice_json(text: str) -> dict[str, Any]:
         "kind": "notice",
         "text": text,
         "citations": [],
+        "lead": None,
+        "cards": [],
         "buttons": [],
         "photo": None,
         "created_at": None,
@@ -75,3 +87,18 @@ def _contract(record: MessageRecord) -> dict[str, Any]:
         "index_version": record.index_version or "",
         "suggestions": [asdict(s) for s in record.suggestions],
     }
+
+
+def _cards(record: MessageRecord) -> list[dict[str, Any]]:
+    """One card per cited section, in the answer's order, with that section's quotes; "…"
+    marks a quote cut inside its sentence, as the answer text shows it."""
+    cards: dict[tuple[str, str], dict[str, Any]] = {}
+    for c in record.citations:
+        card = cards.setdefault(
+            (c.doc, c.section),
+            {"doc": c.doc, "section": c.section, "label": c.label, "title": c.title, "quotes": []},
+        )
+        before = "…" if f"“…{c.quote}" in record.text else ""
+        after = "…" if f"{c.quote}…”" in record.text else ""
+        card["quotes"].append({"text": c.quote, "shown": f"{before}{c.quote}{after}"})
+    return list(cards.values())

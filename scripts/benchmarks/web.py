@@ -17,7 +17,14 @@ import aiohttp
 
 from scripts.benchmarks.common import BotProcess, percentile, resources
 
-PAGE_PARTS = ("/", "/static/chat.js", "/static/chat.css", "/theme.css", "/api/session")
+PAGE_PARTS = (
+    "/",
+    "/static/chat.js",
+    "/static/chat.css",
+    "/theme.css",
+    "/static/icon.svg",
+    "/api/session",
+)
 
 
 async def run(questions: list[str], clients: int, rounds: int, cache: bool = False) -> dict:

@@ -24,7 +24,8 @@ from bot.config import Settings
 from tests.answering.support import repo_settings
 from tests.fakes.answerer import FakeAnswerer, cited
 from tests.fakes.telegram_api import FakeTelegram
-from tests.web.support import LocalSite, Page, missing_browser, new_browser, page
+from tests.web.audit import console_errors
+from tests.web.support import WINDOW, LocalSite, Page, missing_browser, new_browser, page
 
 OPERATORS = -1001234567890
 OFFICER = 777001
@@ -33,6 +34,7 @@ PORTAL = "https://cong.hanoi.example.vn"  # a portal allowed to embed the chat
 GOAL = "muc tieu thu nhap binh quan dau nguoi nam 2045"
 GOAL_ANSWER = cited("II.2.2", "Đến năm 2045, thu nhập bình quân đầu người đạt trên 42.000 USD.")
 GOAL_PASSAGE = "Thu nhập trên 42.000 USD; GRDP bình quân đầu người khoảng 95.000 USD."
+VIEWPORTS = {"phone": (390, 844), "desktop": (1366, 900)}  # issue 14's two screens
 OUTPUT_DIR = Path(__file__).resolve().parents[1] / "output"  # tests/output/ (git-ignored)
 
 
@@ -158,3 +160,21 @@ async def site() -> AsyncIterator[LocalSite]:
 def output_dir() -> Path:
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     return OUTPUT_DIR
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+async def screen(request, browser: WebDriver) -> AsyncIterator[tuple[str, int, int]]:
+    """The browser's viewport for the test: a phone or a desktop."""
+    width, height = VIEWPORTS[request.param]
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500},
+    )
+    console_errors(browser)  # start with an empty console
+    try:
+        yield request.param, width, height
+    finally:
+        browser.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": WINDOW[0], "height": WINDOW[1], "deviceScaleFactor": 1, "mobile": True},
+        )

@@ -63,6 +63,7 @@ def new_browser() -> WebDriver:
     ):
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"intl.accept_languages": "vi-VN,vi"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console errors
     service = Service(executable_path=str(CHROMEDRIVER))
     driver = webdriver.Chrome(service=service, options=options)
     # Headless Chromium keeps windows at least 500 px wide: emulate the phone's viewport.

@@ -33,7 +33,7 @@ INJECTION = '<img src=x onerror="window.__xss=1">'
 async def open_chat(chat: Page, base_url: str) -> None:
     await chat.open(base_url + "/")
     await chat.wait_for("#ask-form")
-    await chat.wait_for("#messages[aria-live='polite']", visible=False)
+    await chat.wait_for("#announce[aria-live='polite']", visible=False)
     await chat.wait_for("#send")
 
 
@@ -53,12 +53,12 @@ async def test_answer_quote_feedback_handoff_and_pushed_officer_reply(
     await chat.wait_for(".msg-user .msg-text", QUESTION, exact=True)
     answer = await chat.wait_for(".msg-bot", "42.000 USD", timeout=ANSWER_TIMEOUT)
     assert await chat.run(answer.get_attribute, "data-id"), "a bot answer carries its id"
-    assert "42.000 USD" in (await chat.wait_for(".msg-text", within=answer)).text
+    assert "II.2.2" in (await chat.wait_for(".lead", within=answer)).text
 
-    quote = await chat.wait_for("details.quote", "II.2.2", within=answer)
-    assert "II.2.2" in (await chat.wait_for(".quote-label", within=quote)).text
-    assert "42.000 USD" in (await chat.wait_for("summary .quote-text", within=quote)).text
-    await chat.click("summary", within=quote)
+    quote = await chat.wait_for(".card", "II.2.2", within=answer)
+    assert "II.2.2" in (await chat.wait_for(".card-label", within=quote)).text
+    assert "42.000 USD" in (await chat.wait_for(".quote-text", within=quote)).text
+    await chat.click("button.open-passage", within=quote)
     passage = await chat.wait_for(".passage", "42.000 USD", within=quote)
     assert len(passage.text) > len("42.000 USD")
     await chat.screenshot(output_dir / "web-chat.png")
@@ -69,7 +69,7 @@ async def test_answer_quote_feedback_handoff_and_pushed_officer_reply(
 
     calls = len(bot.fake.calls)
     await chat.click("button.handoff", within=answer)
-    await chat.wait_for(".msg-bot, .msg-notice", "Đã chuyển yêu cầu #")
+    await chat.wait_for(".msg-handoff", "Đã chuyển yêu cầu #")
     post_id, post = await bot.ticket_post(since=calls)
     assert "Yêu cầu #" in post and QUESTION in post, post
 
@@ -79,7 +79,7 @@ async def test_answer_quote_feedback_handoff_and_pushed_officer_reply(
     await chat.refresh()  # the conversation comes back from the server (visitor cookie)
     await chat.wait_for(".msg-officer .msg-text", "cán bộ phường sẽ gọi lại")
     await chat.wait_for(".msg-bot", "42.000 USD")
-    await chat.wait_for(".msg-bot, .msg-notice", "Đã chuyển yêu cầu #")
+    await chat.wait_for(".msg-handoff", "Đã chuyển yêu cầu #")
     questions = [e for e in await chat.find_all(".msg-user .msg-text") if e.text == QUESTION]
     assert len(questions) == 1, "the question is shown once after a reload"
     assert await chat.count(".msg-officer") == 1
@@ -150,7 +150,7 @@ async def test_the_page_keeps_working_across_a_server_restart(
         async with running(settings, engine):
             await chat.wait_for(".msg-bot", "6/2026", timeout=40)
             assert await chat.count(".msg-user") == 2
-            assert await chat.count(".msg-bot") == 2  # nothing lost, nothing twice
+            assert await chat.count(".msg-bot[data-id]") == 2  # nothing lost, nothing twice
     finally:
         await chat.reset()
 

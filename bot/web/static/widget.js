@@ -1,12 +1,16 @@
 // Embeds the chat on any page: <script src="https://BOT/widget.js" data-title="…" data-color="#…"></script>
-// A button in the corner opens the chat (served by the bot, in an iframe) in a panel.
+// A button in the corner opens the chat (served by the bot, in an iframe): a panel on a
+// desktop, the whole screen on a phone. × in the panel or Esc closes it and gives the focus
+// back to the button; an officer's reply that arrives while it is closed shows a badge.
 "use strict";
 (function () {
   const script = document.currentScript;
   if (!script || document.getElementById("hoidap-launcher")) return;
   const origin = new URL(script.src, location.href).origin;
-  const title = (script.dataset.title || "Hỏi đáp Nghị quyết 02").slice(0, 60);
+  const title = (script.dataset.title || "Hỏi đáp").slice(0, 60);
   const colour = /^#[0-9a-fA-F]{6}$/.test(script.dataset.color || "") ? script.dataset.color : "#a50e0e";
+  const phone = window.matchMedia("(max-width: 600px)");
+  const Z = "2147483000";
 
   const button = document.createElement("button");
   button.id = "hoidap-launcher";
@@ -15,28 +19,73 @@
   button.setAttribute("aria-expanded", "false");
   button.setAttribute("aria-controls", "hoidap-frame");
   Object.assign(button.style, {
-    position: "fixed", right: "16px", bottom: "16px", zIndex: "2147483000", padding: "12px 16px",
+    position: "fixed", right: "16px", bottom: "16px", zIndex: Z, padding: "12px 16px", minHeight: "48px",
     border: "0", borderRadius: "24px", background: colour, color: "#fff", font: "15px system-ui, sans-serif",
     boxShadow: "0 2px 8px rgba(0,0,0,.3)", cursor: "pointer",
   });
+  const badge = document.createElement("span");
+  badge.id = "hoidap-badge";
+  badge.hidden = true;
+  Object.assign(badge.style, {
+    position: "absolute", top: "-6px", right: "-4px", minWidth: "22px", height: "22px", borderRadius: "11px",
+    background: "#fff", color: "#b00020", font: "bold 13px/22px system-ui, sans-serif", textAlign: "center",
+    boxShadow: "0 0 0 2px " + colour, padding: "0 5px",
+  });
+  button.appendChild(badge);
+  let unread = 0;
 
   let frame = null;
-  button.addEventListener("click", () => {
+  const isOpen = () => !!frame && !frame.hidden;
+
+  function place() {
+    if (!frame) return;
+    const full = phone.matches;
+    Object.assign(frame.style, full
+      ? { right: "0", bottom: "0", width: "100vw", height: "100%", borderRadius: "0" }
+      : { right: "16px", bottom: "80px", width: "min(400px, calc(100vw - 32px))", height: "min(640px, calc(100vh - 104px))", borderRadius: "12px" });
+    button.style.display = full && isOpen() ? "none" : "";
+  }
+
+  function setUnread(count) {
+    unread = count;
+    badge.hidden = !count;
+    badge.textContent = count > 9 ? "9+" : String(count);
+    button.setAttribute("aria-label", title + (count ? " (" + count + " tin mới)" : ""));
+  }
+
+  function open() {
     if (!frame) {
       frame = document.createElement("iframe");
       frame.id = "hoidap-frame";
       frame.title = title;
       frame.src = origin + "/?embed=1&title=" + encodeURIComponent(title) + "&color=" + encodeURIComponent(colour.slice(1));
-      Object.assign(frame.style, {
-        position: "fixed", right: "16px", bottom: "72px", width: "min(400px, calc(100vw - 32px))",
-        height: "min(600px, calc(100vh - 96px))", border: "0", borderRadius: "12px",
-        boxShadow: "0 4px 16px rgba(0,0,0,.3)", zIndex: "2147483000", background: "#fff",
-      });
+      Object.assign(frame.style, { position: "fixed", border: "0", boxShadow: "0 4px 16px rgba(0,0,0,.3)", zIndex: Z, background: "#fff" });
       document.body.appendChild(frame);
-    } else {
-      frame.hidden = !frame.hidden;
     }
-    button.setAttribute("aria-expanded", String(!frame.hidden));
+    frame.hidden = false;
+    setUnread(0);
+    button.setAttribute("aria-expanded", "true");
+    place();
+    frame.focus();
+  }
+
+  function close() {
+    if (!isOpen()) return;
+    frame.hidden = true;
+    button.setAttribute("aria-expanded", "false");
+    place();
+    button.focus();
+  }
+
+  button.addEventListener("click", () => (isOpen() ? close() : open()));
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") close(); });
+  phone.addEventListener("change", place);
+  // Only the chat's own frame may close the panel or raise the badge.
+  window.addEventListener("message", (e) => {
+    if (!frame || e.origin !== origin || e.source !== frame.contentWindow || !e.data) return;
+    if (e.data.type === "hoidap:close") close();
+    if (e.data.type === "hoidap:unread" && !isOpen()) setUnread(unread + 1);
   });
+  setUnread(0);
   document.body.appendChild(button);
 })();
