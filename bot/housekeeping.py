@@ -44,7 +44,7 @@ async def tidy(store: Store, retention_days: int) -> None:
         return
     try:
         cutoff = now - timedelta(days=retention_days)
-        expired = await store.forget_messages_before(cutoff, RETENTION_BATCH)
+        expired = await store.erase_messages_before(cutoff, RETENTION_BATCH)
         if expired.messages or expired.tickets_cleared:
             logger.info(
                 "retention (%d days): deleted %d messages, %d votes; wiped %d tickets' text",

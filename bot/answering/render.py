@@ -168,7 +168,12 @@ def reflow(body: str) -> list[str]:
         for i, line in enumerate(collapse_spaces(x) for x in lines):
             if not line:
                 continue
-            if paragraphs and i == 0 and (line[0].islower() or line[0] in ",;"):
+            if (
+                paragraphs
+                and i == 0
+                and (line[0].islower() or line[0] in ",;")
+                and not _ITEM.match(line)
+            ):
                 paragraphs[-1] += " " + line
             else:
                 paragraphs.append(line)

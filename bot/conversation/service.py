@@ -13,13 +13,13 @@ import re
 
 from bot.answering.cache import AnswerCache
 from bot.conversation import shortcuts
+from bot.conversation.erasure import Erasure
 from bot.conversation.flood import FloodLimiter
-from bot.conversation.forgetting import Forgetting
 from bot.conversation.handoff import Handoff
 from bot.conversation.passages import Passages
 from bot.conversation.preferences import Preferences
 from bot.conversation.saying import say, start_buttons
-from bot.core.commands import FORGET, action_of, as_number, command_in, forget_request
+from bot.core.commands import ERASE, action_of, as_number, command_in, erase_request
 from bot.core.messages import Inbound, Outbound
 from bot.core.ports import Answerer, CitizenStore
 from bot.core.records import Arrival, MessageRecord, PersonRecord, TicketRecord
@@ -56,7 +56,7 @@ class CitizenConversation:
         self.names = names
         self.passages = Passages(store, answerer)
         self.preferences = Preferences(store, names)
-        self.forgetting = Forgetting(store, handoff)
+        self.erasure = Erasure(store, handoff)
 
     # ---- the Citizens port ------------------------------------------------------------
     async def respond(self, inbound: Inbound, arrival: Arrival) -> list[Outbound]:
@@ -84,10 +84,10 @@ class CitizenConversation:
         if name in {"help", "huongdan", "trogiup"}:
             return [await say(self.store, person, replies.help_text(self.names), "help")]
         # Deleting one's data is heard even while a ticket is open (not relayed to officers).
-        wants = forget_request(text)
+        wants = erase_request(text)
         if wants is not None:
-            return await self.forgetting.ask(person, english=wants == "en")
-        confirmed = await self.forgetting.typed(person, text)
+            return await self.erasure.ask(person, english=wants == "en")
+        confirmed = await self.erasure.typed(person, text)
         if confirmed is not None:
             return confirmed
         typed = shortcuts.action_for(text, name)
@@ -185,8 +185,8 @@ class CitizenConversation:
             return await self._answer(person, question, asked=question)
         if action.name == "fb":
             return await self._feedback(person, action.args)
-        if action.name == FORGET:
-            return await self.forgetting.pressed(person, action.args)
+        if action.name == ERASE:
+            return await self.erasure.pressed(person, action.args)
         if action.name == "sg":
             return await self._choose(person, action.number(0), action.number(1))
         if action.name == "full":

@@ -64,16 +64,16 @@ def action_of(raw: str) -> Action:
 
 
 # ---- deleting one's data ("xóa dữ liệu", "/xoadulieu", "delete my data") ------------------
-FORGET = "del"  # the action's name: "del:yes", "del:no"; English buttons add ":en"
-FORGET_COMMANDS = frozenset({"xoadulieu", "xoa_du_lieu", "deletemydata", "forgetme"})
+ERASE = "del"  # the action's name: "del:yes", "del:no"; English buttons add ":en"
+ERASE_COMMANDS = frozenset({"xoadulieu", "xoa_du_lieu", "deletemydata", "forgetme"})
 # The whole message must be the request (folded: no tone marks, lower case, words only):
 # a question that mentions deleting data inside a longer sentence stays a question.
-_FORGET_VI = re.compile(
+_ERASE_VI = re.compile(
     r"^(?:(?:toi|minh|em) (?:muon|can) |(?:xin|vui long|hay|lam on) )?"
     r"xoa (?:het |toan bo |tat ca )?(?:du lieu|thong tin|lich su tro chuyen)"
     r"(?: ca nhan)?(?: cua (?:toi|minh|em|tui))?(?: (?:di|nhe|nha|a|giup toi))*$"
 )
-_FORGET_EN = re.compile(
+_ERASE_EN = re.compile(
     r"^(?:please )?(?:delete|erase|remove) (?:all )?(?:of )?my (?:personal )?"
     r"(?:data|information|history|chat history)(?: please)?$"
 )
@@ -91,19 +91,19 @@ def folded(text: str) -> str:
     return " ".join(_WORDS.findall(plain))
 
 
-def forget_request(text: str | None) -> Literal["vi", "en"] | None:
+def erase_request(text: str | None) -> Literal["vi", "en"] | None:
     """The language of a request to delete one's data, if the message is one."""
     command = command_in(text)
     if command is not None:
-        if command.name not in FORGET_COMMANDS:
+        if command.name not in ERASE_COMMANDS:
             return None
         return "en" if command.name in {"deletemydata", "forgetme"} else "vi"
     words = folded(text or "")
     if len(words) > 60:
         return None
-    if _FORGET_VI.match(words):
+    if _ERASE_VI.match(words):
         return "vi"
-    return "en" if _FORGET_EN.match(words) else None
+    return "en" if _ERASE_EN.match(words) else None
 
 
 def typed_yes_no(text: str | None) -> bool | None:

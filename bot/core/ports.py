@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from bot.core.records import (
         Arrival,
         BroadcastRecord,
+        Erased,
         Expired,
         FeedbackRecord,
-        Forgotten,
         MessageRecord,
         PersonRecord,
         TicketRecord,
@@ -260,13 +260,13 @@ class TicketStore(ConversationStore, Protocol):
 class PersonalData(Protocol):
     """Deleting personal data: on a citizen's request, and after the retention period."""
 
-    async def forget_person(self, person_id: int) -> Forgotten:
+    async def erase_person(self, person_id: int) -> Erased:
         """In one transaction: the person's messages (and their feedback), subscription,
         tickets' text (open ones closed), kept update texts; the person row deleted when
         nothing refers to it any more, else anonymised. Audited with the counts."""
         ...
 
-    async def forget_messages_before(self, cutoff: datetime, batch: int = 5000) -> Expired:
+    async def erase_messages_before(self, cutoff: datetime, batch: int = 5000) -> Expired:
         """Everyone's messages older than ``cutoff`` (and what hangs off them), and the
         text of tickets closed before it; ``batch`` rows per transaction."""
         ...

@@ -178,12 +178,13 @@ class Arrival:
 
 
 # ---- personal data (Nghị định 13/2023/NĐ-CP) -------------------------------------------
-CLOSED_BY_FORGETTING = "xóa dữ liệu"  # who closed a ticket whose citizen deleted their data
+CLOSED_BY_ERASURE = "xóa dữ liệu"  # who closed a ticket whose citizen deleted their data
+SKIPPED_ERASED = "người dân đã xóa dữ liệu"  # why a queued delivery was not sent
 
 
 @dataclass(frozen=True)
-class Forgotten:
-    """What ``forget_person`` removed. Counts only (they go to the audit log), and the
+class Erased:
+    """What ``erase_person`` removed. Counts only (they go to the audit log), and the
     tickets it closed, so the officers' chat can be told."""
 
     messages: int = 0
@@ -212,7 +213,7 @@ class Forgotten:
 
 @dataclass(frozen=True)
 class Expired:
-    """What ``forget_messages_before`` removed (the retention period)."""
+    """What ``erase_messages_before`` removed (the retention period)."""
 
     messages: int = 0
     feedback: int = 0

@@ -70,4 +70,11 @@ def names_a_duty(folded: str) -> bool:
 
 _LIST_QUESTION = re.compile(
     r"\b(nhung|cac|gom|ke ten|liet ke|bao gom|nhom|hinh thuc nao|which|what are|list|forms|ways|kinds)\b"
+    # A count of things the documents enumerate ("năm quan điểm", "05 quan điểm", "three
+    # breakthroughs"): the whole list is asked for, not one sentence of it.
+    r"|\b(hai|ba|bon|nam|sau|bay|tam|chin|muoi|0?[2-9]|1[0-9])\s+(quan diem|nhiem vu|giai phap|"
+    r"muc tieu|noi dung|chi tieu|dot pha|truc|yeu cau|hinh thuc|linh vuc|diem|y chinh|nhom)\b"
+    r"|\b(two|three|four|five|six|seven|eight|nine|ten|[2-9]|1[0-9])\s+(main\s+|key\s+|core\s+)?"
+    r"(viewpoints?|perspectives?|principles?|tasks?|solutions?|goals?|targets?|breakthroughs?|"
+    r"requirements?|forms?|pillars?|points?|areas?|groups?)\b"
 )

@@ -18,10 +18,10 @@ from bot.core.records import Arrival, PlatformId, UpdateRecord
 from bot.store.memory_base import KeptEvent, utc_now
 from bot.store.memory_broadcasts import MemoryBroadcasts
 from bot.store.memory_conversations import MemoryConversations
-from bot.store.memory_forgetting import MemoryForgetting
+from bot.store.memory_erasure import MemoryErasure
 
 
-class MemoryStore(MemoryConversations, MemoryBroadcasts, MemoryForgetting):
+class MemoryStore(MemoryConversations, MemoryBroadcasts, MemoryErasure):
     # ---- updates (see bot/store/updates.py) -------------------------------------------------
     async def receive_update(
         self,

@@ -96,7 +96,10 @@ class Ticket(Base):
     state: Mapped[str] = mapped_column(String(16), default="open")
     reason: Mapped[str] = mapped_column(Text, default="")
     # messages.ticket_id points back here: the cycle is closed with ALTER (use_alter).
-    last_answer_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", use_alter=True))
+    # Indexed: deleting a message (erasure, retention) checks no ticket still points at it.
+    last_answer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", use_alter=True), index=True
+    )
     opened_at: Mapped[datetime] = created_column()
     assigned_at: Mapped[datetime | None]
     assigned_by: Mapped[str | None] = mapped_column(ID)

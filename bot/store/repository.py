@@ -21,8 +21,8 @@ from bot.store.arrivals import ArrivalsMixin
 from bot.store.broadcasts import BroadcastsMixin
 from bot.store.deliveries import DeliveriesMixin
 from bot.store.engine import create_engine
+from bot.store.erasure import ErasureMixin
 from bot.store.errors import StoreError
-from bot.store.forgetting import ForgettingMixin
 from bot.store.inbox import InboxMixin
 from bot.store.kv import KeyValueMixin
 from bot.store.media import MediaMixin
@@ -41,7 +41,7 @@ class Store(
     ArrivalsMixin,
     BroadcastsMixin,
     DeliveriesMixin,
-    ForgettingMixin,
+    ErasureMixin,
     SenderLockMixin,
     InboxMixin,
     MediaMixin,

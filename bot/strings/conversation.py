@@ -157,7 +157,7 @@ def buttons_for(record: MessageRecord) -> tuple[Button, ...]:
     if record.kind == "handoff":
         return leave_buttons()
     if record.kind in privacy.ASK_KINDS:
-        return privacy.forget_buttons(english=record.kind == privacy.ASK_KIND_EN)
+        return privacy.erase_buttons(english=record.kind == privacy.ASK_KIND_EN)
     return ()
 
 

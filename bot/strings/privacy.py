@@ -3,26 +3,26 @@ liệu", Nghị định 13/2023/NĐ-CP), in Vietnamese, or English for an Englis
 
 from __future__ import annotations
 
-from bot.core.commands import FORGET
+from bot.core.commands import ERASE
 from bot.core.messages import Button
 
 # Kinds of the stored question, so a reloaded web page shows its buttons again and an
 # answer to it is given in the question's language.
-ASK_KIND = "forget_ask"
-ASK_KIND_EN = "forget_ask_en"
+ASK_KIND = "erase_ask"
+ASK_KIND_EN = "erase_ask_en"
 ASK_KINDS = (ASK_KIND, ASK_KIND_EN)
-FORGOTTEN_KIND = "forgotten"  # "Đã xóa…": a web page clears what it still shows
+ERASED_KIND = "erased"  # "Đã xóa…": a web page clears what it still shows
 
 
-def forget_buttons(english: bool = False) -> tuple[Button, ...]:
+def erase_buttons(english: bool = False) -> tuple[Button, ...]:
     tail = ":en" if english else ""
     return (
-        Button("Delete" if english else "Xóa", f"{FORGET}:yes{tail}"),
-        Button("No" if english else "Không", f"{FORGET}:no{tail}"),
+        Button("Delete" if english else "Xóa", f"{ERASE}:yes{tail}"),
+        Button("No" if english else "Không", f"{ERASE}:no{tail}"),
     )
 
 
-def forget_question(minutes: int, english: bool = False) -> str:
+def erase_question(minutes: int, english: bool = False) -> str:
     """Exactly what will go, and how to confirm, with buttons or without (Zalo)."""
     if english:
         return (
@@ -32,6 +32,7 @@ def forget_question(minutes: int, english: bool = False) -> str:
             "• cancel your subscription to updates, if any;\n"
             "• close any request of yours still waiting for an officer;\n"
             "• clear the name shown for you.\n"
+            "Messages already passed to the officers' Telegram group stay there.\n"
             "This cannot be undone. Press “Delete” (or type “yes”) to confirm, or “No” "
             f"(or type “no”) to keep everything. This question expires in {minutes} minutes."
         )
@@ -42,12 +43,13 @@ def forget_question(minutes: int, english: bool = False) -> str:
         "• hủy đăng ký nhận tin mới (nếu có);\n"
         "• đóng các yêu cầu đang chờ cán bộ trả lời;\n"
         "• xóa tên hiển thị của bạn.\n"
+        "Tin đã chuyển tới nhóm cán bộ trên Telegram vẫn còn ở đó.\n"
         "Việc xóa không thể hoàn tác. Bấm “Xóa” (hoặc gõ “có”) để xác nhận, bấm “Không” "
         f"(hoặc gõ “không”) để giữ lại. Câu hỏi này hết hạn sau {minutes} phút."
     )
 
 
-def forgotten(messages: int, english: bool = False) -> str:
+def erased(messages: int, english: bool = False) -> str:
     if english:
         return (
             f"Done: your data has been deleted ({messages} messages). "
@@ -59,7 +61,7 @@ def forgotten(messages: int, english: bool = False) -> str:
     )
 
 
-def forget_cancelled(english: bool = False) -> str:
+def erase_cancelled(english: bool = False) -> str:
     if english:
         return "Cancelled: nothing was deleted."
     return "Đã hủy, dữ liệu của bạn được giữ nguyên."
@@ -79,7 +81,7 @@ def nothing_to_confirm(minutes: int, english: bool = False) -> str:
     )
 
 
-def ticket_forgotten_note(ticket_id: int) -> str:
+def ticket_erased_note(ticket_id: int) -> str:
     """To the officers' chat: which ticket, and why; never anything the citizen said."""
     return (
         f"🗑 Yêu cầu #{ticket_id} đã đóng: người dân đã yêu cầu xóa dữ liệu cá nhân của mình. "

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.strings.privacy import ERASED_KIND
+
 PRIVACY_PATH = "/rieng-tu"
 MAX_NAMES_IN_TITLE = 2
 
@@ -48,7 +50,7 @@ def privacy_page(retention_days: int, help_phone: str) -> list[tuple[str, str]]:
         if retention_days > 0
         else "Nội dung trò chuyện được lưu cho đến khi bạn yêu cầu xóa."
     )
-    contact = f" hoặc gọi {help_phone}" if help_phone else ""
+    contact = f" Bạn cũng có thể gọi {help_phone} để yêu cầu xóa." if help_phone else ""
     return [
         (
             "Những gì được lưu",
@@ -65,7 +67,8 @@ def privacy_page(retention_days: int, help_phone: str) -> list[tuple[str, str]]:
         (
             "Xóa dữ liệu",
             "Gõ “xóa dữ liệu” trong khung trò chuyện; sau khi bạn xác nhận, toàn bộ cuộc "
-            f"trò chuyện của bạn bị xóa{contact}.",
+            "trò chuyện của bạn bị xóa khỏi hệ thống. Tin đã chuyển tới nhóm cán bộ trên "
+            f"Telegram (khi bạn yêu cầu gặp cán bộ) không tự xóa được ở đó.{contact}",
         ),
         (
             "Căn cứ",
@@ -100,4 +103,15 @@ PAGE = {
     "fb_down": "Câu trả lời chưa đúng ý",
     "photo_alt": "Ảnh kèm thông báo",
     "suggest": "Chọn một mục",
+    "erased_kind": ERASED_KIND,  # the reply after "xóa dữ liệu": the page clears itself
 }
+
+# The page's fixed controls (index.html).
+CLOSE_LABEL = "Đóng khung trò chuyện"
+QUESTION_LABEL = "Câu hỏi của bạn"
+PLACEHOLDER = "Nhập câu hỏi…"
+SEND = "Gửi"
+SEND_LABEL = "Gửi câu hỏi"
+NO_SCRIPT = "Trang cần JavaScript để trò chuyện."
+MESSAGES_LABEL = "Cuộc trò chuyện"
+STARTERS_LABEL = "Câu hỏi gợi ý"

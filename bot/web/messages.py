@@ -12,9 +12,9 @@ from typing import Any
 
 from bot.core.messages import Button
 from bot.core.records import MessageRecord
-from bot.strings.privacy import FORGOTTEN_KIND
+from bot.strings.privacy import ERASED_KIND
 
-NOTICE_KINDS = {"notice", FORGOTTEN_KIND}
+NOTICE_KINDS = {"notice", ERASED_KIND}
 HANDOFF_KIND = "handoff"  # "Đã chuyển yêu cầu #…": shown prominently, not as a grey notice
 BROADCAST_KIND = "broadcast"
 

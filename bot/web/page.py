@@ -16,6 +16,8 @@ TEMPLATE = Template((Path(__file__).with_name("static") / "index.html").read_tex
 _COLOUR = re.compile(r"^#?[0-9a-fA-F]{6}$")
 MAX_TITLE = 60
 READABLE = 4.5  # WCAG AA contrast for body text
+# What links and labels in the accent are drawn on (chat.css: --bg, cards, officers' notes).
+INK_BACKGROUNDS = ("#ffffff", "#f4f3f0", "#faf9f6", "#fff6dc")
 
 
 def clean_title(value: str | None) -> str | None:
@@ -42,6 +44,19 @@ def render(*, title: str, subtitle: str, colour: str, embed: bool) -> str:
         privacy_line=html.escape(words.PRIVACY_LINE),
         privacy_link=html.escape(words.PRIVACY_LINK),
         privacy_path=words.PRIVACY_PATH,
+        **{
+            name: html.escape(text)
+            for name, text in (
+                ("close_label", words.CLOSE_LABEL),
+                ("messages_label", words.MESSAGES_LABEL),
+                ("starters_label", words.STARTERS_LABEL),
+                ("question_label", words.QUESTION_LABEL),
+                ("placeholder", words.PLACEHOLDER),
+                ("send", words.SEND),
+                ("send_label", words.SEND_LABEL),
+                ("no_script", words.NO_SCRIPT),
+            )
+        },
     )
 
 
@@ -52,9 +67,9 @@ def theme_css(colour: str) -> str:
     white, dark = (255, 255, 255), (17, 17, 17)
     accent = _rgb(colour)
     ink = accent
-    while _contrast(ink, white) < READABLE:
+    while min(_contrast(ink, _rgb(b)) for b in INK_BACKGROUNDS) < READABLE:
         ink = tuple(int(c * 0.9) for c in ink)  # type: ignore[assignment]
-    if _contrast(white, accent) >= READABLE:
+    if _contrast(white, accent) >= READABLE:  # the header and the citizen's bubbles
         on_accent = white
     elif _contrast(dark, accent) >= READABLE:
         on_accent = dark

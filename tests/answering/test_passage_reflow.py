@@ -28,6 +28,11 @@ def test_a_paragraph_cut_by_a_page_break_is_joined() -> None:
     ]
 
 
+def test_lettered_items_stay_apart() -> None:
+    body = "1. Mục tiêu:\n\na) Phấn đấu một;\n\nb) Phấn đấu hai."
+    assert reflow(body) == ["1. Mục tiêu:", "a) Phấn đấu một;", "b) Phấn đấu hai."]
+
+
 def test_list_lines_and_capitalised_paragraphs_stay_apart() -> None:
     body = "Nơi nhận:\n- Ban Bí thư,\n- Các sở, ngành,\n\nTHÀNH ỦY HÀ NỘI\n\nĐẢNG CỘNG SẢN"
     assert reflow(body) == [

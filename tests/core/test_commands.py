@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.commands import action_of, as_number, command_in, forget_request, typed_yes_no
+from bot.core.commands import action_of, as_number, command_in, erase_request, typed_yes_no
 
 
 def test_action_numbers_are_ascii_ids_that_fit_a_database() -> None:
@@ -47,7 +47,7 @@ def test_commands_with_the_bots_name_and_an_argument() -> None:
 def test_a_request_to_delete_ones_data_is_the_whole_message(
     text: str | None, language: str | None
 ) -> None:
-    assert forget_request(text) == language
+    assert erase_request(text) == language
 
 
 def test_typed_yes_and_no() -> None:

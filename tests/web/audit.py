@@ -1,6 +1,7 @@
 """Lighthouse-style checks of the page the browser shows, run inside it (no pytest here).
 
-``audit(driver)`` returns what fails, by rule: a horizontal scroll, tap targets under 44 px,
+``audit(driver)`` returns what fails, by rule: a horizontal scroll (of the page or the
+message list), tap targets under 44 px,
 text under 4.5:1 contrast against what is really behind it (backgrounds composited up the
 tree), and controls without an accessible name. Empty lists (and ``None``) mean it passes.
 """
@@ -18,7 +19,9 @@ _AUDIT = """
 const TAP = arguments[0], CONTRAST = arguments[1];
 const out = {hscroll: null, small: [], contrast: [], unnamed: []};
 const root = document.scrollingElement;
-if (root.scrollWidth > root.clientWidth + 1) out.hscroll = root.scrollWidth + " > " + root.clientWidth;
+for (const box of [root, document.getElementById("messages")]) {
+  if (box && box.scrollWidth > box.clientWidth + 1) out.hscroll = (box.id || "page") + " " + box.scrollWidth + " > " + box.clientWidth;
+}
 const describe = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
   (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "") +
   " '" + (el.textContent || "").trim().slice(0, 30) + "'";

@@ -21,14 +21,16 @@ def _hex(value: str) -> tuple[int, int, int]:
 
 
 @pytest.mark.parametrize(
-    "colour", ["#a50e0e", "#0b5394", "#ffff00", "#ffffff", "#000000", "#7fbf7f", "#777777"]
+    "colour",
+    ["#a50e0e", "#0b5394", "#1a73e8", "#ffff00", "#ffffff", "#000000", "#7fbf7f", "#777777"],
 )
 def test_the_theme_reads_on_any_accent(colour: str) -> None:
     css = page.theme_css(colour)
     values = dict(part.split(":") for part in css.strip()[len(":root{") : -1].split(";"))
     accent, on_accent, ink = (_hex(values[k]) for k in ("--accent", "--on-accent", "--accent-ink"))
     assert page._contrast(on_accent, accent) >= page.READABLE
-    assert page._contrast(ink, (255, 255, 255)) >= page.READABLE
+    for background in page.INK_BACKGROUNDS:  # links and labels, wherever they are drawn
+        assert page._contrast(ink, _hex(background)) >= page.READABLE
 
 
 def test_titles_and_words_cannot_break_out(monkeypatch: pytest.MonkeyPatch) -> None:

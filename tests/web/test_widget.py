@@ -91,3 +91,35 @@ async def test_the_panel_closes_by_x_and_escape_and_badges_an_officer_reply(
         )
         assert await active_id(chat) == "hoidap-launcher"
         assert not await chat.run(console_errors, chat.driver)
+
+
+async def test_without_a_title_the_chat_names_its_documents_and_strangers_cannot_close_it(
+    chat: Page, launch_bot: LaunchBot, site: LocalSite
+) -> None:
+    async with launch_bot(web_allowed_origins=[site.origin]) as bot:
+        site.pages["/"] = (
+            '<html><head><meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<link rel="icon" href="data:,"></head><body>'
+            f'<script src="{bot.base_url}/widget.js" data-color="#ffff00"></script></body></html>'
+        )
+        await chat.open(site.origin + "/")
+        launcher = await chat.wait_for("#hoidap-launcher")
+        text = await chat.run(launcher.value_of_css_property, "color")
+        assert text.replace(" ", "") in ("rgb(17,17,17)", "rgba(17,17,17,1)")  # dark on yellow
+        await chat.click(launcher)
+        frame = await chat.wait_for("#hoidap-frame")
+        await chat.switch_to_frame(frame)
+        try:
+            assert (await chat.wait_for("h1")).text == "Hỏi đáp Kế hoạch 57-KH/TU"
+        finally:
+            await chat.switch_to_page()
+        # The portal's own page (not the chat's frame) posting "close" or "unread": ignored.
+        # Messages from one window arrive in order: the last one says the others were seen.
+        await chat.script(
+            "return new Promise((done) => {"
+            " addEventListener('message', (e) => e.data.type === 'seen' && done(true));"
+            " for (const type of ['hoidap:close', 'hoidap:unread', 'seen'])"
+            "  window.postMessage({type}, '*'); })"
+        )
+        assert not (await frame_box(chat))["hidden"]
+        assert not await chat.script("return !document.getElementById('hoidap-badge').hidden")

@@ -84,10 +84,12 @@
     }
     if (m.buttons && m.buttons.length) li.appendChild(actions(m));
     // The visitor's data was deleted: the page forgets what it still shows, too.
-    if (m.kind === "forgotten") for (const old of list.querySelectorAll(".msg:not(.msg-typing)")) old.remove();
+    const erased = m.kind === W.erased_kind;
+    if (erased) for (const old of list.querySelectorAll(".msg:not(.msg-typing)")) old.remove();
     if (typing && typing.parentNode === list) list.insertBefore(li, typing); else list.appendChild(li);
     fold(li, body);
     if (fresh) { reveal(li); if (m.author !== "user") announce(who, text, m); }
+    if (erased) input.focus(); // the pressed button is gone with the rest
     return li;
   }
 
@@ -115,9 +117,12 @@
   // A new reply: its start in view (a long answer is read from its first line), or the
   // whole of it when it fits under the question.
   function reveal(li) {
-    const room = list.clientHeight;
-    if (li.offsetHeight + 24 <= room) list.scrollTop = list.scrollHeight;
-    else list.scrollTop = li.offsetTop - 8;
+    list.scrollTop = Math.min(li.offsetTop - 8, list.scrollHeight - list.clientHeight);
+  }
+
+  // Near the bottom (or nothing to read above): a pushed message may scroll the list.
+  function following() {
+    return list.scrollHeight - list.scrollTop - list.clientHeight < 120;
   }
 
   function announce(who, text, m) {
@@ -207,7 +212,7 @@
   function actions(m) {
     const suggestions = m.buttons.some((b) => b.action.startsWith("sg:"));
     const box = el("div", suggestions ? "actions choices" : "actions");
-    if (suggestions) box.setAttribute("aria-label", W.suggest);
+    if (suggestions) { box.setAttribute("role", "group"); box.setAttribute("aria-label", W.suggest); }
     for (const b of m.buttons) {
       const kind = b.action.startsWith("fb:up") ? "fb-up" : b.action.startsWith("fb:dn") ? "fb-down"
         : b.action === "handoff" ? "handoff" : b.action.startsWith("sg:") ? "choice" : "act";
@@ -236,8 +241,8 @@
     } else if (waiting <= 0 && typing) {
       typing.remove();
       typing = null;
-      waiting = 0;
     }
+    waiting = Math.max(waiting, 0);
   }
 
   function uid() {
@@ -245,6 +250,7 @@
   }
 
   // One request; on a network failure or a restart it is tried again with the same id.
+  // The typing indicator goes on once per request and off once, when it is settled.
   function send(body, attempt) {
     body.client_id = body.client_id || uid();
     attempt = attempt || 0;
@@ -255,7 +261,7 @@
       let first = null;
       for (const m of d.messages) { const li = render(m); first = first || li; }
       if (first) { reveal(first); const m = d.messages[0]; announce(W.who[m.author] || "", m.text, m); }
-    }).catch((e) => {
+    }, (e) => {
       if (e.status && e.status < 500) { showTyping(false); status.textContent = e.message; return; }
       status.textContent = e.status === 503 && e.message ? e.message : W.retry;
       setTimeout(() => send(body, attempt + 1), Math.min(1000 * 2 ** attempt, 15000));
@@ -272,8 +278,11 @@
 
   // Pushed messages (an officer's reply, an update) also tell the widget around the page.
   function pushed(m) {
-    const li = render(m, { fresh: true });
-    if (li && embedded && m.author !== "user") window.parent.postMessage({ type: "hoidap:unread" }, "*");
+    const follow = following(); // a reader scrolled up to read is not pulled down
+    const li = render(m, { fresh: follow });
+    if (!li || m.author === "user") return;
+    if (!follow) announce(W.who[m.author] || "", m.text, m);
+    if (embedded) window.parent.postMessage({ type: "hoidap:unread" }, "*");
   }
 
   function listen() {
@@ -315,7 +324,7 @@
       for (const m of d.messages) render(m);
       list.scrollTop = list.scrollHeight;
       listen();
-    }).catch(() => {
+    }, () => {
       status.textContent = W.no_server;
       setTimeout(start, 3000);
     });

@@ -7,9 +7,14 @@
   const script = document.currentScript;
   if (!script || document.getElementById("hoidap-launcher")) return;
   const origin = new URL(script.src, location.href).origin;
-  const title = (script.dataset.title || "Hỏi đáp").slice(0, 60);
+  const given = (script.dataset.title || "").slice(0, 60); // else the chat names its documents
+  const title = given || "Hỏi đáp";
   const colour = /^#[0-9a-fA-F]{6}$/.test(script.dataset.color || "") ? script.dataset.color : "#a50e0e";
   const phone = window.matchMedia("(max-width: 600px)");
+  // White or near-black on the button, whichever reads better on the portal's colour.
+  const lum = [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16) / 255)
+    .map((c) => (c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4)));
+  const ink = 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2] > 0.18 ? "#111" : "#fff";
   const Z = "2147483000";
 
   const button = document.createElement("button");
@@ -20,7 +25,7 @@
   button.setAttribute("aria-controls", "hoidap-frame");
   Object.assign(button.style, {
     position: "fixed", right: "16px", bottom: "16px", zIndex: Z, padding: "12px 16px", minHeight: "48px",
-    border: "0", borderRadius: "24px", background: colour, color: "#fff", font: "15px system-ui, sans-serif",
+    border: "0", borderRadius: "24px", background: colour, color: ink, font: "15px system-ui, sans-serif",
     boxShadow: "0 2px 8px rgba(0,0,0,.3)", cursor: "pointer",
   });
   const badge = document.createElement("span");
@@ -58,7 +63,7 @@
       frame = document.createElement("iframe");
       frame.id = "hoidap-frame";
       frame.title = title;
-      frame.src = origin + "/?embed=1&title=" + encodeURIComponent(title) + "&color=" + encodeURIComponent(colour.slice(1));
+      frame.src = origin + "/?embed=1&color=" + encodeURIComponent(colour.slice(1)) + (given ? "&title=" + encodeURIComponent(given) : "");
       Object.assign(frame.style, { position: "fixed", border: "0", boxShadow: "0 4px 16px rgba(0,0,0,.3)", zIndex: Z, background: "#fff" });
       document.body.appendChild(frame);
     }

@@ -16,8 +16,8 @@ ANSWERS = {
     GOAL: cited("II.2.2", "Thu nhập 12.000 USD năm 2030."),
     "cho toi gap nguoi that": HANDOFF,
 }
-QUESTION_VI = privacy.forget_question(10)
-QUESTION_EN = privacy.forget_question(10, english=True)
+QUESTION_VI = privacy.erase_question(10)
+QUESTION_EN = privacy.erase_question(10, english=True)
 NOTHING_PENDING = privacy.nothing_to_confirm(10)
 
 
@@ -58,10 +58,10 @@ async def test_asked_then_confirmed_everything_goes_and_officers_are_told() -> N
 
     replies = await ask(b, action="del:yes")
 
-    done = privacy.forgotten(said_so_far)
+    done = privacy.erased(said_so_far)
     assert replies == [done]  # what the citizen's chat gets back
     note = b.sent()[-1]
-    assert (note.chat_id, note.text) == (OFFICERS.chat_id, privacy.ticket_forgotten_note(ticket.id))
+    assert (note.chat_id, note.text) == (OFFICERS.chat_id, privacy.ticket_erased_note(ticket.id))
     assert [o.text for o in b.sent()[before:]] == [done, note.text]
     assert await history(b) == [done]
     citizen = await person(b)
@@ -72,7 +72,7 @@ async def test_asked_then_confirmed_everything_goes_and_officers_are_told() -> N
     [(actor, action, counts, _)] = await b.store.audit_entries()
     assert (actor, action, counts["messages"], counts["tickets_closed"]) == (
         "telegram:42",
-        "forget_person",
+        "erase_person",
         said_so_far,
         1,
     )
@@ -94,8 +94,8 @@ async def test_cancelled_keeps_everything() -> None:
     await ask(b, "dang ky")
     await ask(b, "/xoadulieu")
     kept = await history(b)
-    assert await ask(b, action="del:no") == [privacy.forget_cancelled()]
-    assert await history(b) == [*kept, privacy.forget_cancelled()]
+    assert await ask(b, action="del:no") == [privacy.erase_cancelled()]
+    assert await history(b) == [*kept, privacy.erase_cancelled()]
     assert (await person(b)).subscribed
     assert await ask(b, action="del:yes") == [NOTHING_PENDING]  # the question was answered
     assert GOAL in await history(b)
@@ -127,7 +127,7 @@ async def test_typed_yes_confirms_where_there_are_no_buttons() -> None:
     [question] = await ask(b, "xoá dữ liệu", **zalo)
     assert "gõ “có”" in question and "gõ “không”" in question  # said without buttons
     [done] = await ask(b, "Có", **zalo)
-    assert done == privacy.forgotten(5)  # question, answer, request, asking, and "có"
+    assert done == privacy.erased(5)  # question, answer, request, asking, and "có"
     assert await history(b, "zalo_oa", "z-7") == [done]
 
 
@@ -135,7 +135,7 @@ async def test_typed_no_cancels_and_plain_yes_no_mean_what_they_did() -> None:
     b = bot()
     await ask(b, GOAL, platform="zalo_oa", chat="z-8")
     await ask(b, "xoa du lieu", platform="zalo_oa", chat="z-8")
-    assert await ask(b, "khong", platform="zalo_oa", chat="z-8") == [privacy.forget_cancelled()]
+    assert await ask(b, "khong", platform="zalo_oa", chat="z-8") == [privacy.erase_cancelled()]
     assert GOAL in await history(b, "zalo_oa", "z-8")
     await ask(b, "gia vang hom nay")  # not found: "có" accepts the officer, as before
     [notice] = await ask(b, "có")
@@ -147,7 +147,7 @@ async def test_english_asks_and_answers_in_english() -> None:
     assert await ask(b, "Delete my data") == [QUESTION_EN]
     assert [x.action for x in b.sent()[-1].buttons] == ["del:yes:en", "del:no:en"]
     [done] = await ask(b, action="del:yes:en")
-    assert done == privacy.forgotten(2, english=True)
+    assert done == privacy.erased(2, english=True)
     assert await ask(b, action="del:yes:en") == [privacy.nothing_to_confirm(10, english=True)]
 
 

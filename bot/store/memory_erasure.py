@@ -1,4 +1,4 @@
-"""The in-memory store's deletion of personal data (as the SQL store's ``forgetting``)."""
+"""The in-memory store's deletion of personal data (as the SQL store's ``erasure``)."""
 
 from __future__ import annotations
 
@@ -7,25 +7,23 @@ from datetime import datetime
 
 from bot.core.records import (
     ACTIVE_TICKET_STATES,
-    CLOSED_BY_FORGETTING,
+    CLOSED_BY_ERASURE,
+    Erased,
     Expired,
-    Forgotten,
     TicketRecord,
 )
 from bot.store.memory_base import MemoryBase, utc_now
 
-SKIPPED_FORGOTTEN = "người dân đã xóa dữ liệu"  # why a queued delivery was not sent
 
-
-class MemoryForgetting(MemoryBase):
-    async def forget_person(self, person_id: int) -> Forgotten:
+class MemoryErasure(MemoryBase):
+    async def erase_person(self, person_id: int) -> Erased:
         person = self.people.get(person_id)
         if person is None:
-            return Forgotten()
+            return Erased()
         # No await below: nothing else runs in between, all of it or (on an error) none.
         mine = {m.id for m in self.messages.values() if m.person_id == person_id}
-        feedback = self._forget_messages(mine, person_id)
-        closed, cleared = self._forget_tickets(person_id)
+        feedback = self._erase_messages(mine, person_id)
+        closed, cleared = self._erase_tickets(person_id)
         handled = [
             row
             for row in self.updates.values()
@@ -61,7 +59,7 @@ class MemoryForgetting(MemoryBase):
             self._set(self.people, person_id, anonymous)
         else:
             self._delete(self.people, person_id)
-        forgotten = Forgotten(
+        erased = Erased(
             messages=len(mine),
             feedback=feedback,
             tickets_closed=len(closed),
@@ -72,15 +70,15 @@ class MemoryForgetting(MemoryBase):
             person_deleted=not referenced,
             closed_ticket_ids=tuple(closed),
         )
-        await self.audit(f"{person.platform}:{person.user_id}", "forget_person", forgotten.counts())
-        return forgotten
+        await self.audit(f"{person.platform}:{person.user_id}", "erase_person", erased.counts())
+        return erased
 
-    async def forget_messages_before(self, cutoff: datetime, batch: int = 5000) -> Expired:
+    async def erase_messages_before(self, cutoff: datetime, batch: int = 5000) -> Expired:
         batch = max(batch, 1)
         old = sorted(i for i, m in self.messages.items() if m.created_at < cutoff)
         feedback = 0
         for start in range(0, len(old), batch):
-            feedback += self._forget_messages(set(old[start : start + batch]))
+            feedback += self._erase_messages(set(old[start : start + batch]))
         told = [
             t
             for t in self.tickets.values()
@@ -91,7 +89,7 @@ class MemoryForgetting(MemoryBase):
         batches = -(-len(old) // batch) - (-len(told) // batch)  # as the SQL store's
         return Expired(len(old), feedback, len(told), batches)
 
-    def _forget_messages(self, ids: set[int], person_id: int | None = None) -> int:
+    def _erase_messages(self, ids: set[int], person_id: int | None = None) -> int:
         """Delete the messages ``ids``, the votes on them (and ``person_id``'s other
         votes), and tickets' pointers to them; the number of votes deleted."""
         votes = [
@@ -108,7 +106,7 @@ class MemoryForgetting(MemoryBase):
             self._delete(self.messages, message_id)
         return len(votes)
 
-    def _forget_tickets(self, person_id: int) -> tuple[list[int], int]:
+    def _erase_tickets(self, person_id: int) -> tuple[list[int], int]:
         """Close the person's active tickets and wipe every one's reason: (closed, wiped)."""
         closed, cleared = [], 0
         mine = sorted((t for t in self.tickets.values() if t.person_id == person_id), key=_id)
@@ -116,7 +114,7 @@ class MemoryForgetting(MemoryBase):
             changed = ticket
             if ticket.state in ACTIVE_TICKET_STATES:
                 changed = replace(
-                    changed, state="closed", closed_at=utc_now(), closed_by=CLOSED_BY_FORGETTING
+                    changed, state="closed", closed_at=utc_now(), closed_by=CLOSED_BY_ERASURE
                 )
                 closed.append(ticket.id)
             if ticket.reason:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from bot.core.records import CLOSED_BY_FORGETTING
+from bot.core.records import CLOSED_BY_ERASURE
 from bot.store import Store
 from bot.store.memory import MemoryStore
 from bot.store.models import Message, Ticket
@@ -48,7 +48,7 @@ async def _talk(store: Store, user: str) -> tuple[int, list[int]]:
     return person.id, [asked.id, answer.id]
 
 
-async def test_forgetting_a_person_leaves_only_counts_and_spares_others(store: Store) -> None:
+async def test_erasing_a_person_leaves_only_counts_and_spares_others(store: Store) -> None:
     person_id, said = await _talk(store, "1")
     other_id, other_said = await _talk(store, "2")
     ticket = await store.open_ticket(person_id, "người dân hỏi: “nhà tôi ở đâu”", said[1])
@@ -56,12 +56,12 @@ async def test_forgetting_a_person_leaves_only_counts_and_spares_others(store: S
         person_id, "out", "💬 Cán bộ trả lời: …", "operator", None, None, ticket.id
     )
 
-    forgotten = await store.forget_person(person_id)
+    erased = await store.erase_person(person_id)
 
-    assert (forgotten.messages, forgotten.feedback) == (3, 1)
-    assert (forgotten.tickets_closed, forgotten.tickets_cleared) == (1, 1)
-    assert forgotten.closed_ticket_ids == (ticket.id,)
-    assert forgotten.unsubscribed and not forgotten.person_deleted  # the ticket refers to them
+    assert (erased.messages, erased.feedback) == (3, 1)
+    assert (erased.tickets_closed, erased.tickets_cleared) == (1, 1)
+    assert erased.closed_ticket_ids == (ticket.id,)
+    assert erased.unsubscribed and not erased.person_deleted  # the ticket refers to them
     assert await store.recent_messages(person_id) == []
     for message_id in [*said, relayed.id]:
         assert await store.get_message(message_id) is None
@@ -71,7 +71,7 @@ async def test_forgetting_a_person_leaves_only_counts_and_spares_others(store: S
     assert (closed.reason, closed.last_answer_id, closed.closed_by) == (
         "",
         None,
-        CLOSED_BY_FORGETTING,
+        CLOSED_BY_ERASURE,
     )
     person = await store.get_person(person_id)
     assert person is not None and (person.display_name, person.language) == ("", None)
@@ -84,18 +84,18 @@ async def test_forgetting_a_person_leaves_only_counts_and_spares_others(store: S
     assert await store.recent_feedback(other_id) == [1]
 
     [(actor, action, details, _)] = await store.audit_entries()
-    assert (actor, action) == ("telegram:1", "forget_person")
-    assert details == forgotten.counts()
+    assert (actor, action) == ("telegram:1", "erase_person")
+    assert details == erased.counts()
     assert all(isinstance(v, int) for v in details.values())  # numbers, never text
 
 
 async def test_a_person_nothing_refers_to_is_deleted(store: Store) -> None:
     person_id, _ = await _talk(store, "1")
-    forgotten = await store.forget_person(person_id)
-    assert forgotten.person_deleted and forgotten.messages == 2
+    erased = await store.erase_person(person_id)
+    assert erased.person_deleted and erased.messages == 2
     assert await store.get_person(person_id) is None
     assert await store.find_person("telegram", "1") is None
-    assert await store.forget_person(person_id) == type(forgotten)()  # again: nothing to do
+    assert await store.erase_person(person_id) == type(erased)()  # again: nothing to do
     again = await store.upsert_person("telegram", "1", "1", "Lan")  # they may come back
     assert not again.subscribed and again.topics is None  # a new start (SQLite may reuse the id)
 
@@ -109,9 +109,9 @@ async def test_handled_updates_lose_their_text_and_one_in_progress_keeps_the_per
     await store.answer_update(old.update.id, [{"text": "trả lời"}], 1)  # delivered
     now = await store.record_arrival("telegram", "u2", "me", {"action": "del:yes"}, "1", "1")
 
-    forgotten = await store.forget_person(old.person.id)
+    erased = await store.erase_person(old.person.id)
 
-    assert forgotten.updates_cleared == 1 and not forgotten.person_deleted
+    assert erased.updates_cleared == 1 and not erased.person_deleted
     handled = await store.get_update(old.update.id)
     assert handled is not None and (handled.inbound, handled.outbox) == (None, ())
     current = await store.get_update(now.update.id)
@@ -125,8 +125,8 @@ async def test_queued_broadcast_deliveries_are_skipped_and_kept(store: Store) ->
     await _talk(store, "2")
     broadcast = await store.create_broadcast("telegram:9", "Lịch họp tổ dân phố")
     assert await store.enqueue_broadcast(broadcast.id) == 2
-    forgotten = await store.forget_person(person_id)
-    assert forgotten.deliveries_skipped == 1 and not forgotten.person_deleted
+    erased = await store.erase_person(person_id)
+    assert erased.deliveries_skipped == 1 and not erased.person_deleted
     progress = await store.broadcast_progress(broadcast.id)
     assert (progress["queued"], progress["skipped"]) == (1, 1)  # the count stays
 
@@ -149,7 +149,7 @@ async def test_retention_deletes_old_messages_in_batches(store: Store) -> None:
     open_ticket = await store.open_ticket(person_id, "vẫn mở: “câu hỏi”")
 
     cutoff = datetime.now(UTC) - timedelta(days=365)
-    expired = await store.forget_messages_before(cutoff, batch=2)
+    expired = await store.erase_messages_before(cutoff, batch=2)
 
     assert (expired.messages, expired.feedback, expired.tickets_cleared) == (6, 1, 1)
     assert expired.batches == 3 + 1  # six messages two at a time, then one ticket
@@ -161,7 +161,7 @@ async def test_retention_deletes_old_messages_in_batches(store: Store) -> None:
     assert still is not None and still.reason == "vẫn mở: “câu hỏi”"
     person = await store.get_person(person_id)
     assert person is not None and person.subscribed  # retention keeps subscriptions
-    assert await store.forget_messages_before(cutoff, batch=2) == type(expired)()
+    assert await store.erase_messages_before(cutoff, batch=2) == type(expired)()
 
 
 async def test_the_request_through_the_dispatcher_keeps_only_the_confirmation(

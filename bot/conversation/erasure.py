@@ -4,7 +4,7 @@
 goes, with "Xóa" / "Không" buttons, and typed "có" / "không" where there are none (Zalo).
 The question itself is the pending state, as a suggestion is: it counts while it is the
 bot's last word to the person and younger than ``confirm_within``. Confirmed, the store
-forgets the person in one transaction; the officers' chat learns which tickets closed,
+erases the person in one transaction; the officers' chat learns which tickets closed,
 and nothing the citizen said.
 """
 
@@ -29,7 +29,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Forgetting:
+class Erasure:
     def __init__(
         self,
         store: CitizenStore,
@@ -50,8 +50,8 @@ class Forgetting:
     async def ask(self, person: PersonRecord, *, english: bool) -> list[Outbound]:
         """The question: what will be deleted, and how to confirm."""
         kind = privacy.ASK_KIND_EN if english else privacy.ASK_KIND
-        text = privacy.forget_question(self.minutes, english)
-        buttons = privacy.forget_buttons(english)
+        text = privacy.erase_question(self.minutes, english)
+        buttons = privacy.erase_buttons(english)
         return [await say(self.store, person, text, kind, buttons=buttons)]
 
     async def typed(self, person: PersonRecord, text: str) -> list[Outbound] | None:
@@ -64,7 +64,7 @@ class Forgetting:
         if question is None:
             return None
         english = question.kind == privacy.ASK_KIND_EN
-        return await (self._forget(person, english) if choice else self._keep(person, english))
+        return await (self._erase(person, english) if choice else self._keep(person, english))
 
     async def pressed(self, person: PersonRecord, args: tuple[str, ...]) -> list[Outbound]:
         """``del:yes`` / ``del:no`` (``:en`` for English). Late, repeated or stray presses
@@ -77,7 +77,7 @@ class Forgetting:
         if choice != "yes" or question is None:
             text = privacy.nothing_to_confirm(self.minutes, english)
             return [await say(self.store, person, text, "notice")]
-        return await self._forget(person, english)
+        return await self._erase(person, english)
 
     async def pending(self, person: PersonRecord) -> MessageRecord | None:
         """The question, while it is the bot's last word to the person and still fresh."""
@@ -90,19 +90,19 @@ class Forgetting:
             asked = asked.replace(tzinfo=UTC)
         return last_out if self.clock() - asked < self.confirm_within else None
 
-    async def _forget(self, person: PersonRecord, english: bool) -> list[Outbound]:
-        forgotten = await self.store.forget_person(person.id)
-        text = privacy.forgotten(forgotten.messages, english)
-        if forgotten.person_deleted:  # nobody left to keep it for: sent, not stored
+    async def _erase(self, person: PersonRecord, english: bool) -> list[Outbound]:
+        erased = await self.store.erase_person(person.id)
+        text = privacy.erased(erased.messages, english)
+        if erased.person_deleted:  # nobody left to keep it for: sent, not stored
             reply = Outbound(person.platform, person.chat_id, text)
         else:  # the only message left: what a reloaded web page shows
-            reply = await say(self.store, person, text, privacy.FORGOTTEN_KIND)
+            reply = await say(self.store, person, text, privacy.ERASED_KIND)
         notes = [
             note
-            for ticket_id in forgotten.closed_ticket_ids
-            for note in self.handoff.to_officers(privacy.ticket_forgotten_note(ticket_id))
+            for ticket_id in erased.closed_ticket_ids
+            for note in self.handoff.to_officers(privacy.ticket_erased_note(ticket_id))
         ]
         return [reply, *notes]
 
     async def _keep(self, person: PersonRecord, english: bool) -> list[Outbound]:
-        return [await say(self.store, person, privacy.forget_cancelled(english), "notice")]
+        return [await say(self.store, person, privacy.erase_cancelled(english), "notice")]

@@ -16,7 +16,13 @@ from typing import Any
 from sqlalchemy import delete, exists, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.records import ACTIVE_TICKET_STATES, CLOSED_BY_FORGETTING, Expired, Forgotten
+from bot.core.records import (
+    ACTIVE_TICKET_STATES,
+    CLOSED_BY_ERASURE,
+    SKIPPED_ERASED,
+    Erased,
+    Expired,
+)
 from bot.store.base import StoreBase
 from bot.store.columns import utcnow
 from bot.store.models import (
@@ -29,11 +35,9 @@ from bot.store.models import (
     Ticket,
 )
 
-SKIPPED_FORGOTTEN = "người dân đã xóa dữ liệu"  # why a queued delivery was not sent
 
-
-class ForgettingMixin(StoreBase):
-    async def forget_person(self, person_id: int) -> Forgotten:
+class ErasureMixin(StoreBase):
+    async def erase_person(self, person_id: int) -> Erased:
         """See ``bot.core.ports.PersonalData``."""
         async with self._write() as session:
             query = select(Person).where(Person.id == person_id)
@@ -41,7 +45,7 @@ class ForgettingMixin(StoreBase):
                 query = query.with_for_update()
             person = (await session.scalars(query)).one_or_none()
             if person is None:
-                return Forgotten()
+                return Erased()
             actor, subscribed = f"{person.platform}:{person.user_id}", person.subscribed
             mine = select(Message.id).where(Message.person_id == person_id)
             votes = or_(Feedback.person_id == person_id, Feedback.message_id.in_(mine))
@@ -49,14 +53,14 @@ class ForgettingMixin(StoreBase):
             await _detach_answers(session, Ticket.last_answer_id.in_(mine))
             messages = await _count(session, delete(Message).where(Message.person_id == person_id))
             now = utcnow()
-            closed, cleared = await _forget_tickets(session, person_id, now)
-            updates, skipped = await _forget_traces(session, person_id)
+            closed, cleared = await _erase_tickets(session, person_id, now)
+            updates, skipped = await _erase_traces(session, person_id)
             deleted = not await _still_referenced(session, person_id)
             if deleted:
                 await session.execute(delete(Person).where(Person.id == person_id))
             else:
                 await session.execute(_anonymised(person_id, now))
-            forgotten = Forgotten(
+            erased = Erased(
                 messages=messages,
                 feedback=feedback,
                 tickets_closed=len(closed),
@@ -68,11 +72,11 @@ class ForgettingMixin(StoreBase):
                 closed_ticket_ids=tuple(sorted(closed)),
             )
             session.add(
-                AuditEntry(actor=actor, action="forget_person", details=forgotten.counts(), at=now)
+                AuditEntry(actor=actor, action="erase_person", details=erased.counts(), at=now)
             )
-            return forgotten
+            return erased
 
-    async def forget_messages_before(self, cutoff: datetime, batch: int = 5000) -> Expired:
+    async def erase_messages_before(self, cutoff: datetime, batch: int = 5000) -> Expired:
         """See ``bot.core.ports.PersonalData``. Each batch is its own transaction (inside a
         ``unit()`` they would all join it)."""
         batch = max(batch, 1)
@@ -115,7 +119,7 @@ async def _detach_answers(session: AsyncSession, pointing: Any) -> None:
     await session.execute(statement.execution_options(synchronize_session=False))
 
 
-async def _forget_tickets(
+async def _erase_tickets(
     session: AsyncSession, person_id: int, now: datetime
 ) -> tuple[Sequence[int], int]:
     """Close the person's active tickets and wipe every one's reason (it may quote them):
@@ -124,7 +128,7 @@ async def _forget_tickets(
         await session.scalars(
             update(Ticket)
             .where(Ticket.person_id == person_id, Ticket.state.in_(ACTIVE_TICKET_STATES))
-            .values(state="closed", closed_at=now, closed_by=CLOSED_BY_FORGETTING)
+            .values(state="closed", closed_at=now, closed_by=CLOSED_BY_ERASURE)
             .returning(Ticket.id)
             .execution_options(synchronize_session=False)
         )
@@ -133,7 +137,7 @@ async def _forget_tickets(
     return closed, await _count(session, wipe.values(reason=""))
 
 
-async def _forget_traces(session: AsyncSession, person_id: int) -> tuple[int, int]:
+async def _erase_traces(session: AsyncSession, person_id: int) -> tuple[int, int]:
     """Handled updates lose their text and replies (the dedup key stays); queued broadcast
     deliveries are skipped (the row stays for the officers' counts). Both counts."""
     handled = (
@@ -148,7 +152,7 @@ async def _forget_traces(session: AsyncSession, person_id: int) -> tuple[int, in
     queued = (
         update(Delivery)
         .where(Delivery.person_id == person_id, Delivery.state == "queued")
-        .values(state="skipped", reason=SKIPPED_FORGOTTEN)
+        .values(state="skipped", reason=SKIPPED_ERASED)
     )
     return await _count(session, handled), await _count(session, queued)
 
