@@ -31,6 +31,7 @@ from bot.conversation.flood import FloodLimiter
 from bot.conversation.handoff import Contact, Handoff, OfficersChat
 from bot.conversation.office_hours import OfficeHours
 from bot.conversation.service import CitizenConversation
+from bot.core import background
 from bot.core.dispatcher import Dispatcher
 from bot.core.ports import Answerer
 from bot.health import health_routes
@@ -131,7 +132,7 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         # What a previous run received but did not answer (or send), in the background:
         # the platforms' own retries meet it through the same update rows.
         recovery = asyncio.create_task(_recover(dispatcher), name="recovery")
-        stack.push_async_callback(_cancel, recovery)
+        stack.push_async_callback(background.stop, recovery)
         rates = {
             "telegram": settings.broadcast_telegram_rate,
             "zalo_oa": settings.broadcast_zalo_rate,
@@ -150,11 +151,11 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         tidying = asyncio.create_task(
             housekeeping(store, settings.retention_days), name="housekeeping"
         )
-        stack.push_async_callback(_cancel, tidying)
+        stack.push_async_callback(background.stop, tidying)
         clock = asyncio.create_task(
             BroadcastClock(store, desk, dispatcher, rates).run(), name="broadcast-clock"
         )
-        stack.push_async_callback(_cancel, clock)
+        stack.push_async_callback(background.stop, clock)
         yield state
 
 
@@ -242,14 +243,10 @@ async def _recover(dispatcher: Dispatcher) -> None:
         try:
             await dispatcher.recover()
         except Exception:  # the database is unreachable: try again at the next pass
+            if background.cancelling():
+                raise
             logger.exception("could not finish the updates a dead process left")
         await asyncio.sleep(RECOVER_EVERY)
-
-
-async def _cancel(task: asyncio.Task) -> None:
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
 
 
 async def serve(settings: Settings, engine: Answerer | None = None) -> None:

@@ -12,6 +12,8 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.core import background
+
 if TYPE_CHECKING:
     from bot.store.repository import Store
 
@@ -39,6 +41,8 @@ async def tidy(store: Store, retention_days: int) -> None:
         await store.inbox_forget(before)
         await store.forget_unused_photos(now - KEEP_DRAFT_PHOTOS)
     except Exception:  # a busy or unreachable database: try again next time
+        if background.cancelling():
+            raise
         logger.exception("housekeeping failed")
     if retention_days <= 0:
         return
@@ -54,4 +58,6 @@ async def tidy(store: Store, retention_days: int) -> None:
                 expired.tickets_cleared,
             )
     except Exception:
+        if background.cancelling():
+            raise
         logger.exception("deleting messages past the retention period failed")

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core import background
 from bot.store.base import StoreBase
 from bot.store.journal import SentJournal
 
@@ -53,9 +54,7 @@ class LeasesMixin(StoreBase):
                 yield
             finally:
                 if journal is not None:
-                    flusher.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await flusher
+                    await background.stop(flusher)
                     await self._final_flush(journal)
 
     def journal_folder(self, journal_dir: Path | None = None) -> Path | None:
@@ -99,6 +98,8 @@ class LeasesMixin(StoreBase):
             try:
                 await self.flush_sent()  # type: ignore[attr-defined]
             except Exception:  # the journal still holds them; the next flush tries again
+                if background.cancelling():
+                    raise
                 logger.exception("could not record sent replies")
 
     async def _final_flush(self, journal: SentJournal) -> None:
