@@ -139,6 +139,22 @@ async def test_a_long_answer_is_read_from_its_first_line_each_quote_once(
     answer = await chat.wait_for(".msg-bot[data-id]", "Câu trích số 1")
     lead = await chat.wait_for(".lead", within=answer)
     assert await visible_in_list(chat, lead), "the reply's first line is on screen"
+    sides = await chat.script(
+        "const list = document.getElementById('messages').getBoundingClientRect();"
+        "const mine = document.querySelector('.msg-user'), bot = arguments[0];"
+        "const accent = getComputedStyle(document.documentElement).getPropertyValue('--accent');"
+        "const probe = document.createElement('i'); probe.style.color = accent;"
+        "document.body.appendChild(probe); const colour = getComputedStyle(probe).color;"
+        "probe.remove();"
+        "return {mineRight: list.right - mine.getBoundingClientRect().right,"
+        " mineLeft: mine.getBoundingClientRect().left - list.left,"
+        " botLeft: bot.getBoundingClientRect().left - list.left,"
+        " mineFill: getComputedStyle(mine).backgroundColor, accent: colour};",
+        answer,
+    )
+    # The citizen's bubble on the right in the accent colour, the bot's on the left.
+    assert sides["mineRight"] < 40 < sides["mineLeft"] and sides["botLeft"] < 40, sides
+    assert sides["mineFill"] == sides["accent"], sides
     shown = await chat.script("return arguments[0].textContent", answer)
     for _, quote in LONG_QUOTES:
         assert shown.count(quote.strip()[:60]) == 1, "every quote once"
