@@ -27,6 +27,7 @@ from bot.broadcast.desk import BroadcastDesk
 from bot.broadcast.roster import Roster
 from bot.channels import Channel
 from bot.config import Settings
+from bot.console.routes import Console, console_for
 from bot.conversation.flood import FloodLimiter
 from bot.conversation.handoff import Contact, Handoff, OfficersChat
 from bot.conversation.office_hours import OfficeHours
@@ -54,6 +55,7 @@ class Running:
     base_url: str = ""
     delivery: DeliveryLoop | None = None
     started: bool = False  # every channel started: /healthz may say 200
+    console: Console | None = None
 
 
 def build_dispatcher(
@@ -108,8 +110,10 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         web_app.add_routes(health_routes(store, engine, settings.data_dir, started))
         # Broadcast photos: for the web chat, and for Zalo Bot even when the chat is off.
         web_app.add_routes(MediaRoutes(store).routes())
+        console = console_for(store, desk, settings.public_base_url, settings.console_idle_minutes)
+        web_app.add_routes(console.routes())
         channels = configured_channels(settings, dispatcher, store, engine)
-        state = Running(dispatcher, store, engine, web_app, channels)
+        state = Running(dispatcher, store, engine, web_app, channels, console=console)
         state_box.append(state)
         for channel in channels:
             dispatcher.register(channel)

@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     report = commands.add_parser("report", help="báo cáo thông báo của một tháng theo đơn vị")
     report.add_argument("--month", help="YYYY-MM (mặc định: tháng này)")
     report.add_argument("--csv", action="store_true", help="in CSV cho báo cáo năm")
+    login = commands.add_parser("login-link", help="liên kết đăng nhập trang cán bộ (một lần)")
+    login.add_argument("actor", help="telegram:<id> của cán bộ hoặc quản trị")
     args = parser.parse_args(argv)
 
     settings = Settings()
@@ -40,6 +42,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error('cần câu hỏi, ví dụ: python -m bot ask "mục tiêu thu nhập năm 2045"')
     if args.command == "run":
         return run(settings)
+    if args.command == "login-link":
+        import asyncio
+
+        from bot.console.signin import print_login_link
+
+        return asyncio.run(print_login_link(settings, args.actor, sys.stdout))
     if args.command == "report":
         import asyncio
 

@@ -171,6 +171,11 @@ class Settings(BaseSettings):
     )
     help_address: str = Field("", description="citizen reception's address, told likewise")
 
+    # Officers' web console
+    console_idle_minutes: int = Field(
+        30, gt=0, description="an officer's console session ends after this long unused"
+    )
+
     # Personal data (Nghị định 13/2023/NĐ-CP)
     retention_days: int = Field(
         365,

@@ -29,10 +29,11 @@ from bot.core.messages import Inbound, Outbound
 from bot.core.ports import PhotoKeeper
 from bot.store.repository import Store
 from bot.strings import broadcast as wording
+from bot.strings import console as console_words
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = {"thongbao", "lichgui", "baocao", "themcanbo", "xoacanbo", "huy"}
+COMMANDS = {"thongbao", "lichgui", "baocao", "themcanbo", "xoacanbo", "huy", "dangnhap"}
 
 
 class BroadcastDesk(ComposeMixin, ControlsMixin, RosterMixin, MonthlyReportMixin):
@@ -54,6 +55,9 @@ class BroadcastDesk(ComposeMixin, ControlsMixin, RosterMixin, MonthlyReportMixin
         # Told (actor, is now an officer) after /themcanbo or /xoacanbo: e.g. menus.
         self.roster_listeners: list[Callable[[str, bool], Awaitable[None]]] = []
         self.photos: PhotoKeeper | None = None  # set by the app when Telegram is configured
+        # "telegram:123" → the message with a one-time link to the web console (set by
+        # the app), or None when no public address is configured to put in a link.
+        self.console_link: Callable[[str], Awaitable[str | None]] | None = None
 
     async def wants(self, inbound: Inbound) -> bool:
         """An officer command, an officer button, or the next step of an open dialogue."""
@@ -88,6 +92,8 @@ class BroadcastDesk(ComposeMixin, ControlsMixin, RosterMixin, MonthlyReportMixin
                 return [self._say(inbound, wording.DIALOG_CANCELLED)]
             if name == "lichgui":
                 return await self._schedule_list(inbound, actor)
+            if name == "dangnhap":
+                return [self._say(inbound, await self._console_link(inbound, actor))]
             if name == "baocao":
                 return [self._say(inbound, await self.month_text(argument.strip() or None))]
             return await self._roster_change(inbound, actor, name, argument)
@@ -98,3 +104,13 @@ class BroadcastDesk(ComposeMixin, ControlsMixin, RosterMixin, MonthlyReportMixin
         if action.startswith(("pause:", "resume:", "cancel:")):
             return await self._control(inbound, actor, action)
         return await self._compose_button(inbound, actor, unit, action, dialog)
+
+    async def _console_link(self, inbound: Inbound, actor: str) -> str:
+        """A sign-in link, only in a private chat (a group would share it)."""
+        if inbound.chat_id != inbound.user_id:
+            return console_words.PRIVATE_ONLY
+        message = await self.console_link(actor) if self.console_link else None
+        if message is None:
+            return console_words.NO_PUBLIC_URL
+        await self.store.audit(actor, "console_link")
+        return message

@@ -47,6 +47,13 @@ class RosterMixin(DeskBase):
         platform, _, user = actor.partition(":")
         return await self.store.officer_unit(platform, user)
 
+    async def role_of(self, actor: str) -> tuple[str, str] | None:
+        """("admin" | "officer", unit) for the web console; None for anyone else."""
+        unit = await self.unit_of(actor)
+        if unit is None:
+            return None
+        return ("admin" if actor in self.roster.admins else "officer", unit)
+
     async def _may_be_officer(self, actor: str) -> bool:
         if actor in self.roster.officers or actor in self.roster.admins:
             return True

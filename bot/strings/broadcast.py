@@ -124,6 +124,7 @@ OFFICER_COMMANDS = (
     ("lichgui", "Thông báo hẹn giờ và đang gửi"),
     ("baocao", "Báo cáo tháng theo đơn vị"),
     ("huy", "Bỏ thông báo đang soạn"),
+    ("dangnhap", "Liên kết đăng nhập trang cán bộ"),
 )
 ADMIN_COMMANDS = (("themcanbo", "Thêm cán bộ"), ("xoacanbo", "Bỏ quyền cán bộ"))
 

@@ -1,0 +1,153 @@
+"""The console's pages: sign in with a one-time link, the signed-in home, sign out.
+
+Pages are rendered on the server (no script, no CDN). The session cookie is HttpOnly,
+SameSite=Strict, scoped to /console/ and ``Secure`` behind HTTPS; every change (a POST)
+carries the session's CSRF token and must come from this site. Every sign-in, refusal
+and sign-out is audited.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from bot.console.signin import LINK_SECONDS, Roles, Session, SignIn
+from bot.core.ports import KeyValues
+from bot.strings import console as words
+
+COOKIE = "hd_console"
+PATH = "/console/"
+
+
+class AuditLog(KeyValues, Protocol):
+    """The store as the console uses it: key-values for sessions, and the audit log."""
+
+    async def audit(self, actor: str, action: str, details: dict | None = None) -> None: ...
+
+
+class Console:
+    def __init__(self, store: AuditLog, sign_in: SignIn, roles: Roles, secure: bool) -> None:
+        self.store = store
+        self.sign_in = sign_in
+        self.roles = roles
+        self.secure = secure
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.get("/console", self.to_home),
+            web.get(PATH, self.home),
+            web.get(PATH + "dang-nhap", self.redeem),
+            web.post(PATH + "dang-xuat", self.sign_out),
+        ]
+
+    async def to_home(self, request: web.Request) -> web.Response:
+        raise web.HTTPFound(PATH)
+
+    async def redeem(self, request: web.Request) -> web.Response:
+        actor, why = await self.sign_in.redeem(request.query.get("t", ""))
+        role = await self.roles(actor) if actor else None
+        if actor is not None and role is None:
+            why = "not_officer"
+        if actor is None or role is None:
+            await self.store.audit(actor or "?", "console_link_refused", {"why": why})
+            body = f"<p>{_e(words.LINK_REFUSED[why])}</p><p>{_e(words.ASK_AGAIN)}</p>"
+            return _page(body, status=403)
+        session = await self.sign_in.open(actor, *role)
+        await self.store.audit(actor, "console_sign_in", {"role": role[0]})
+        # A page, not a redirect: a SameSite=Strict cookie set during a navigation that
+        # came from another site (the chat app) is only sent on the next, same-site one.
+        body = f'<p>{_e(words.SIGNING_IN)}</p><p><a href="{PATH}">{_e(words.CONTINUE)}</a></p>'
+        response = _page(body, refresh=PATH)
+        response.set_cookie(
+            COOKIE,
+            session.id,
+            path=PATH,
+            httponly=True,
+            samesite="Strict",
+            secure=self.secure,
+        )
+        return response
+
+    async def home(self, request: web.Request) -> web.Response:
+        session = await self._session(request)
+        if session is None:
+            return _page(f"<p>{_e(words.NOT_SIGNED_IN)}</p>", status=401)
+        unit = f" — {_e(session.unit)}" if session.unit else ""
+        body = (
+            f'<p class="who">{_e(words.SIGNED_IN_AS)}: <b>{_e(session.actor)}</b> '
+            f"({_e(words.ROLES[session.role])}){unit}</p>"
+            f"<p>{_e(words.COMING)}</p>"
+            f'<form method="post" action="{PATH}dang-xuat">'
+            f'<input type="hidden" name="csrf" value="{_e(session.csrf)}">'
+            f'<button type="submit">{_e(words.SIGN_OUT)}</button></form>'
+        )
+        return _page(body)
+
+    async def sign_out(self, request: web.Request) -> web.Response:
+        session = await self._session(request)
+        if session is None:
+            return _page(f"<p>{_e(words.NOT_SIGNED_IN)}</p>", status=401)
+        form = await request.post()
+        if form.get("csrf") != session.csrf or not _same_site(request):
+            await self.store.audit(session.actor, "console_forgery_refused", {"path": request.path})
+            return _page(f"<p>{_e(words.FORGED)}</p>", status=403)
+        await self.sign_in.close(session)
+        await self.store.audit(session.actor, "console_sign_out")
+        response = _page(f"<p>{_e(words.SIGNED_OUT)}</p>")
+        response.del_cookie(COOKIE, path=PATH)
+        return response
+
+    async def _session(self, request: web.Request) -> Session | None:
+        session = await self.sign_in.find(request.cookies.get(COOKIE))
+        if session is not None and await self.roles(session.actor) is None:
+            await self.sign_in.close(session)  # no longer an officer: signed out at once
+            return None
+        return session
+
+
+def _same_site(request: web.Request) -> bool:
+    """A browser's POST names where it came from; it must be this site."""
+    origin = request.headers.get("Origin") or request.headers.get("Referer")
+    if not origin or origin == "null":
+        return False
+    return urlsplit(origin).netloc == request.host
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _page(body: str, status: int = 200, refresh: str | None = None) -> web.Response:
+    meta = f'<meta http-equiv="refresh" content="0;url={refresh}">' if refresh else ""
+    text = (
+        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"{meta}<title>{_e(words.TITLE)}</title>"
+        '<link rel="icon" href="/static/icon.svg" type="image/svg+xml">'
+        '<link rel="stylesheet" href="/static/chat.css"></head>'
+        f'<body class="doc"><main><h1>{_e(words.TITLE)}</h1>{body}</main></body></html>'
+    )
+    response = web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
+    response.headers["Cache-Control"] = "no-store"
+    # The site-wide "no-referrer" would make the browser send "Origin: null" with the
+    # console's own forms, and the same-site check could not tell them from a forgery.
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def console_for(store: AuditLog, desk, public_base_url: str, idle_minutes: int) -> Console:
+    """The console, and the desk's ``/dangnhap`` answered with links to it."""
+    sign_in = SignIn(store, idle_seconds=idle_minutes * 60)
+    base = public_base_url.rstrip("/")
+
+    async def link(actor: str) -> str | None:
+        if not base:
+            return None
+        url = f"{base}{PATH}dang-nhap?t={await sign_in.new_link_token(actor)}"
+        return words.link_message(url, LINK_SECONDS // 60)
+
+    desk.console_link = link
+    return Console(store, sign_in, desk.role_of, secure=base.startswith("https://"))

@@ -1,0 +1,41 @@
+"""The officers' console's words (Vietnamese: officers are Vietnamese civil servants)."""
+
+from __future__ import annotations
+
+TITLE = "Trang cán bộ"
+SIGNED_IN_AS = "Đang đăng nhập"
+ROLES = {"admin": "quản trị", "officer": "cán bộ"}
+SIGN_OUT = "Đăng xuất"
+SIGNED_OUT = "Bạn đã đăng xuất. Muốn vào lại, gửi /dangnhap cho bot trong tin nhắn riêng."
+NOT_SIGNED_IN = (
+    "Bạn chưa đăng nhập, hoặc phiên đã hết hạn vì lâu không dùng. Gửi /dangnhap cho bot "
+    "trong tin nhắn riêng (Telegram) để nhận liên kết đăng nhập mới."
+)
+LINK_REFUSED = {
+    "unknown": "Liên kết đăng nhập không đúng.",
+    "used": "Liên kết này đã được dùng. Mỗi liên kết chỉ dùng được một lần.",
+    "expired": "Liên kết này đã hết hạn (10 phút).",
+    "not_officer": "Tài khoản này không còn là cán bộ của hệ thống.",
+}
+ASK_AGAIN = "Gửi /dangnhap cho bot trong tin nhắn riêng để nhận liên kết mới."
+SIGNING_IN = "Đang vào trang cán bộ…"
+CONTINUE = "Vào trang cán bộ"
+FORGED = "Yêu cầu không hợp lệ (thiếu mã chống giả mạo). Hãy tải lại trang rồi thử lại."
+COMING = (
+    "Hộp thư yêu cầu của người dân, soạn thông báo và số liệu sẽ có ở đây. Trong lúc chờ, "
+    "các việc đó vẫn làm trong Telegram như trước."
+)
+
+
+def link_message(url: str, minutes: int) -> str:
+    return (
+        f"Liên kết đăng nhập trang cán bộ (dùng một lần, hết hạn sau {minutes} phút):\n{url}\n"
+        "Đừng chuyển liên kết này cho người khác."
+    )
+
+
+NO_PUBLIC_URL = (
+    "Chưa cấu hình địa chỉ công khai của bot (PUBLIC_BASE_URL) nên chưa tạo được liên kết "
+    "đăng nhập. Hãy báo quản trị hệ thống."
+)
+PRIVATE_ONLY = "Vì an toàn, hãy gửi /dangnhap trong tin nhắn riêng với bot, không gửi trong nhóm."

@@ -1,0 +1,70 @@
+"""Signing in to the console in headless Chromium: the link from the bot opens the
+console (the SameSite=Strict cookie reaches it), signing out works from the page, and a
+used link is refused; the command line prints a link for the first admin."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.app import running
+from tests.fakes.answerer import FakeAnswerer
+from tests.web.conftest import web_settings
+from tests.web.support import Page
+
+pytestmark = pytest.mark.slow
+
+ADMIN = "telegram:9001"
+
+
+async def test_sign_in_with_a_link_then_sign_out(chat: Page, fake, tmp_path, output_dir) -> None:
+    settings = web_settings(fake, f"sqlite+aiosqlite:///{tmp_path / 'c.db'}", admins=ADMIN)
+    async with running(settings, FakeAnswerer()) as state:
+        try:
+            token = await state.console.sign_in.new_link_token(ADMIN)
+            link = f"{state.base_url}/console/dang-nhap?t={token}"
+            await chat.open(link)
+            await chat.wait_for("p.who", ADMIN)  # arrived on the console, signed in
+            await chat.screenshot(output_dir / "console-signed-in.png")
+            await chat.click("button[type=submit]")
+            await chat.wait_for("main", "Bạn đã đăng xuất")
+            await chat.open(state.base_url + "/console/")
+            await chat.wait_for("main", "chưa đăng nhập")
+            await chat.open(link)  # the same link again
+            await chat.wait_for("main", "đã được dùng")
+        finally:
+            await chat.reset()
+
+
+def test_the_command_line_prints_a_link_for_the_first_admin(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'c.db'}",
+        "ADMINS": ADMIN,
+        "PUBLIC_BASE_URL": "https://bot.example.vn",
+        "DATA_DIR": str(tmp_path),
+    }
+    root = Path(__file__).resolve().parents[2]
+    ok = subprocess.run(
+        [sys.executable, "-m", "bot", "login-link", ADMIN],
+        env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.strip().startswith("https://bot.example.vn/console/dang-nhap?t=")
+    refused = subprocess.run(
+        [sys.executable, "-m", "bot", "login-link", "telegram:1"],
+        env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode == 2 and not refused.stdout
