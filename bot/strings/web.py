@@ -115,3 +115,6 @@ SEND_LABEL = "Gửi câu hỏi"
 NO_SCRIPT = "Trang cần JavaScript để trò chuyện."
 MESSAGES_LABEL = "Cuộc trò chuyện"
 STARTERS_LABEL = "Câu hỏi gợi ý"
+
+# The widget's launcher on a portal's page (widget.js): its default title and the badge's word.
+WIDGET = {"launcher": "Hỏi đáp", "unread": "tin mới"}

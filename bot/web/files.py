@@ -4,6 +4,7 @@ headers."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,8 +22,11 @@ class PageFiles:
     def __init__(self, settings: Settings, document_names: Callable[[], list[str]]) -> None:
         self.settings = settings
         self.document_names = document_names
-        self._names = {
-            p.name for p in STATIC.iterdir() if p.is_file() and not p.name.startswith(".")
+        self._widget: str | None = None
+        self._names = {  # widget.js only through /widget.js, with its words filled in
+            p.name
+            for p in STATIC.iterdir()
+            if p.is_file() and not p.name.startswith(".") and p.name != "widget.js"
         }
 
     def routes(self) -> list[web.RouteDef]:
@@ -69,8 +73,20 @@ class PageFiles:
             headers={"Cache-Control": "public, max-age=3600"},
         )
 
-    async def widget(self, request: web.Request) -> web.FileResponse:
-        return self._file("widget.js")
+    async def widget(self, request: web.Request) -> web.Response:
+        """The widget script with its words from the strings module (it runs on the
+        portal's page, so it cannot read the chat page's word block)."""
+        if self._widget is None:
+            source = (STATIC / "widget.js").read_text("utf-8")
+            placeholder = 'const W = {"launcher": "", "unread": ""};'
+            assert placeholder in source, "widget.js lost its word placeholder"
+            chosen = json.dumps(words.WIDGET, ensure_ascii=False).replace("<", "\\u003c")
+            self._widget = source.replace(placeholder, f"const W = {chosen};")
+        return web.Response(
+            text=self._widget,
+            content_type="application/javascript",
+            headers={"Cache-Control": "public, max-age=300"},
+        )
 
     async def icon(self, request: web.Request) -> web.FileResponse:
         return self._file(ICON)

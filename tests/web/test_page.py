@@ -85,3 +85,19 @@ def test_the_privacy_page_says_how_long_and_how_to_delete() -> None:
         title="Hỏi đáp", colour="#a50e0e", retention_days=0, help_phone="1022"
     )
     assert "cho đến khi bạn yêu cầu xóa" in forever and "1022" in forever
+
+
+async def test_the_widget_is_served_with_its_words() -> None:
+    from aiohttp import web as aioweb
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.web.files import PageFiles
+    from tests.answering.support import repo_settings
+
+    app = aioweb.Application()
+    app.add_routes(PageFiles(repo_settings(), lambda: ["Kế hoạch 57-KH/TU"]).routes())
+    async with TestClient(TestServer(app)) as client:
+        script = await (await client.get("/widget.js")).text()
+        assert f'const W = {{"launcher": "{words.WIDGET["launcher"]}"' in script
+        assert words.WIDGET["unread"] in script
+        assert (await client.get("/static/widget.js")).status == 404  # only with its words

@@ -7,8 +7,10 @@
   const script = document.currentScript;
   if (!script || document.getElementById("hoidap-launcher")) return;
   const origin = new URL(script.src, location.href).origin;
+  // The words: the server fills them in from bot/strings/web.py when it serves this file.
+  const W = {"launcher": "", "unread": ""};
   const given = (script.dataset.title || "").slice(0, 60); // else the chat names its documents
-  const title = given || "Hỏi đáp";
+  const title = given || W.launcher;
   const colour = /^#[0-9a-fA-F]{6}$/.test(script.dataset.color || "") ? script.dataset.color : "#a50e0e";
   const phone = window.matchMedia("(max-width: 600px)");
   // White or near-black on the button, whichever reads better on the portal's colour.
@@ -55,7 +57,7 @@
     unread = count;
     badge.hidden = !count;
     badge.textContent = count > 9 ? "9+" : String(count);
-    button.setAttribute("aria-label", title + (count ? " (" + count + " tin mới)" : ""));
+    button.setAttribute("aria-label", title + (count ? " (" + count + " " + W.unread + ")" : ""));
   }
 
   function open() {
