@@ -110,7 +110,9 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         web_app.add_routes(health_routes(store, engine, settings.data_dir, started))
         # Broadcast photos: for the web chat, and for Zalo Bot even when the chat is off.
         web_app.add_routes(MediaRoutes(store).routes())
-        console = console_for(store, desk, settings.public_base_url, settings.console_idle_minutes)
+        console = console_for(
+            store, desk, dispatcher, settings.public_base_url, settings.console_idle_minutes
+        )
         web_app.add_routes(console.routes())
         channels = configured_channels(settings, dispatcher, store, engine)
         state = Running(dispatcher, store, engine, web_app, channels, console=console)

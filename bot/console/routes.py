@@ -8,12 +8,12 @@ and sign-out is audited.
 
 from __future__ import annotations
 
-import html
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.console.inbox import Inbox
+from bot.console.pages import escape, page, same_site
 from bot.console.signin import LINK_SECONDS, Roles, Session, SignIn
 from bot.core.ports import KeyValues
 from bot.strings import console as words
@@ -29,11 +29,14 @@ class AuditLog(KeyValues, Protocol):
 
 
 class Console:
-    def __init__(self, store: AuditLog, sign_in: SignIn, roles: Roles, secure: bool) -> None:
+    def __init__(
+        self, store: AuditLog, sign_in: SignIn, roles: Roles, secure: bool, dispatcher=None
+    ) -> None:
         self.store = store
         self.sign_in = sign_in
         self.roles = roles
         self.secure = secure
+        self.inbox = Inbox(store, dispatcher, self._session) if dispatcher is not None else None
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -41,6 +44,7 @@ class Console:
             web.get(PATH, self.home),
             web.get(PATH + "dang-nhap", self.redeem),
             web.post(PATH + "dang-xuat", self.sign_out),
+            *(self.inbox.routes() if self.inbox else []),
         ]
 
     async def to_home(self, request: web.Request) -> web.Response:
@@ -53,14 +57,16 @@ class Console:
             why = "not_officer"
         if actor is None or role is None:
             await self.store.audit(actor or "?", "console_link_refused", {"why": why})
-            body = f"<p>{_e(words.LINK_REFUSED[why])}</p><p>{_e(words.ASK_AGAIN)}</p>"
-            return _page(body, status=403)
+            body = f"<p>{escape(words.LINK_REFUSED[why])}</p><p>{escape(words.ASK_AGAIN)}</p>"
+            return page(body, status=403)
         session = await self.sign_in.open(actor, *role)
         await self.store.audit(actor, "console_sign_in", {"role": role[0]})
         # A page, not a redirect: a SameSite=Strict cookie set during a navigation that
         # came from another site (the chat app) is only sent on the next, same-site one.
-        body = f'<p>{_e(words.SIGNING_IN)}</p><p><a href="{PATH}">{_e(words.CONTINUE)}</a></p>'
-        response = _page(body, refresh=PATH)
+        body = (
+            f'<p>{escape(words.SIGNING_IN)}</p><p><a href="{PATH}">{escape(words.CONTINUE)}</a></p>'
+        )
+        response = page(body, refresh=PATH)
         response.set_cookie(
             COOKIE,
             session.id,
@@ -74,29 +80,30 @@ class Console:
     async def home(self, request: web.Request) -> web.Response:
         session = await self._session(request)
         if session is None:
-            return _page(f"<p>{_e(words.NOT_SIGNED_IN)}</p>", status=401)
-        unit = f" — {_e(session.unit)}" if session.unit else ""
+            return page(f"<p>{escape(words.NOT_SIGNED_IN)}</p>", status=401)
+        unit = f" — {escape(session.unit)}" if session.unit else ""
         body = (
-            f'<p class="who">{_e(words.SIGNED_IN_AS)}: <b>{_e(session.actor)}</b> '
-            f"({_e(words.ROLES[session.role])}){unit}</p>"
-            f"<p>{_e(words.COMING)}</p>"
+            f'<p class="who">{escape(words.SIGNED_IN_AS)}: <b>{escape(session.actor)}</b> '
+            f"({escape(words.ROLES[session.role])}){unit}</p>"
+            f"{await self.inbox.listing(session) if self.inbox else ''}"
+            f"<p>{escape(words.COMING)}</p>"
             f'<form method="post" action="{PATH}dang-xuat">'
-            f'<input type="hidden" name="csrf" value="{_e(session.csrf)}">'
-            f'<button type="submit">{_e(words.SIGN_OUT)}</button></form>'
+            f'<input type="hidden" name="csrf" value="{escape(session.csrf)}">'
+            f'<button type="submit">{escape(words.SIGN_OUT)}</button></form>'
         )
-        return _page(body)
+        return page(body)
 
     async def sign_out(self, request: web.Request) -> web.Response:
         session = await self._session(request)
         if session is None:
-            return _page(f"<p>{_e(words.NOT_SIGNED_IN)}</p>", status=401)
+            return page(f"<p>{escape(words.NOT_SIGNED_IN)}</p>", status=401)
         form = await request.post()
-        if form.get("csrf") != session.csrf or not _same_site(request):
+        if form.get("csrf") != session.csrf or not same_site(request):
             await self.store.audit(session.actor, "console_forgery_refused", {"path": request.path})
-            return _page(f"<p>{_e(words.FORGED)}</p>", status=403)
+            return page(f"<p>{escape(words.FORGED)}</p>", status=403)
         await self.sign_in.close(session)
         await self.store.audit(session.actor, "console_sign_out")
-        response = _page(f"<p>{_e(words.SIGNED_OUT)}</p>")
+        response = page(f"<p>{escape(words.SIGNED_OUT)}</p>")
         response.del_cookie(COOKIE, path=PATH)
         return response
 
@@ -108,37 +115,9 @@ class Console:
         return session
 
 
-def _same_site(request: web.Request) -> bool:
-    """A browser's POST names where it came from; it must be this site."""
-    origin = request.headers.get("Origin") or request.headers.get("Referer")
-    if not origin or origin == "null":
-        return False
-    return urlsplit(origin).netloc == request.host
-
-
-def _e(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-def _page(body: str, status: int = 200, refresh: str | None = None) -> web.Response:
-    meta = f'<meta http-equiv="refresh" content="0;url={refresh}">' if refresh else ""
-    text = (
-        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"{meta}<title>{_e(words.TITLE)}</title>"
-        '<link rel="icon" href="/static/icon.svg" type="image/svg+xml">'
-        '<link rel="stylesheet" href="/static/chat.css"></head>'
-        f'<body class="doc"><main><h1>{_e(words.TITLE)}</h1>{body}</main></body></html>'
-    )
-    response = web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
-    response.headers["Cache-Control"] = "no-store"
-    # The site-wide "no-referrer" would make the browser send "Origin: null" with the
-    # console's own forms, and the same-site check could not tell them from a forgery.
-    response.headers["Referrer-Policy"] = "same-origin"
-    return response
-
-
-def console_for(store: AuditLog, desk, public_base_url: str, idle_minutes: int) -> Console:
+def console_for(
+    store: AuditLog, desk, dispatcher, public_base_url: str, idle_minutes: int
+) -> Console:
     """The console, and the desk's ``/dangnhap`` answered with links to it."""
     sign_in = SignIn(store, idle_seconds=idle_minutes * 60)
     base = public_base_url.rstrip("/")
@@ -150,4 +129,5 @@ def console_for(store: AuditLog, desk, public_base_url: str, idle_minutes: int) 
         return words.link_message(url, LINK_SECONDS // 60)
 
     desk.console_link = link
-    return Console(store, sign_in, desk.role_of, secure=base.startswith("https://"))
+    secure = base.startswith("https://")
+    return Console(store, sign_in, desk.role_of, secure, dispatcher)

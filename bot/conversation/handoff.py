@@ -149,21 +149,34 @@ class Handoff:
         note = Outbound(inbound.platform, inbound.chat_id, "")
         if ticket.state == "closed":
             return [_with_text(note, texts.ticket_already_closed(ticket.id))]
-        person = await self.store.get_person(ticket.person_id)
-        assert person is not None
         officer = f"{inbound.display_name} ({inbound.platform}:{inbound.user_id})"
         text = (inbound.text or "").strip()
         if _CLOSE_COMMAND.match(text):
-            await self.store.close_ticket(ticket.id, officer)
-            closed = texts.TICKET_CLOSED_FOR_CITIZEN
-            citizen = await say(self.store, person, closed, "notice", ticket_id=ticket.id)
-            return [citizen, _with_text(note, texts.ticket_closed_note(ticket.id))]
+            citizen = await self.close_for_officer(ticket, officer)
+            return [*citizen, _with_text(note, texts.ticket_closed_note(ticket.id))]
+        unit = await self.unit_of(f"{inbound.platform}:{inbound.user_id}") if self.unit_of else None
+        return await self.carry(ticket, officer, unit, inbound.text or "")
+
+    async def carry(
+        self, ticket: TicketRecord, officer: str, unit: str | None, text: str
+    ) -> list[Outbound]:
+        """An officer's words to the citizen, labelled as theirs (from the officers' group
+        or the web console alike); the ticket is taken and marked answered."""
+        person = await self.store.get_person(ticket.person_id)
+        assert person is not None
         if ticket.state == "open":
             await self.store.assign_ticket(ticket.id, officer)
         await self.store.mark_answered(ticket.id, officer)
-        unit = await self.unit_of(f"{inbound.platform}:{inbound.user_id}") if self.unit_of else None
-        said = texts.operator_reply(inbound.text or "", unit)
+        said = texts.operator_reply(text, unit)
         return [await say(self.store, person, said, "operator", ticket_id=ticket.id)]
+
+    async def close_for_officer(self, ticket: TicketRecord, officer: str) -> list[Outbound]:
+        """Closed by an officer: the citizen is told."""
+        person = await self.store.get_person(ticket.person_id)
+        assert person is not None
+        await self.store.close_ticket(ticket.id, officer)
+        closed = texts.TICKET_CLOSED_FOR_CITIZEN
+        return [await say(self.store, person, closed, "notice", ticket_id=ticket.id)]
 
     # ---- what became of a message --------------------------------------------------------
     async def delivered(self, outbound: Outbound, platform_message_id: str) -> None:

@@ -108,6 +108,21 @@ class CitizenConversation:
     async def operator_reply(self, inbound: Inbound) -> list[Outbound]:
         return await self.handoff.reply(inbound)
 
+    async def ticket_reply(
+        self, ticket_id: int, officer: str, unit: str | None, text: str
+    ) -> list[Outbound]:
+        ticket = await self.store.get_ticket(ticket_id)
+        if ticket is None or not ticket.active:
+            return []
+        return await self.handoff.carry(ticket, officer, unit, text)
+
+    async def ticket_close(self, ticket_id: int, officer: str) -> list[Outbound]:
+        ticket = await self.store.get_ticket(ticket_id)
+        if ticket is None or not ticket.active:
+            return []
+        note = self.handoff.to_officers(texts.ticket_closed_note(ticket.id))
+        return [*await self.handoff.close_for_officer(ticket, officer), *note]
+
     def officers_note(self, text: str) -> list[Outbound]:
         return self.handoff.to_officers(text)
 

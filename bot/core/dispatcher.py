@@ -20,6 +20,7 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Awaitable
 
 from bot.core.messages import (
     Inbound,
@@ -112,6 +113,14 @@ class Dispatcher:
         if finished:
             logger.warning("finished %d updates left by a previous run", finished)
         return finished
+
+    async def for_ticket(self, reply: Awaitable[list[Outbound]]) -> bool:
+        """Send what an officer's action outside any chat (the web console) produced:
+        stored first, then sent and recorded like every reply; False when it did nothing."""
+        outbounds = await reply
+        for outbound in outbounds:
+            await self._send_one(outbound)
+        return bool(outbounds)
 
     async def tell_officers(self, text: str) -> None:
         """A note to the officers' chat about the bot itself (an event given up on)."""

@@ -107,6 +107,14 @@ class Citizens(Dialogue, Protocol):
 
     async def operator_reply(self, inbound: Inbound) -> list[Outbound]: ...
 
+    async def ticket_reply(
+        self, ticket_id: int, officer: str, unit: str | None, text: str
+    ) -> list[Outbound]:
+        """An officer's reply from outside a chat (the web console); [] for a closed ticket."""
+        ...
+
+    async def ticket_close(self, ticket_id: int, officer: str) -> list[Outbound]: ...
+
     def officers_note(self, text: str) -> list[Outbound]:
         """``text`` addressed to the officers' chat (nothing when there is none)."""
         ...
@@ -257,6 +265,10 @@ class TicketStore(ConversationStore, Protocol):
     async def set_broadcast_status(
         self, broadcast_id: int, platform: str, chat_id: str, message_id: str
     ) -> None: ...
+
+    async def active_tickets(self, limit: int = 200) -> list[TicketRecord]:
+        """Tickets not closed, the longest waiting first (the officers' inbox)."""
+        ...
 
 
 class PersonalData(Protocol):

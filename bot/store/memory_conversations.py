@@ -221,6 +221,10 @@ class MemoryConversations(MemoryBase):
     async def get_ticket(self, ticket_id: int) -> TicketRecord | None:
         return self.tickets.get(ticket_id)
 
+    async def active_tickets(self, limit: int = 200) -> list[TicketRecord]:
+        waiting = [t for t in self.tickets.values() if t.state in ACTIVE_TICKET_STATES]
+        return sorted(waiting, key=lambda t: (t.opened_at, t.id))[:limit]
+
     async def link_ticket_post(
         self, ticket_id: int, chat_id: PlatformId, message_id: PlatformId
     ) -> None:

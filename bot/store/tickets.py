@@ -63,6 +63,17 @@ class TicketsMixin(StoreBase):
             row = await session.get(Ticket, ticket_id)
             return None if row is None else ticket_record(row)
 
+    async def active_tickets(self, limit: int = 200) -> list[TicketRecord]:
+        """Tickets not closed, the longest waiting first (the officers' inbox)."""
+        query = (
+            select(Ticket)
+            .where(Ticket.state.in_(ACTIVE_TICKET_STATES))
+            .order_by(Ticket.opened_at, Ticket.id)
+            .limit(limit)
+        )
+        async with self._read() as session:
+            return [ticket_record(row) for row in (await session.scalars(query)).all()]
+
     async def link_ticket_post(
         self, ticket_id: int, chat_id: PlatformId, message_id: PlatformId
     ) -> None:

@@ -22,8 +22,8 @@ SIGNING_IN = "Đang vào trang cán bộ…"
 CONTINUE = "Vào trang cán bộ"
 FORGED = "Yêu cầu không hợp lệ (thiếu mã chống giả mạo). Hãy tải lại trang rồi thử lại."
 COMING = (
-    "Hộp thư yêu cầu của người dân, soạn thông báo và số liệu sẽ có ở đây. Trong lúc chờ, "
-    "các việc đó vẫn làm trong Telegram như trước."
+    "Soạn thông báo và số liệu sẽ có ở đây; trong lúc chờ, các việc đó vẫn làm trong "
+    "Telegram như trước."
 )
 
 
@@ -39,3 +39,34 @@ NO_PUBLIC_URL = (
     "đăng nhập. Hãy báo quản trị hệ thống."
 )
 PRIVATE_ONLY = "Vì an toàn, hãy gửi /dangnhap trong tin nhắn riêng với bot, không gửi trong nhóm."
+
+# ---- the inbox ------------------------------------------------------------------------
+INBOX = "Yêu cầu đang chờ"
+INBOX_EMPTY = "Không có yêu cầu nào đang chờ."
+COLUMNS = ("Số", "Kênh", "Người hỏi", "Đã chờ", "Trạng thái", "Lý do")
+STATES = {"open": "mới", "assigned": "đang xử lý", "answered": "đã trả lời", "closed": "đã đóng"}
+TAKE = "Nhận xử lý"
+REPLY = "Gửi trả lời"
+REPLY_LABEL = "Trả lời người dân (gửi trên kênh của họ, ghi rõ là lời cán bộ)"
+CLOSE = "Đóng yêu cầu"
+BACK = "← Hộp yêu cầu"
+CONVERSATION = "Cuộc trò chuyện"
+NOT_YOURS = "Không có yêu cầu này, hoặc yêu cầu không thuộc đơn vị của bạn."
+ALREADY_CLOSED = "Yêu cầu đã đóng; không gửi được nữa."
+EMPTY_REPLY = "Bạn chưa viết nội dung trả lời."
+WHO = {"in": "Người dân", "out": "Bot", "operator": "Cán bộ"}
+OFFICER_SCOPE = (
+    "Bạn thấy các yêu cầu của người dân đã chọn xã/phường thuộc đơn vị mình; quản trị thấy tất cả."
+)
+
+
+def waited(minutes: int) -> str:
+    if minutes < 60:
+        return f"{minutes} phút"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} giờ {minutes % 60} phút"
+    return f"{minutes // (24 * 60)} ngày"
+
+
+def ticket_title(ticket_id: int, platform: str, name: str) -> str:
+    return f"Yêu cầu #{ticket_id} — {name or 'người dân'} ({platform})"

@@ -12,25 +12,42 @@ from pathlib import Path
 import pytest
 
 from bot.app import running
-from tests.fakes.answerer import FakeAnswerer
-from tests.web.conftest import web_settings
+from tests.fakes.answerer import HANDOFF, FakeAnswerer
+from tests.web.conftest import OPERATORS, web_settings
 from tests.web.support import Page
 
 pytestmark = pytest.mark.slow
 
 ADMIN = "telegram:9001"
+CITIZEN = 5001
+ASK = "cho toi gap can bo"
 
 
-async def test_sign_in_with_a_link_then_sign_out(chat: Page, fake, tmp_path, output_dir) -> None:
+async def test_sign_in_reply_to_a_ticket_then_sign_out(
+    chat: Page, fake, tmp_path, output_dir
+) -> None:
     settings = web_settings(fake, f"sqlite+aiosqlite:///{tmp_path / 'c.db'}", admins=ADMIN)
-    async with running(settings, FakeAnswerer()) as state:
+    async with running(settings, FakeAnswerer({ASK: HANDOFF})) as state:
         try:
+            update = fake.text_update(CITIZEN, CITIZEN, ASK, first_name="Bác Tư")
+            url = state.base_url + "/telegram/webhook"
+            assert await fake.deliver_webhook(update, url=url) == 200
+            await fake.wait_for_message(OPERATORS, text_contains="Yêu cầu #")
             token = await state.console.sign_in.new_link_token(ADMIN)
             link = f"{state.base_url}/console/dang-nhap?t={token}"
             await chat.open(link)
             await chat.wait_for("p.who", ADMIN)  # arrived on the console, signed in
-            await chat.screenshot(output_dir / "console-signed-in.png")
-            await chat.click("button[type=submit]")
+            await chat.screenshot(output_dir / "console-inbox.png")
+            await chat.click("table.inbox a")
+            await chat.wait_for("ol.conversation", ASK)
+            await chat.type("#reply", "Phường sẽ gọi lại bác chiều nay.")
+            since = len(fake.calls)
+            await chat.click("form[action$='tra-loi'] button")
+            await fake.wait_for_message(CITIZEN, since=since, text_contains="gọi lại bác")
+            await chat.wait_for("ol.conversation", "gọi lại bác")  # back on the ticket
+            await chat.screenshot(output_dir / "console-ticket.png")
+            await chat.open(state.base_url + "/console/")
+            await chat.click("form[action$='dang-xuat'] button")
             await chat.wait_for("main", "Bạn đã đăng xuất")
             await chat.open(state.base_url + "/console/")
             await chat.wait_for("main", "chưa đăng nhập")

@@ -166,3 +166,13 @@ async def test_concurrent_transitions_keep_one_winner(store: Store) -> None:
     assert len(winners) == 1
     assert all(isinstance(r, StoreError) for r in results if r not in winners)
     assert (await store.get_ticket(ticket.id)) == winners[0]
+
+
+async def test_active_tickets_are_the_inbox_longest_waiting_first(store: Store) -> None:
+    first = await store.open_ticket(await _person(store, "a"), "một")
+    second = await store.open_ticket(await _person(store, "b"), "hai")
+    closed = await store.open_ticket(await _person(store, "c"), "ba")
+    await store.close_ticket(closed.id, "telegram:9")
+    await store.assign_ticket(second.id, "telegram:9")
+    assert [t.id for t in await store.active_tickets()] == [first.id, second.id]
+    assert [t.id for t in await store.active_tickets(limit=1)] == [first.id]
