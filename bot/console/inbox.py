@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.console.pages import escape, page, same_site
+from bot.console.pages import csrf_field, escape, message, page, refuse_forgery
 from bot.console.signin import Session
 from bot.core.records import PersonRecord, TicketRecord
 from bot.strings import console as words
@@ -80,30 +80,28 @@ class Inbox:
         session = await self.session_of(request)
         if session is None:
             raise web.HTTPUnauthorized(
-                text=page(f"<p>{escape(words.NOT_SIGNED_IN)}</p>").text, content_type="text/html"
+                text=message(words.NOT_SIGNED_IN).text, content_type="text/html"
             )
         ticket = await self.store.get_ticket(int(request.match_info["id"]))
         person = None if ticket is None else await self.store.get_person(ticket.person_id)
         if ticket is None or person is None or not sees(session, person):
             await self.store.audit(session.actor, "console_ticket_refused", {"path": request.path})
-            raise web.HTTPNotFound(
-                text=page(f"<p>{escape(words.NOT_YOURS)}</p>").text, content_type="text/html"
-            )
+            raise web.HTTPNotFound(text=message(words.NOT_YOURS).text, content_type="text/html")
         return session, ticket, person
 
     async def ticket(self, request: web.Request) -> web.Response:
         session, ticket, person = await self._visible(request)
         lines = []
-        for message in await self.store.recent_messages(person.id, CONVERSATION):
-            side = "in" if message.direction == "in" else message.kind
+        for said in await self.store.recent_messages(person.id, CONVERSATION):
+            side = "in" if said.direction == "in" else said.kind
             who = words.WHO.get(side, words.WHO["out"])
-            when = _utc(message.created_at).astimezone(HANOI).strftime("%d/%m %H:%M")
+            when = _utc(said.created_at).astimezone(HANOI).strftime("%d/%m %H:%M")
             lines.append(
                 f"<li><b>{escape(who)}</b> <small>{escape(when)}</small>"
-                f'<div class="msg-text">{escape(message.text)}</div></li>'
+                f'<div class="msg-text">{escape(said.text)}</div></li>'
             )
         action = f"{PATH}yeu-cau/{ticket.id}/"
-        csrf = f'<input type="hidden" name="csrf" value="{escape(session.csrf)}">'
+        csrf = csrf_field(session)
         forms = ""
         if ticket.active:
             forms = (
@@ -128,12 +126,12 @@ class Inbox:
     async def act(self, request: web.Request) -> web.Response:
         session, ticket, _ = await self._visible(request)
         form = await request.post()
-        if form.get("csrf") != session.csrf or not same_site(request):
-            await self.store.audit(session.actor, "console_forgery_refused", {"path": request.path})
-            return page(f"<p>{escape(words.FORGED)}</p>", status=403)
+        refused = await refuse_forgery(self.store, request, session, form)
+        if refused is not None:
+            return refused
         act = request.match_info["act"]
         if not ticket.active:
-            return page(f"<p>{escape(words.ALREADY_CLOSED)}</p>", status=409)
+            return message(words.ALREADY_CLOSED, status=409)
         citizens = self.dispatcher.citizens
         if act == "nhan":
             await self.store.assign_ticket(ticket.id, session.actor)
@@ -142,7 +140,7 @@ class Inbox:
         else:
             text = str(form.get("text") or "").strip()
             if not text:
-                return page(f"<p>{escape(words.EMPTY_REPLY)}</p>", status=400)
+                return message(words.EMPTY_REPLY, status=400)
             reply = citizens.ticket_reply(ticket.id, session.actor, session.unit or None, text)
             await self.dispatcher.for_ticket(reply)
         await self.store.audit(session.actor, f"console_ticket_{act}", {"ticket": ticket.id})

@@ -7,7 +7,9 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.console.signin import Session
 from bot.strings import console as words
+from bot.web.page import document
 
 
 def same_site(request: web.Request) -> bool:
@@ -24,17 +26,30 @@ def escape(text: str) -> str:
 
 def page(body: str, status: int = 200, refresh: str | None = None) -> web.Response:
     meta = f'<meta http-equiv="refresh" content="0;url={refresh}">' if refresh else ""
-    text = (
-        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"{meta}<title>{escape(words.TITLE)}</title>"
-        '<link rel="icon" href="/static/icon.svg" type="image/svg+xml">'
-        '<link rel="stylesheet" href="/static/chat.css"></head>'
-        f'<body class="doc"><main><h1>{escape(words.TITLE)}</h1>{body}</main></body></html>'
-    )
+    text = document(words.TITLE, words.TITLE, body, head=meta)
     response = web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
     response.headers["Cache-Control"] = "no-store"
     # The site-wide "no-referrer" would make the browser send "Origin: null" with the
     # console's own forms, and the same-site check could not tell them from a forgery.
     response.headers["Referrer-Policy"] = "same-origin"
     return response
+
+
+def message(text: str, status: int = 200) -> web.Response:
+    """A page that only says one thing (signed out, refused, nothing to do)."""
+    return page(f"<p>{escape(text)}</p>", status=status)
+
+
+def csrf_field(session: Session) -> str:
+    return f'<input type="hidden" name="csrf" value="{escape(session.csrf)}">'
+
+
+async def refuse_forgery(
+    store, request: web.Request, session: Session, form
+) -> web.Response | None:
+    """The refusal (audited) of a POST without the session's CSRF token or from another
+    site; None for the officer's own."""
+    if form.get("csrf") == session.csrf and same_site(request):
+        return None
+    await store.audit(session.actor, "console_forgery_refused", {"path": request.path})
+    return message(words.FORGED, status=403)

@@ -13,7 +13,7 @@ from typing import Protocol
 from aiohttp import web
 
 from bot.console.inbox import Inbox
-from bot.console.pages import escape, page, same_site
+from bot.console.pages import csrf_field, escape, message, page, refuse_forgery
 from bot.console.signin import LINK_SECONDS, Roles, Session, SignIn
 from bot.core.ports import KeyValues
 from bot.strings import console as words
@@ -80,15 +80,14 @@ class Console:
     async def home(self, request: web.Request) -> web.Response:
         session = await self._session(request)
         if session is None:
-            return page(f"<p>{escape(words.NOT_SIGNED_IN)}</p>", status=401)
+            return message(words.NOT_SIGNED_IN, status=401)
         unit = f" — {escape(session.unit)}" if session.unit else ""
         body = (
             f'<p class="who">{escape(words.SIGNED_IN_AS)}: <b>{escape(session.actor)}</b> '
             f"({escape(words.ROLES[session.role])}){unit}</p>"
             f"{await self.inbox.listing(session) if self.inbox else ''}"
             f"<p>{escape(words.COMING)}</p>"
-            f'<form method="post" action="{PATH}dang-xuat">'
-            f'<input type="hidden" name="csrf" value="{escape(session.csrf)}">'
+            f'<form method="post" action="{PATH}dang-xuat">{csrf_field(session)}'
             f'<button type="submit">{escape(words.SIGN_OUT)}</button></form>'
         )
         return page(body)
@@ -96,14 +95,13 @@ class Console:
     async def sign_out(self, request: web.Request) -> web.Response:
         session = await self._session(request)
         if session is None:
-            return page(f"<p>{escape(words.NOT_SIGNED_IN)}</p>", status=401)
-        form = await request.post()
-        if form.get("csrf") != session.csrf or not same_site(request):
-            await self.store.audit(session.actor, "console_forgery_refused", {"path": request.path})
-            return page(f"<p>{escape(words.FORGED)}</p>", status=403)
+            return message(words.NOT_SIGNED_IN, status=401)
+        refused = await refuse_forgery(self.store, request, session, await request.post())
+        if refused is not None:
+            return refused
         await self.sign_in.close(session)
         await self.store.audit(session.actor, "console_sign_out")
-        response = page(f"<p>{escape(words.SIGNED_OUT)}</p>")
+        response = message(words.SIGNED_OUT)
         response.del_cookie(COOKIE, path=PATH)
         return response
 

@@ -106,6 +106,7 @@ class SignIn:
 async def print_login_link(settings, actor: str, out) -> int:
     """``python -m bot login-link telegram:<id>``: a link for an officer or admin named in
     the settings or added by command (the first admin has no chat to ask the bot in)."""
+    from bot.broadcast.desk import BroadcastDesk
     from bot.broadcast.roster import Roster
     from bot.store.repository import open_store
 
@@ -114,9 +115,8 @@ async def print_login_link(settings, actor: str, out) -> int:
         settings.public_base_url.rstrip("/") or f"http://{settings.http_host}:{settings.http_port}"
     )
     async with open_store(settings.database_url) as store:
-        platform, _, user = actor.partition(":")
-        known = actor in roster.officers or actor in roster.admins
-        if not known and not (user and await store.officer_unit(platform, user) is not None):
+        # Who may sign in is the desk's to say, as for the bot's own /dangnhap.
+        if await BroadcastDesk(store, roster).role_of(actor) is None:
             refusal = f"{actor} không phải cán bộ hay quản trị (OFFICERS, ADMINS, /themcanbo)."
             print(refusal, file=sys.stderr)
             return 2

@@ -111,17 +111,19 @@ class CitizenConversation:
     async def ticket_reply(
         self, ticket_id: int, officer: str, unit: str | None, text: str
     ) -> list[Outbound]:
-        ticket = await self.store.get_ticket(ticket_id)
-        if ticket is None or not ticket.active:
-            return []
-        return await self.handoff.carry(ticket, officer, unit, text)
+        ticket = await self._active(ticket_id)
+        return [] if ticket is None else await self.handoff.carry(ticket, officer, unit, text)
 
     async def ticket_close(self, ticket_id: int, officer: str) -> list[Outbound]:
-        ticket = await self.store.get_ticket(ticket_id)
-        if ticket is None or not ticket.active:
+        ticket = await self._active(ticket_id)
+        if ticket is None:
             return []
         note = self.handoff.to_officers(texts.ticket_closed_note(ticket.id))
         return [*await self.handoff.close_for_officer(ticket, officer), *note]
+
+    async def _active(self, ticket_id: int) -> TicketRecord | None:
+        ticket = await self.store.get_ticket(ticket_id)
+        return ticket if ticket is not None and ticket.active else None
 
     def officers_note(self, text: str) -> list[Outbound]:
         return self.handoff.to_officers(text)

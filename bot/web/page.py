@@ -109,13 +109,24 @@ def privacy_html(*, title: str, colour: str, retention_days: int, help_phone: st
         f"<h2>{html.escape(h)}</h2><p>{html.escape(p)}</p>"
         for h, p in words.privacy_page(retention_days, help_phone)
     )
+    theme = html.escape(f"/theme.css?color={quote(colour)}")
+    return document(
+        f"{words.PRIVACY_LINK} — {title}",
+        words.PRIVACY_LINK,
+        f'{parts}<p><a href="/">{html.escape(words.BACK_TO_CHAT)}</a></p>',
+        head=f'<link rel="stylesheet" href="{theme}">',
+    )
+
+
+def document(title: str, heading: str, body: str, *, head: str = "") -> str:
+    """A plain page in the chat's style (the privacy page, the officers' console): the
+    title and heading are escaped here, ``body`` and ``head`` (after the chat's styles, so
+    a theme overrides them) are HTML already."""
     return (
         '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(words.PRIVACY_LINK)} — {html.escape(title)}</title>"
+        f"<title>{html.escape(title)}</title>"
         '<link rel="icon" href="/static/icon.svg" type="image/svg+xml">'
         '<link rel="stylesheet" href="/static/chat.css">'
-        f'<link rel="stylesheet" href="{html.escape(f"/theme.css?color={quote(colour)}")}">'
-        f'</head><body class="doc"><main><h1>{html.escape(words.PRIVACY_LINK)}</h1>{parts}'
-        f'<p><a href="/">{html.escape(words.BACK_TO_CHAT)}</a></p></main></body></html>'
+        f'{head}</head><body class="doc"><main><h1>{html.escape(heading)}</h1>{body}</main></body></html>'
     )

@@ -5,25 +5,18 @@ sign-in, refusal and sign-out is audited; an officer removed is signed out at on
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import aiohttp
 import pytest
 
 from bot.app import running
 from bot.strings import console as words
+from tests.console.conftest import signed_in
 from tests.fakes.answerer import FakeAnswerer
 from tests.fakes.telegram_api import FakeTelegram
 from tests.web.conftest import web_settings
 
 ADMIN = "telegram:9001"
 PUBLIC = "https://bot.example.vn"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
 
 
 @pytest.fixture
@@ -67,31 +60,20 @@ async def test_a_link_signs_in_once_and_the_cookie_is_locked_down(bot) -> None:
 
 
 async def test_signing_out_needs_the_token_and_this_site(bot) -> None:
-    session = await desk_session(bot)
-    headers = {"Cookie": f"hd_console={session.id}"}
     url = bot.base_url + "/console/dang-xuat"
-    own = {"Origin": bot.base_url}
     async with aiohttp.ClientSession() as http:
-        async with http.post(url, data={"csrf": "wrong"}, headers={**headers, **own}) as forged:
+        own, session = await signed_in(bot, ADMIN, http)
+        async with http.post(url, data={"csrf": "wrong"}, headers=own) as forged:
             assert forged.status == 403
-        foreign = {"Origin": "https://evil.example"}
-        async with http.post(url, data={"csrf": session.csrf}, headers={**headers, **foreign}) as r:
+        foreign = {**own, "Origin": "https://evil.example"}
+        async with http.post(url, data={"csrf": session.csrf}, headers=foreign) as r:
             assert r.status == 403
-        async with http.post(url, data={"csrf": session.csrf}, headers={**headers, **own}) as ok:
+        async with http.post(url, data={"csrf": session.csrf}, headers=own) as ok:
             assert ok.status == 200 and words.SIGNED_OUT in await ok.text()
-        async with http.get(bot.base_url + "/console/", headers=headers) as after:
+        async with http.get(bot.base_url + "/console/", headers=own) as after:
             assert after.status == 401
     actions = [action for _, action, _, _ in await bot.store.audit_entries()]
     assert actions.count("console_forgery_refused") == 2 and "console_sign_out" in actions
-
-
-async def desk_session(state):
-    """A session opened the way a link opens one (the route's own SignIn)."""
-    token = await link_token(state)
-    url = state.base_url + "/console/dang-nhap"
-    async with aiohttp.ClientSession() as http, http.get(url, params={"t": token}) as r:
-        session_id = r.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
-    return await state.console.sign_in.find(session_id)
 
 
 async def test_an_officer_removed_is_signed_out_at_once(bot) -> None:

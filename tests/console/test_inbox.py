@@ -5,13 +5,12 @@ the tickets of their unit's ward; a POST without the session's token is refused.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import aiohttp
 import pytest
 
 from bot.app import running
 from bot.strings import console as words
+from tests.console.conftest import signed_in
 from tests.fakes.answerer import HANDOFF, FakeAnswerer
 from tests.fakes.telegram_api import FakeTelegram
 from tests.web.conftest import OPERATORS, web_settings
@@ -22,26 +21,10 @@ ASK = "cho toi gap can bo"
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        server.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
-        yield server
-
-
-@pytest.fixture
 async def bot(fake: FakeTelegram, tmp_path):
     settings = web_settings(fake, f"sqlite+aiosqlite:///{tmp_path / 'i.db'}", admins=ADMIN)
     async with running(settings, FakeAnswerer({ASK: HANDOFF})) as state:
         yield state
-
-
-async def signed_in(state, actor: str, http: aiohttp.ClientSession) -> tuple[dict, str]:
-    """Cookie header and CSRF token of a fresh session for ``actor``."""
-    token = await state.console.sign_in.new_link_token(actor)
-    async with http.get(state.base_url + "/console/dang-nhap", params={"t": token}) as r:
-        cookie = r.headers["Set-Cookie"].split(";")[0]
-    session = await state.console.sign_in.find(cookie.split("=", 1)[1])
-    return {"Cookie": cookie, "Origin": state.base_url}, session.csrf
 
 
 async def citizen_asks_for_an_officer(state, fake: FakeTelegram) -> int:
@@ -57,7 +40,8 @@ async def test_take_reply_and_close_a_ticket_from_the_console(bot, fake: FakeTel
     ticket = await citizen_asks_for_an_officer(bot, fake)
     base = f"{bot.base_url}/console/yeu-cau/{ticket}"
     async with aiohttp.ClientSession() as http:
-        headers, csrf = await signed_in(bot, ADMIN, http)
+        headers, session = await signed_in(bot, ADMIN, http)
+        csrf = session.csrf
         async with http.get(bot.base_url + "/console/", headers=headers) as home:
             listing = await home.text()
             assert f"#{ticket}" in listing and "Bác Tư" in listing
@@ -95,7 +79,8 @@ async def test_an_officer_sees_only_the_tickets_of_their_wards(bot, fake: FakeTe
     url = f"{bot.base_url}/console/yeu-cau/{ticket}"
     async with aiohttp.ClientSession() as http:
         ours, _ = await signed_in(bot, "telegram:7001", http)
-        theirs, csrf = await signed_in(bot, "telegram:7002", http)
+        theirs, session = await signed_in(bot, "telegram:7002", http)
+        csrf = session.csrf
         async with http.get(url, headers=ours) as seen:
             assert seen.status == 200
         async with http.get(url, headers=theirs) as hidden:

@@ -29,6 +29,13 @@ async def frame_box(chat: Page) -> dict:
     )
 
 
+async def panel_closed(chat: Page, how: str) -> None:
+    await chat.wait_until(
+        lambda: chat.driver.execute_script("return document.getElementById('hoidap-frame').hidden"),
+        how,
+    )
+
+
 async def active_id(chat: Page) -> str:
     return await chat.script("return document.activeElement && document.activeElement.id")
 
@@ -59,12 +66,7 @@ async def test_the_panel_closes_by_x_and_escape_and_badges_an_officer_reply(
             await chat.click("#close")  # × in the panel
         finally:
             await chat.switch_to_page()
-        await chat.wait_until(
-            lambda: chat.driver.execute_script(
-                "return document.getElementById('hoidap-frame').hidden"
-            ),
-            "the panel closed",
-        )
+        await panel_closed(chat, "the panel closed")
         assert await active_id(chat) == "hoidap-launcher", "focus back on the launcher"
 
         post_id, _ = await bot.ticket_post()
@@ -83,12 +85,7 @@ async def test_the_panel_closes_by_x_and_escape_and_badges_an_officer_reply(
             await chat.run(body.send_keys, Keys.ESCAPE)  # Esc inside the chat closes too
         finally:
             await chat.switch_to_page()
-        await chat.wait_until(
-            lambda: chat.driver.execute_script(
-                "return document.getElementById('hoidap-frame').hidden"
-            ),
-            "closed by Esc",
-        )
+        await panel_closed(chat, "closed by Esc")
         assert await active_id(chat) == "hoidap-launcher"
         assert not await chat.run(console_errors, chat.driver)
 
