@@ -30,7 +30,7 @@ from bot.config import Settings
 from bot.console.routes import Console, console_for
 from bot.conversation.flood import FloodLimiter
 from bot.conversation.handoff import Contact, Handoff, OfficersChat
-from bot.conversation.office_hours import OfficeHours
+from bot.conversation.office_hours import office_hours_of
 from bot.conversation.service import CitizenConversation
 from bot.core import background
 from bot.core.dispatcher import Dispatcher
@@ -67,7 +67,7 @@ def build_dispatcher(
         if settings.telegram_bot_token and settings.telegram_operator_chat_id
         else None
     )
-    office_hours = OfficeHours.parse(settings.office_hours, settings.office_days, settings.timezone)
+    office_hours = office_hours_of(settings)
     citizens = CitizenConversation(
         store=store,
         answerer=answerer,
@@ -111,7 +111,12 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         # Broadcast photos: for the web chat, and for Zalo Bot even when the chat is off.
         web_app.add_routes(MediaRoutes(store).routes())
         console = console_for(
-            store, desk, dispatcher, settings.public_base_url, settings.console_idle_minutes
+            store,
+            desk,
+            dispatcher,
+            settings.public_base_url,
+            settings.console_idle_minutes,
+            (office_hours_of(settings), settings.ticket_target_minutes),
         )
         web_app.add_routes(console.routes())
         channels = configured_channels(settings, dispatcher, store, engine)

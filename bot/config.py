@@ -166,6 +166,12 @@ class Settings(BaseSettings):
     ticket_expire_hours: float = Field(
         24.0, gt=0, description="a ticket no officer answered for this long is closed"
     )
+    ticket_target_minutes: int = Field(
+        120,
+        gt=0,
+        description="a ticket waiting longer than this (office-hours minutes) is marked late "
+        "in the console",
+    )
     help_phone: str = Field(
         "", description="citizen reception's phone, told when no officer can take over"
     )

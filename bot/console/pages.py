@@ -24,15 +24,49 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def page(body: str, status: int = 200, refresh: str | None = None) -> web.Response:
+PATH = "/console/"
+# The console's sections: (path under /console/, its name in the menu).
+SECTIONS = (
+    ("", words.NAV_INBOX),
+    ("thong-bao", words.NAV_BROADCASTS),
+    ("so-lieu", words.NAV_INSIGHTS),
+)
+STYLES = '<link rel="stylesheet" href="/static/console.css">'
+
+
+def page(
+    body: str, status: int = 200, refresh: str | None = None, *, scripts: tuple[str, ...] = ()
+) -> web.Response:
     meta = f'<meta http-equiv="refresh" content="0;url={refresh}">' if refresh else ""
-    text = document(words.TITLE, words.TITLE, body, head=meta)
+    tags = "".join(f'<script src="/static/{name}" defer></script>' for name in scripts)
+    text = document(words.TITLE, words.TITLE, body, head=STYLES + meta + tags)
     response = web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
     response.headers["Cache-Control"] = "no-store"
     # The site-wide "no-referrer" would make the browser send "Origin: null" with the
     # console's own forms, and the same-site check could not tell them from a forgery.
     response.headers["Referrer-Policy"] = "same-origin"
     return response
+
+
+def signed_page(
+    session: Session, current: str, body: str, *, scripts: tuple[str, ...] = ()
+) -> web.Response:
+    """A page of a signed-in officer: the menu (``current``: the section's path), who is
+    signed in with the sign-out button, then ``body``."""
+    here = ' aria-current="page"'
+    links = "".join(
+        f'<a href="{PATH}{path}"{here if path == current else ""}>{escape(name)}</a>'
+        for path, name in SECTIONS
+    )
+    unit = f" — {escape(session.unit)}" if session.unit else ""
+    header = (
+        f'<nav class="console-nav" aria-label="{escape(words.NAV)}">{links}</nav>'
+        f'<div class="who">{escape(words.SIGNED_IN_AS)}: <b>{escape(session.actor)}</b> '
+        f"({escape(words.ROLES[session.role])}){unit}"
+        f'<form method="post" action="{PATH}dang-xuat">{csrf_field(session)}'
+        f'<button type="submit" class="link">{escape(words.SIGN_OUT)}</button></form></div>'
+    )
+    return page(header + body, scripts=scripts)
 
 
 def message(text: str, status: int = 200) -> web.Response:

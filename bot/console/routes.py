@@ -13,8 +13,9 @@ from typing import Protocol
 from aiohttp import web
 
 from bot.console.inbox import Inbox
-from bot.console.pages import csrf_field, escape, message, page, refuse_forgery
+from bot.console.pages import escape, message, page, refuse_forgery, signed_page
 from bot.console.signin import LINK_SECONDS, Roles, Session, SignIn
+from bot.conversation.office_hours import OfficeHours
 from bot.core.ports import KeyValues
 from bot.strings import console as words
 
@@ -30,13 +31,23 @@ class AuditLog(KeyValues, Protocol):
 
 class Console:
     def __init__(
-        self, store: AuditLog, sign_in: SignIn, roles: Roles, secure: bool, dispatcher=None
+        self,
+        store: AuditLog,
+        sign_in: SignIn,
+        roles: Roles,
+        secure: bool,
+        dispatcher=None,
+        lateness: tuple[OfficeHours | None, int] = (None, 120),
     ) -> None:
         self.store = store
         self.sign_in = sign_in
         self.roles = roles
         self.secure = secure
-        self.inbox = Inbox(store, dispatcher, self._session) if dispatcher is not None else None
+        self.inbox = None
+        if dispatcher is not None:  # lateness: office hours, and the target in their minutes
+            self.inbox = Inbox(store, dispatcher, self.require, *lateness)
+        # The console's other sections (broadcasts, insights): anything with routes().
+        self.parts: list = []
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -45,6 +56,7 @@ class Console:
             web.get(PATH + "dang-nhap", self.redeem),
             web.post(PATH + "dang-xuat", self.sign_out),
             *(self.inbox.routes() if self.inbox else []),
+            *(route for part in self.parts for route in part.routes()),
         ]
 
     async def to_home(self, request: web.Request) -> web.Response:
@@ -78,19 +90,10 @@ class Console:
         return response
 
     async def home(self, request: web.Request) -> web.Response:
-        session = await self._session(request)
-        if session is None:
-            return message(words.NOT_SIGNED_IN, status=401)
-        unit = f" — {escape(session.unit)}" if session.unit else ""
-        body = (
-            f'<p class="who">{escape(words.SIGNED_IN_AS)}: <b>{escape(session.actor)}</b> '
-            f"({escape(words.ROLES[session.role])}){unit}</p>"
-            f"{await self.inbox.listing(session) if self.inbox else ''}"
-            f"<p>{escape(words.COMING)}</p>"
-            f'<form method="post" action="{PATH}dang-xuat">{csrf_field(session)}'
-            f'<button type="submit">{escape(words.SIGN_OUT)}</button></form>'
-        )
-        return page(body)
+        session = await self.require(request)
+        if self.inbox is None:
+            return signed_page(session, "", "")
+        return await self.inbox.home(request, session)
 
     async def sign_out(self, request: web.Request) -> web.Response:
         session = await self._session(request)
@@ -105,6 +108,17 @@ class Console:
         response.del_cookie(COOKIE, path=PATH)
         return response
 
+    async def require(self, request: web.Request) -> Session:
+        """The signed-in officer's session; otherwise the request ends with 401."""
+        session = await self._session(request)
+        if session is None:
+            raise web.HTTPUnauthorized(
+                text=message(words.NOT_SIGNED_IN, status=401).text,
+                content_type="text/html",
+                headers={"Cache-Control": "no-store"},
+            )
+        return session
+
     async def _session(self, request: web.Request) -> Session | None:
         session = await self.sign_in.find(request.cookies.get(COOKIE))
         if session is not None and await self.roles(session.actor) is None:
@@ -114,7 +128,12 @@ class Console:
 
 
 def console_for(
-    store: AuditLog, desk, dispatcher, public_base_url: str, idle_minutes: int
+    store: AuditLog,
+    desk,
+    dispatcher,
+    public_base_url: str,
+    idle_minutes: int,
+    lateness: tuple[OfficeHours | None, int] = (None, 120),
 ) -> Console:
     """The console, and the desk's ``/dangnhap`` answered with links to it."""
     sign_in = SignIn(store, idle_seconds=idle_minutes * 60)
@@ -128,4 +147,6 @@ def console_for(
 
     desk.console_link = link
     secure = base.startswith("https://")
-    return Console(store, sign_in, desk.role_of, secure, dispatcher)
+    console = Console(store, sign_in, desk.role_of, secure, dispatcher, lateness)
+    # The console's sections besides the inbox, one line each:
+    return console

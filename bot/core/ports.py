@@ -266,8 +266,11 @@ class TicketStore(ConversationStore, Protocol):
         self, broadcast_id: int, platform: str, chat_id: str, message_id: str
     ) -> None: ...
 
-    async def active_tickets(self, limit: int = 200) -> list[TicketRecord]:
-        """Tickets not closed, the longest waiting first (the officers' inbox)."""
+    async def inbox_tickets(
+        self, include_closed: bool = False, limit: int = 200
+    ) -> list[tuple[TicketRecord, PersonRecord]]:
+        """The officers' inbox with each ticket's citizen: tickets not closed, the longest
+        waiting first; with ``include_closed`` the latest of any state, newest first."""
         ...
 
 

@@ -221,9 +221,15 @@ class MemoryConversations(MemoryBase):
     async def get_ticket(self, ticket_id: int) -> TicketRecord | None:
         return self.tickets.get(ticket_id)
 
-    async def active_tickets(self, limit: int = 200) -> list[TicketRecord]:
-        waiting = [t for t in self.tickets.values() if t.state in ACTIVE_TICKET_STATES]
-        return sorted(waiting, key=lambda t: (t.opened_at, t.id))[:limit]
+    async def inbox_tickets(
+        self, include_closed: bool = False, limit: int = 200
+    ) -> list[tuple[TicketRecord, PersonRecord]]:
+        if include_closed:
+            chosen = sorted(self.tickets.values(), key=lambda t: (t.opened_at, t.id), reverse=True)
+        else:
+            waiting = [t for t in self.tickets.values() if t.state in ACTIVE_TICKET_STATES]
+            chosen = sorted(waiting, key=lambda t: (t.opened_at, t.id))
+        return [(t, self.people[t.person_id]) for t in chosen[:limit]]
 
     async def link_ticket_post(
         self, ticket_id: int, chat_id: PlatformId, message_id: PlatformId

@@ -9,11 +9,18 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.records import ACTIVE_TICKET_STATES, PlatformId, TicketRecord, TicketState
+from bot.core.records import (
+    ACTIVE_TICKET_STATES,
+    PersonRecord,
+    PlatformId,
+    TicketRecord,
+    TicketState,
+)
 from bot.store.base import StoreBase, as_id
 from bot.store.columns import utcnow
 from bot.store.errors import StoreError
-from bot.store.models import Ticket, TicketPost
+from bot.store.models import Person, Ticket, TicketPost
+from bot.store.people import person_record
 
 
 @dataclass(frozen=True)
@@ -63,16 +70,21 @@ class TicketsMixin(StoreBase):
             row = await session.get(Ticket, ticket_id)
             return None if row is None else ticket_record(row)
 
-    async def active_tickets(self, limit: int = 200) -> list[TicketRecord]:
-        """Tickets not closed, the longest waiting first (the officers' inbox)."""
-        query = (
-            select(Ticket)
-            .where(Ticket.state.in_(ACTIVE_TICKET_STATES))
-            .order_by(Ticket.opened_at, Ticket.id)
-            .limit(limit)
-        )
+    async def inbox_tickets(
+        self, include_closed: bool = False, limit: int = 200
+    ) -> list[tuple[TicketRecord, PersonRecord]]:
+        """The officers' inbox, each ticket with its citizen (one joined query): tickets
+        not closed, the longest waiting first; with ``include_closed``, the latest
+        tickets of any state, newest first."""
+        query = select(Ticket, Person).join(Person, Person.id == Ticket.person_id)
+        if include_closed:
+            query = query.order_by(Ticket.opened_at.desc(), Ticket.id.desc())
+        else:
+            query = query.where(Ticket.state.in_(ACTIVE_TICKET_STATES))
+            query = query.order_by(Ticket.opened_at, Ticket.id)
         async with self._read() as session:
-            return [ticket_record(row) for row in (await session.scalars(query)).all()]
+            rows = (await session.execute(query.limit(limit))).all()
+        return [(ticket_record(ticket), person_record(person)) for ticket, person in rows]
 
     async def link_ticket_post(
         self, ticket_id: int, chat_id: PlatformId, message_id: PlatformId

@@ -21,10 +21,10 @@ ASK_AGAIN = "Gửi /dangnhap cho bot trong tin nhắn riêng để nhận liên 
 SIGNING_IN = "Đang vào trang cán bộ…"
 CONTINUE = "Vào trang cán bộ"
 FORGED = "Yêu cầu không hợp lệ (thiếu mã chống giả mạo). Hãy tải lại trang rồi thử lại."
-COMING = (
-    "Soạn thông báo và số liệu sẽ có ở đây; trong lúc chờ, các việc đó vẫn làm trong "
-    "Telegram như trước."
-)
+NAV = "Mục của trang cán bộ"
+NAV_INBOX = "Hộp thư"
+NAV_BROADCASTS = "Thông báo"
+NAV_INSIGHTS = "Số liệu"
 
 
 def link_message(url: str, minutes: int) -> str:
@@ -42,8 +42,23 @@ PRIVATE_ONLY = "Vì an toàn, hãy gửi /dangnhap trong tin nhắn riêng với
 
 # ---- the inbox ------------------------------------------------------------------------
 INBOX = "Yêu cầu đang chờ"
+INBOX_ALL = "Yêu cầu gần đây (cả đã đóng)"
 INBOX_EMPTY = "Không có yêu cầu nào đang chờ."
+INBOX_NONE_FOUND = "Không có yêu cầu nào khớp với từ tìm."
 COLUMNS = ("Số", "Kênh", "Người hỏi", "Đã chờ", "Trạng thái", "Lý do")
+SEARCH_LABEL = "Tìm trong yêu cầu (tên, nội dung, số yêu cầu; gõ có dấu hay không dấu đều được)"
+SEARCH = "Tìm"
+INCLUDE_CLOSED = "Cả yêu cầu đã đóng"
+LATE = "quá hạn"
+LIVE = "Danh sách tự cập nhật, không cần tải lại trang."
+LAST_ANSWER = "Câu trả lời cuối của bot trước khi chuyển cán bộ"
+PLATFORMS = {"telegram": "Telegram", "zalo_oa": "Zalo OA", "zalo_bot": "Zalo Bot", "web": "Web"}
+
+
+def late_rule(minutes: int) -> str:
+    return f"Tô đỏ: yêu cầu chưa được trả lời sau {waited(minutes)} trong giờ làm việc."
+
+
 STATES = {"open": "mới", "assigned": "đang xử lý", "answered": "đã trả lời", "closed": "đã đóng"}
 TAKE = "Nhận xử lý"
 REPLY = "Gửi trả lời"
@@ -64,9 +79,15 @@ def waited(minutes: int) -> str:
     if minutes < 60:
         return f"{minutes} phút"
     if minutes < 48 * 60:
-        return f"{minutes // 60} giờ {minutes % 60} phút"
+        hours, rest = divmod(minutes, 60)
+        return f"{hours} giờ {rest} phút" if rest else f"{hours} giờ"
     return f"{minutes // (24 * 60)} ngày"
 
 
 def ticket_title(ticket_id: int, platform: str, name: str) -> str:
     return f"Yêu cầu #{ticket_id} — {name or 'người dân'} ({platform})"
+
+
+def taken(by: str | None) -> str:
+    who = f" ({by})" if by else ""
+    return f"Yêu cầu này đã có cán bộ khác nhận hoặc đã được trả lời{who}; bạn vẫn có thể trả lời."

@@ -36,7 +36,7 @@ async def test_sign_in_reply_to_a_ticket_then_sign_out(
             token = await state.console.sign_in.new_link_token(ADMIN)
             link = f"{state.base_url}/console/dang-nhap?t={token}"
             await chat.open(link)
-            await chat.wait_for("p.who", ADMIN)  # arrived on the console, signed in
+            await chat.wait_for(".who", ADMIN)  # arrived on the console, signed in
             await chat.screenshot(output_dir / "console-inbox.png")
             await chat.click("table.inbox a")
             await chat.wait_for("ol.conversation", ASK)
@@ -53,6 +53,30 @@ async def test_sign_in_reply_to_a_ticket_then_sign_out(
             await chat.wait_for("main", "chưa đăng nhập")
             await chat.open(link)  # the same link again
             await chat.wait_for("main", "đã được dùng")
+        finally:
+            await chat.reset()
+
+
+async def test_a_new_request_and_the_citizens_next_message_appear_without_reload(
+    chat: Page, fake, tmp_path, output_dir
+) -> None:
+    settings = web_settings(fake, f"sqlite+aiosqlite:///{tmp_path / 'l.db'}", admins=ADMIN)
+    async with running(settings, FakeAnswerer({ASK: HANDOFF})) as state:
+        try:
+            token = await state.console.sign_in.new_link_token(ADMIN)
+            await chat.open(f"{state.base_url}/console/dang-nhap?t={token}")
+            await chat.wait_for("#inbox", "Không có yêu cầu")
+            url = state.base_url + "/telegram/webhook"
+            update = fake.text_update(CITIZEN, CITIZEN, ASK, first_name="Bác Tư")
+            assert await fake.deliver_webhook(update, url=url) == 200
+            await chat.wait_for("#inbox tr", "Bác Tư", timeout=60)  # no reload
+            await chat.screenshot(output_dir / "console-inbox-live.png")
+            await chat.click("#inbox a")
+            await chat.wait_for("#conversation", ASK)
+            later = fake.text_update(CITIZEN, CITIZEN, "Số nhà tôi là 12 Đội Cấn")
+            assert await fake.deliver_webhook(later, url=url) == 200
+            await chat.wait_for("#conversation", "12 Đội Cấn", timeout=60)
+            assert await chat.script("return document.getElementById('reply') !== null")
         finally:
             await chat.reset()
 

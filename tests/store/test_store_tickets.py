@@ -168,11 +168,20 @@ async def test_concurrent_transitions_keep_one_winner(store: Store) -> None:
     assert (await store.get_ticket(ticket.id)) == winners[0]
 
 
-async def test_active_tickets_are_the_inbox_longest_waiting_first(store: Store) -> None:
+async def test_the_inbox_is_tickets_not_closed_longest_waiting_first_with_their_citizen(
+    store: Store,
+) -> None:
     first = await store.open_ticket(await _person(store, "a"), "một")
     second = await store.open_ticket(await _person(store, "b"), "hai")
     closed = await store.open_ticket(await _person(store, "c"), "ba")
     await store.close_ticket(closed.id, "telegram:9")
     await store.assign_ticket(second.id, "telegram:9")
-    assert [t.id for t in await store.active_tickets()] == [first.id, second.id]
-    assert [t.id for t in await store.active_tickets(limit=1)] == [first.id]
+    inbox = await store.inbox_tickets()
+    assert [(t.id, p.id) for t, p in inbox] == [
+        (first.id, first.person_id),
+        (second.id, second.person_id),
+    ]
+    assert inbox[1][0].state == "assigned" and inbox[1][1].user_id == "b"
+    assert [t.id for t, _ in await store.inbox_tickets(limit=1)] == [first.id]
+    everything = await store.inbox_tickets(include_closed=True)
+    assert [t.id for t, _ in everything] == [closed.id, second.id, first.id]
