@@ -13,6 +13,7 @@ import pytest
 
 from bot.app import running
 from tests.fakes.answerer import HANDOFF, FakeAnswerer
+from tests.fakes.zalo_oa_api import FakeZaloOA
 from tests.web.conftest import OPERATORS, web_settings
 from tests.web.support import Page
 
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.slow
 ADMIN = "telegram:9001"
 CITIZEN = 5001
 ASK = "cho toi gap can bo"
+ZALO_CITIZEN = "6142871234567890123"
 
 
 async def test_sign_in_reply_to_a_ticket_then_sign_out(
@@ -79,6 +81,38 @@ async def test_a_new_request_and_the_citizens_next_message_appear_without_reload
             assert await chat.script("return document.getElementById('reply') !== null")
         finally:
             await chat.reset()
+
+
+async def test_a_reply_from_the_console_reaches_a_zalo_oa_citizen(
+    chat: Page, fake, tmp_path, output_dir
+) -> None:
+    async with FakeZaloOA() as zalo:
+        zalo.add_user(ZALO_CITIZEN, "Bà Lan")
+        settings = web_settings(
+            fake, f"sqlite+aiosqlite:///{tmp_path / 'z.db'}", admins=ADMIN, **zalo.bot_settings()
+        )
+        async with running(settings, FakeAnswerer({ASK: HANDOFF})) as state:
+            try:
+                event = zalo.text_event(ZALO_CITIZEN, ASK)
+                assert (await zalo.deliver_event(state.base_url + "/zalo/oa/webhook", event))[
+                    0
+                ] == 200
+                await fake.wait_for_message(OPERATORS, text_contains="Yêu cầu #")
+                token = await state.console.sign_in.new_link_token(ADMIN)
+                await chat.open(f"{state.base_url}/console/dang-nhap?t={token}")
+                await chat.wait_for("#inbox tr", "Zalo OA")
+                await chat.click("#inbox a")
+                await chat.wait_for("#conversation", ASK)
+                since = len(zalo.calls)
+                await chat.type("#reply", "Chào bà, tổ dân phố sẽ đến nhà bà sáng mai.")
+                await chat.click("form[action$='tra-loi'] button")
+                got = await zalo.wait_for_cs(
+                    ZALO_CITIZEN, since=since, text_contains="tổ dân phố sẽ đến"
+                )
+                assert got.text.startswith("💬 Cán bộ")  # labelled as an officer's words
+                await chat.wait_for("#conversation", "tổ dân phố sẽ đến")
+            finally:
+                await chat.reset()
 
 
 def test_the_command_line_prints_a_link_for_the_first_admin(tmp_path: Path) -> None:
