@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.broadcast.controls import control_buttons
 from bot.broadcast.desk_base import DeskBase, actor_of
 from bot.core.commands import as_number
 from bot.core.messages import Button, Inbound, Outbound
+from bot.core.records import BroadcastRecord
 from bot.strings import broadcast as wording
 from bot.strings import conversation as texts
 from bot.vietnamese.text import fold, folded_tokens
@@ -42,9 +44,7 @@ class ComposeMixin(DeskBase):
             await self._save(actor, dialog)
             return [*notes, self._say(inbound, wording.ASK_AUDIENCE, _audience_buttons())]
         if step == "area":
-            # Areas are kept folded (see Preferences.set_area): "Ba Đình" = "ba dinh".
-            folded = " ".join(folded_tokens(text))
-            dialog.update(step="when", audience={"areas": [folded], "area_names": [text]})
+            dialog.update(step="when", audience=area_audience(text))
             await self._save(actor, dialog)
             return await self._ask_when(inbound, dialog)
         if step == "time":
@@ -66,10 +66,9 @@ class ComposeMixin(DeskBase):
                 dialog["step"] = "area"
                 await self._save(actor, dialog)
                 return [self._say(inbound, wording.ASK_AREA)]
-            topic = as_number(choice)
-            if choice != "all" and (topic is None or topic >= len(texts.TOPICS)):
+            audience = topic_audience(choice)
+            if audience is None:
                 return []  # a button this dialogue never offered
-            audience = {} if topic is None else {"topics": [texts.TOPICS[topic]]}
             dialog.update(step="when", audience=audience)
             await self._save(actor, dialog)
             return await self._ask_when(inbound, dialog)
@@ -121,25 +120,18 @@ class ComposeMixin(DeskBase):
         self, inbound: Inbound, actor: str, unit: str, dialog: dict
     ) -> list[Outbound]:
         at = datetime.fromisoformat(dialog["at"]) if dialog.get("at") else None
-        broadcast = await self.store.create_broadcast(
+        broadcast, total = await self.publish(
             actor,
+            unit,
             dialog.get("text") or "",
             dialog.get("audience") or {},
-            unit=unit,
             photo=dialog.get("photo"),
-            scheduled_at=at,
+            at=at,
         )
         await self._clear(actor)
-        await self.store.audit(
-            actor,
-            "broadcast",
-            {"id": broadcast.id, "audience": broadcast.audience, "at": dialog.get("at")},
-        )
-        if at is not None:
+        if total is None:
+            assert at is not None
             return [self._say(inbound, wording.scheduled(broadcast.id, at, self.zone))]
-        total = await self.store.enqueue_broadcast(broadcast.id)
-        if self._wake is not None:
-            await self._wake()
         return [
             Outbound(
                 inbound.platform,
@@ -150,25 +142,38 @@ class ComposeMixin(DeskBase):
             )
         ]
 
+    async def publish(
+        self,
+        actor: str,
+        unit: str,
+        text: str,
+        audience: dict,
+        *,
+        photo: str | None = None,
+        at: datetime | None = None,
+        action: str = "broadcast",
+    ) -> tuple[BroadcastRecord, int | None]:
+        """A confirmed broadcast, in the chat or in the web console: created (audited as
+        ``action``) and, unless it is for ``at``, queued for every recipient with the
+        sender woken. The broadcast, and how many were queued (None: scheduled)."""
+        broadcast = await self.store.create_broadcast(
+            actor, text, audience, unit=unit, photo=photo, scheduled_at=at
+        )
+        when = at.isoformat() if at else None
+        await self.store.audit(
+            actor, action, {"id": broadcast.id, "audience": broadcast.audience, "at": when}
+        )
+        if at is not None:
+            return broadcast, None
+        total = await self.store.enqueue_broadcast(broadcast.id)
+        if self._wake is not None:
+            await self._wake()
+        return broadcast, total
+
     # ---- helpers --------------------------------------------------------------------------
     def _parse_time(self, text: str) -> datetime | None:
-        match = _TIME.match(fold(text).strip())
-        if match is None:
-            return None
-        hour, minute, day, month, year = match.groups()
-        now = datetime.now(self.zone)
-        try:
-            when = datetime(
-                int(year or now.year),
-                int(month or now.month),
-                int(day or now.day),
-                int(hour),
-                int(minute),
-                tzinfo=self.zone,
-            )
-        except ValueError:
-            return None
-        return when if when > now else None
+        when = local_time(text, self.zone)
+        return when if when is not None and when > datetime.now(self.zone) else None
 
     async def _dialog(self, actor: str) -> dict | None:
         stored = await self.store.kv_get(f"compose:{actor}")
@@ -179,6 +184,44 @@ class ComposeMixin(DeskBase):
 
     async def _clear(self, actor: str) -> None:
         await self.store.kv_set(f"compose:{actor}", "")
+
+
+def topic_audience(choice: str) -> dict | None:
+    """Everyone ("all") or those of a topic (its number in ``TOPICS``); None for a choice
+    never offered."""
+    if choice == "all":
+        return {}
+    topic = as_number(choice)
+    if topic is None or topic >= len(texts.TOPICS):
+        return None
+    return {"topics": [texts.TOPICS[topic]]}
+
+
+def area_audience(name: str) -> dict:
+    """The subscribers of a ward or commune, as the officer typed its name."""
+    # Areas are kept folded (see Preferences.set_area): "Ba Đình" = "ba dinh".
+    return {"areas": [" ".join(folded_tokens(name))], "area_names": [name]}
+
+
+def local_time(text: str, zone: ZoneInfo) -> datetime | None:
+    """A time as officers type it: 20:00 (today), 20:00 26/11 or 20h00 26/11/2025, in
+    ``zone``; None when the text is no such time."""
+    match = _TIME.match(fold(text).strip())
+    if match is None:
+        return None
+    hour, minute, day, month, year = match.groups()
+    now = datetime.now(zone)
+    try:
+        return datetime(
+            int(year or now.year),
+            int(month or now.month),
+            int(day or now.day),
+            int(hour),
+            int(minute),
+            tzinfo=zone,
+        )
+    except ValueError:
+        return None
 
 
 def _audience_buttons() -> tuple[Button, ...]:

@@ -10,6 +10,14 @@ from bot.core.commands import as_number
 from bot.core.messages import Button, Inbound, Outbound
 from bot.strings import broadcast as wording
 
+# Which states each control acts on, and the state it leaves the broadcast in.
+ALLOWED = {
+    "pause": ("sending",),
+    "resume": ("paused",),
+    "cancel": ("scheduled", "sending", "paused"),
+}
+RESULTS = {"pause": "paused", "resume": "sending", "cancel": "cancelled"}
+
 
 class ControlsMixin(DeskBase):
     async def start_due(self, now: datetime) -> list[int]:
@@ -44,19 +52,24 @@ class ControlsMixin(DeskBase):
         broadcast = await self.store.get_broadcast(number)
         if broadcast is None:
             return [self._say(inbound, wording.NO_SUCH_BROADCAST)]
-        allowed = {
-            "pause": ("sending",),
-            "resume": ("paused",),
-            "cancel": ("scheduled", "sending", "paused"),
-        }[verb]
-        if broadcast.state not in allowed:
+        new_state = await self.control(actor, verb, broadcast.id)
+        if new_state is None:
             return [self._say(inbound, wording.cannot(verb, broadcast.state))]
-        new_state = {"pause": "paused", "resume": "sending", "cancel": "cancelled"}[verb]
-        await self.store.set_broadcast_state(broadcast.id, new_state)
-        await self.store.audit(actor, verb, {"id": broadcast.id})
+        return [self._say(inbound, wording.controlled(broadcast.id, new_state))]
+
+    async def control(
+        self, actor: str, verb: str, broadcast_id: int, *, action: str | None = None
+    ) -> str | None:
+        """Pause, resume or cancel a broadcast, from the chat or the web console: its new
+        state (audited as ``action``, the verb by default; the sender woken to resume),
+        or None when its state does not allow ``verb`` now. Of two clicks, one acts."""
+        new_state = RESULTS[verb]
+        if not await self.store.change_broadcast_state(broadcast_id, ALLOWED[verb], new_state):
+            return None
+        await self.store.audit(actor, action or verb, {"id": broadcast_id})
         if verb == "resume" and self._wake is not None:
             await self._wake()
-        return [self._say(inbound, wording.controlled(broadcast.id, new_state))]
+        return new_state
 
 
 def control_buttons(broadcast_id: int, state: str) -> tuple[Button, ...]:

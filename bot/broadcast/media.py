@@ -4,12 +4,14 @@ Telegram sends a broadcast's photo by its file id. The Telegram adapter fetches 
 once, when an officer sends the photo while composing, and keeps them in the database
 (``Store.keep_photo``); Zalo OA uploads them, Zalo Bot and the web chat point at
 ``/media/broadcast/<id>``. A broadcast whose bytes are missing (the fetch failed) goes out
-as text on those platforms.
+as text on those platforms. A photo uploaded in the web console has no file id: it is kept
+under ``upload:<sha256>``, and Telegram is sent its bytes as well.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
@@ -19,6 +21,7 @@ from bot.store.repository import Store
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # Telegram's own limit for a photo
 PHOTO_PATH = "/media/broadcast/{id}"
+UPLOADED = "upload:"  # the start of a photo key that is not a Telegram file id
 # A broadcast that is only a photo, on a platform the photo cannot reach: nothing to send.
 PHOTO_ONLY = "thông báo chỉ có ảnh, mà ảnh chưa gửi được qua kênh này"
 T = TypeVar("T")
@@ -41,6 +44,12 @@ def image_type(data: bytes) -> str | None:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
     return None
+
+
+def upload_key(data: bytes) -> str:
+    """The ``photo`` of a broadcast whose photo was uploaded in the web console: it has no
+    Telegram file id, so Telegram is sent its bytes too (TelegramSender)."""
+    return UPLOADED + hashlib.sha256(data).hexdigest()
 
 
 def photo_path(broadcast_id: int) -> str:

@@ -80,7 +80,7 @@ class TelegramChannel:
             )
         self.application.add_handler(MessageHandler(filters.ChatType.PRIVATE, self._on_citizen))
         self.application.add_error_handler(self._on_error)
-        self.sender = TelegramSender(self.application.bot)
+        self.sender = TelegramSender(self.application.bot, store)
         self.draft_photos = DraftPhotos(self.application.bot, store)  # the desk fetches with it
         self._poller: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()

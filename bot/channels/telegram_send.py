@@ -12,14 +12,23 @@ import asyncio
 import html
 import os
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
+from bot.broadcast.media import PHOTO_ONLY, UPLOADED, PerBroadcast
 from bot.channels.telegram_http import MaybeSent
 from bot.channels.text import split_text as split_plain
 from bot.core.messages import Outbound, SendResult
 from bot.core.records import BroadcastRecord
+from bot.store.repository import Store
 
 RETRY_EDIT_AFTER = 5.0  # seconds before a status edit that timed out is tried again
 
@@ -36,9 +45,15 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
     return split_plain(text, limit, lambda piece: len(html.escape(piece, quote=False)))
 
 
+class _NotUploaded(Exception):
+    """The message that was to upload a broadcast's photo did not go out."""
+
+
 class TelegramSender:
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, store: Store | None = None) -> None:
         self.bot = bot
+        self.store = store  # the bytes of photos uploaded in the web console
+        self._file_ids: PerBroadcast[str | None] = PerBroadcast()
 
     async def send(self, outbound: Outbound) -> SendResult:
         """The text in pieces Telegram accepts (the buttons under the last); the first
@@ -105,19 +120,52 @@ class TelegramSender:
         return None
 
     async def deliver_broadcast(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult:
-        return await _broadcast_one(self.bot, chat_id, broadcast.text, broadcast.photo)
+        if broadcast.photo and broadcast.photo.startswith(UPLOADED):
+            return await self._deliver_uploaded(chat_id, broadcast)
+        return (await _broadcast_one(self.bot, chat_id, broadcast.text, broadcast.photo))[0]
+
+    async def _deliver_uploaded(self, chat_id: str, broadcast: BroadcastRecord) -> SendResult:
+        """A photo uploaded in the web console has no Telegram file id: the first
+        recipient's message carries its bytes, the others the file id Telegram gave them
+        (once per broadcast and process). Without the bytes, the text goes alone."""
+        ours: list[SendResult] = []
+
+        async def upload() -> str | None:
+            store = self.store
+            kept = await store.photo(broadcast.photo or "", with_data=True) if store else None
+            if kept is None:
+                return None
+            name = "thong-bao." + kept.content_type.rpartition("/")[2]
+            result, message = await _broadcast_one(
+                self.bot, chat_id, broadcast.text, InputFile(kept.data, filename=name)
+            )
+            ours.append(result)
+            if message is None or not message.photo:
+                raise _NotUploaded  # not remembered: the next recipient uploads
+            return message.photo[-1].file_id
+
+        try:
+            file_id = await self._file_ids.get(broadcast.id, upload)
+        except _NotUploaded:
+            return ours[0]
+        if ours:  # this recipient's message was the upload
+            return ours[0]
+        if file_id is None and not broadcast.text.strip():
+            return SendResult("skipped", PHOTO_ONLY)
+        return (await _broadcast_one(self.bot, chat_id, broadcast.text, file_id))[0]
 
 
 async def _post(
     bot: Bot,
     chat_id: str,
     text: str,
-    photo: str | None,
+    photo: str | InputFile | None,
     markup: InlineKeyboardMarkup | None = None,
     *,
     link_preview: bool = False,  # answers quote documents; a broadcast's link may show a card
 ) -> Message:
-    """Text as escaped HTML, or a photo with the text as its caption."""
+    """Text as escaped HTML, or a photo (a file id, or bytes to upload) with the text as
+    its caption."""
     if photo:
         return await bot.send_photo(
             int(chat_id),
@@ -135,19 +183,25 @@ async def _post(
     )
 
 
-async def _broadcast_one(bot: Bot, chat_id: str, text: str, photo: str | None) -> SendResult:
-    """One broadcast message, classified for the delivery loop (which paces and retries)."""
+async def _broadcast_one(
+    bot: Bot, chat_id: str, text: str, photo: str | InputFile | None
+) -> tuple[SendResult, Message | None]:
+    """One broadcast message, classified for the delivery loop (which paces and retries),
+    and the message when it was sent."""
     try:
         message = await _post(bot, chat_id, text, photo, link_preview=True)
     except RetryAfter as exc:
-        return SendResult("retry", "Telegram yêu cầu chờ", retry_after=seconds(exc.retry_after))
+        wait = seconds(exc.retry_after)
+        return SendResult("retry", "Telegram yêu cầu chờ", retry_after=wait), None
     except Forbidden as exc:
-        return SendResult("blocked", str(exc))
+        return SendResult("blocked", str(exc)), None
+    except BadRequest as exc:  # a NetworkError too (chat not found…): again will not help
+        return SendResult("failed", str(exc)), None
     except (TimedOut, NetworkError) as exc:
-        return SendResult("retry", str(exc))
-    except TelegramError as exc:  # BadRequest (chat not found…): trying again will not help
-        return SendResult("failed", str(exc))
-    return SendResult("sent", message_id=str(message.message_id))
+        return SendResult("retry", str(exc)), None
+    except TelegramError as exc:
+        return SendResult("failed", str(exc)), None
+    return SendResult("sent", message_id=str(message.message_id)), message
 
 
 def _keyboard(outbound: Outbound) -> InlineKeyboardMarkup | None:

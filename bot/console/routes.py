@@ -12,6 +12,7 @@ from typing import Protocol
 
 from aiohttp import web
 
+from bot.console.broadcasts import Broadcasts
 from bot.console.inbox import Inbox
 from bot.console.pages import escape, message, page, refuse_forgery, signed_page
 from bot.console.signin import LINK_SECONDS, Roles, Session, SignIn
@@ -149,4 +150,5 @@ def console_for(
     secure = base.startswith("https://")
     console = Console(store, sign_in, desk.role_of, secure, dispatcher, lateness)
     # The console's sections besides the inbox, one line each:
+    console.parts.append(Broadcasts(store, desk, console.require))
     return console

@@ -10,12 +10,13 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import and_, bindparam, false, func, or_, select, update
 
 from bot.core.records import BroadcastRecord
 from bot.store.base import StoreBase
 from bot.store.columns import utcnow
 from bot.store.models import Broadcast, Delivery, Person
+from bot.store.officers import replies_to
 
 ENQUEUE_CHUNK = 5000  # rows per transaction
 FINAL_STATES = ("sent", "failed", "blocked", "skipped")
@@ -129,6 +130,67 @@ class BroadcastsMixin(StoreBase):
             await session.execute(
                 update(Broadcast).where(Broadcast.id == broadcast_id).values(**values)
             )
+
+    async def change_broadcast_state(
+        self, broadcast_id: int, expected: tuple[str, ...], state: str
+    ) -> bool:
+        """Move the broadcast to ``state`` only if it is now in one of ``expected``; True
+        when this call moved it (of two clicks on "pause", one pauses)."""
+        values: dict[str, Any] = {"state": state}
+        if state in ("done", "cancelled"):
+            values["finished_at"] = utcnow()
+        statement = (
+            update(Broadcast)
+            .where(Broadcast.id == broadcast_id, Broadcast.state.in_(expected))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        async with self._write() as session:
+            return bool((await session.execute(statement)).rowcount)
+
+    async def broadcast_history(
+        self,
+        *,
+        unit: str | None = None,
+        officer: str | None = None,
+        limit: int = 30,
+        before: int | None = None,
+    ) -> list[tuple[BroadcastRecord, dict[str, int]]]:
+        """The newest broadcasts (below id ``before``; drafts left out), each with its
+        deliveries by state and ``replies``: what its recipients sent within 24 h of its
+        start, as ``month_report`` counts them. With ``unit`` or ``officer``: only the
+        broadcasts of that unit or sent by that officer; with neither, everyone's."""
+        query = select(Broadcast).where(Broadcast.state != "draft")
+        if unit is not None or officer is not None:
+            query = query.where(
+                or_(
+                    Broadcast.unit == unit if unit else false(),
+                    Broadcast.officer == officer if officer else false(),
+                )
+            )
+        if before is not None:
+            query = query.where(Broadcast.id < before)
+        async with self._read() as session:
+            rows = (await session.scalars(query.order_by(Broadcast.id.desc()).limit(limit))).all()
+            ids = [row.id for row in rows]
+            by_state = (
+                select(Delivery.broadcast_id, Delivery.state, func.count())
+                .where(Delivery.broadcast_id.in_(ids))
+                .group_by(Delivery.broadcast_id, Delivery.state)
+            )
+            counts: dict[int, Counter] = {i: Counter() for i in ids}
+            for broadcast_id, state, n in (await session.execute(by_state)).all():
+                counts[broadcast_id][state] = n
+            history = []
+            for row in rows:
+                replies = 0
+                if row.started_at is not None:
+                    _, in_window = replies_to(row.id, row.started_at)
+                    replies = await session.scalar(select(func.count()).where(in_window)) or 0
+                states = ("queued", "sending", *FINAL_STATES)
+                numbers = {state: counts[row.id].get(state, 0) for state in states}
+                history.append((broadcast_record(row), {**numbers, "replies": replies}))
+        return history
 
     async def broadcast_progress(self, broadcast_id: int) -> dict[str, int]:
         query = (

@@ -100,6 +100,56 @@ class MemoryBroadcasts(MemoryBase):
             self.broadcasts, broadcast_id, replace(broadcast, state=state, finished_at=finished)
         )
 
+    async def change_broadcast_state(
+        self, broadcast_id: int, expected: tuple[str, ...], state: str
+    ) -> bool:
+        broadcast = self.broadcasts.get(broadcast_id)
+        if broadcast is None or broadcast.state not in expected:
+            return False
+        await self.set_broadcast_state(broadcast_id, state)
+        return True
+
+    async def broadcast_history(
+        self,
+        *,
+        unit: str | None = None,
+        officer: str | None = None,
+        limit: int = 30,
+        before: int | None = None,
+    ) -> list[tuple[BroadcastRecord, dict[str, int]]]:
+        everyone = unit is None and officer is None
+        chosen = [
+            b
+            for b in sorted(self.broadcasts.values(), key=lambda b: -b.id)
+            if b.state != "draft"
+            and (before is None or b.id < before)
+            and (
+                everyone
+                or (bool(unit) and b.unit == unit)
+                or (bool(officer) and b.officer == officer)
+            )
+        ][:limit]
+        history = []
+        for broadcast in chosen:
+            counts = await self.broadcast_progress(broadcast.id)
+            replies = len(self._interaction(broadcast)[1]) if broadcast.started_at else 0
+            history.append((broadcast, {**counts, "replies": replies}))
+        return history
+
+    def _interaction(self, broadcast: BroadcastRecord) -> tuple[set[int], list]:
+        """Who received the broadcast, and what they sent within 24 h of its start."""
+        at = broadcast.started_at
+        assert at is not None
+        reached = {p for (b, p), s in self.deliveries.items() if b == broadcast.id and s == "sent"}
+        said = [
+            m
+            for m in self.messages.values()
+            if m.person_id in reached
+            and m.direction == "in"
+            and at <= m.created_at < at + INTERACTION_WINDOW
+        ]
+        return reached, said
+
     async def broadcast_progress(self, broadcast_id: int) -> dict[str, int]:
         counts = Counter(s for (b, _), s in self.deliveries.items() if b == broadcast_id)
         return {state: counts.get(state, 0) for state in ("queued", "sending", *FINAL_STATES)}
@@ -144,14 +194,7 @@ class MemoryBroadcasts(MemoryBase):
             ):
                 continue
             until = at + INTERACTION_WINDOW
-            reached = {
-                p for (b, p), s in self.deliveries.items() if b == broadcast.id and s == "sent"
-            }
-            said = [
-                m
-                for m in self.messages.values()
-                if m.person_id in reached and m.direction == "in" and at <= m.created_at < until
-            ]
+            reached, said = self._interaction(broadcast)
             votes = Counter(
                 f.value
                 for f in self.feedback.values()

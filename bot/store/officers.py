@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, select, update
 
 from bot.store.base import StoreBase, as_id
 from bot.store.columns import utcnow
@@ -114,17 +114,9 @@ class OfficersMixin(StoreBase):
             for broadcast in (await session.scalars(query.order_by(Broadcast.id))).all():
                 assert broadcast.started_at is not None
                 until = broadcast.started_at + INTERACTION_WINDOW
-                recipients = select(Delivery.person_id).where(
-                    Delivery.broadcast_id == broadcast.id, Delivery.state == "sent"
-                )
+                recipients, in_window = replies_to(broadcast.id, broadcast.started_at)
                 delivered = await session.scalar(
                     select(func.count()).select_from(recipients.subquery())
-                )
-                in_window = and_(
-                    Message.person_id.in_(recipients),
-                    Message.direction == "in",
-                    Message.created_at >= broadcast.started_at,
-                    Message.created_at < until,
                 )
                 replies = await session.scalar(select(func.count()).where(in_window))
                 questions = await session.scalar(
@@ -157,3 +149,18 @@ class OfficersMixin(StoreBase):
                     }
                 )
         return rows
+
+
+def replies_to(broadcast_id: int, started_at: datetime) -> tuple[Select, ColumnElement[bool]]:
+    """Who received the broadcast, and the condition on ``Message`` of what they sent
+    within 24 h of its start: its replies, as the monthly report counts them."""
+    recipients = select(Delivery.person_id).where(
+        Delivery.broadcast_id == broadcast_id, Delivery.state == "sent"
+    )
+    in_window = and_(
+        Message.person_id.in_(recipients),
+        Message.direction == "in",
+        Message.created_at >= started_at,
+        Message.created_at < started_at + INTERACTION_WINDOW,
+    )
+    return recipients, in_window

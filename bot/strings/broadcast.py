@@ -37,13 +37,17 @@ def _local(at: datetime, zone: ZoneInfo) -> str:
     return at.astimezone(zone).strftime("%H:%M %d/%m/%Y")
 
 
-def recipients(count: int, audience: dict) -> str:
-    what = "tất cả người đăng ký"
-    if audience.get("topics"):
-        what = "người quan tâm chủ đề " + ", ".join(audience["topics"])
+def audience_name(audience: dict) -> str:
+    """Who a broadcast goes to, in words (the chat's dialogue and the web console)."""
     if audience.get("areas"):
-        what = "người đăng ký ở " + ", ".join(audience.get("area_names") or audience["areas"])
-    return f"Sẽ gửi tới {count} người ({what}). Gửi khi nào?"
+        return "người đăng ký ở " + ", ".join(audience.get("area_names") or audience["areas"])
+    if audience.get("topics"):
+        return "người quan tâm chủ đề " + ", ".join(audience["topics"])
+    return "tất cả người đăng ký"
+
+
+def recipients(count: int, audience: dict) -> str:
+    return f"Sẽ gửi tới {count} người ({audience_name(audience)}). Gửi khi nào?"
 
 
 def confirm_question(count: int, at: datetime | None, zone: ZoneInfo) -> str:
