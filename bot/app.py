@@ -27,6 +27,7 @@ from bot.broadcast.desk import BroadcastDesk
 from bot.broadcast.roster import Roster
 from bot.channels import Channel
 from bot.config import Settings
+from bot.console.cluster_job import ClusterJob
 from bot.console.routes import Console, console_for
 from bot.conversation.flood import FloodLimiter
 from bot.conversation.handoff import Contact, Handoff, OfficersChat
@@ -110,6 +111,11 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         web_app.add_routes(health_routes(store, engine, settings.data_dir, started))
         # Broadcast photos: for the web chat, and for Zalo Bot even when the chat is off.
         web_app.add_routes(MediaRoutes(store).routes())
+        clusters = (  # the unanswered questions grouped by the engine's model
+            ClusterJob(store, engine, settings.clusters_every_minutes)  # type: ignore[arg-type]
+            if settings.clusters_every_minutes and hasattr(engine, "embed")
+            else None
+        )
         console = console_for(
             store,
             desk,
@@ -117,6 +123,7 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
             settings.public_base_url,
             settings.console_idle_minutes,
             (office_hours_of(settings), settings.ticket_target_minutes),
+            clusters,
         )
         web_app.add_routes(console.routes())
         channels = configured_channels(settings, dispatcher, store, engine)
@@ -163,6 +170,9 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
             housekeeping(store, settings.retention_days), name="housekeeping"
         )
         stack.push_async_callback(background.stop, tidying)
+        if clusters is not None:
+            grouping = asyncio.create_task(clusters.loop(), name="clusters")
+            stack.push_async_callback(background.stop, grouping)
         clock = asyncio.create_task(
             BroadcastClock(store, desk, dispatcher, rates).run(), name="broadcast-clock"
         )

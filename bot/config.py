@@ -181,6 +181,12 @@ class Settings(BaseSettings):
     console_idle_minutes: int = Field(
         30, gt=0, description="an officer's console session ends after this long unused"
     )
+    clusters_every_minutes: int = Field(
+        30,
+        ge=0,
+        description="unanswered questions are grouped by meaning in the background this often "
+        "(and when the console's page finds the last grouping older); 0 = never",
+    )
 
     # Personal data (Nghị định 13/2023/NĐ-CP)
     retention_days: int = Field(

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Speed and memory: `python scripts/bench.py [engine|telegram|zalo|web|broadcast|memory|all]`.
+"""Speed and memory: `python scripts/bench.py [engine|telegram|zalo|web|broadcast|memory|clusters|all]`.
 
 engine: index build time (a fresh process, model load included), model load time,
 single-question latency p50/p95 after warm-up, questions/second with 8 and 50
@@ -10,6 +10,9 @@ zalo: 50 senders of signed Zalo OA events: events handled/s, receipt→CS call p
 webhook acknowledgement time.
 web: 50 clients of the JSON API at once: answers/s, p50/p95; the page's first-load weight.
 memory: 1,200 one-word questions of 60 KB: growth of the server's and the engine's RSS.
+clusters: the console's grouping of 5,000 unanswered questions (--count), cold, through
+the engine's own process (--inline: in this process): read, embed, group; the quality
+against the generating topics (--compare: also the model alone, the words alone, HDBSCAN).
 Numbers go in the closing note, not in test assertions.
 """
 
@@ -52,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         "what",
         nargs="?",
         default="engine",
-        choices=["engine", "telegram", "zalo", "web", "broadcast", "memory", "all"],
+        choices=["engine", "telegram", "zalo", "web", "broadcast", "memory", "clusters", "all"],
     )
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--skip-build", action="store_true")
@@ -61,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cache", action="store_true", help="keep the answer cache on (repeated questions)"
     )
+    parser.add_argument("--count", type=int, default=5000, help="clusters: questions")
+    parser.add_argument("--inline", action="store_true", help="clusters: engine in-process")
+    parser.add_argument("--compare", action="store_true", help="clusters: other groupings")
     args = parser.parse_args(argv)
     questions = load_questions(args.questions)
 
@@ -109,6 +115,11 @@ def main(argv: list[str] | None = None) -> int:
         from scripts.benchmarks import broadcast
 
         print(broadcast.report(asyncio.run(broadcast.run())))
+    if args.what in {"clusters", "all"}:
+        from scripts.benchmarks import clusters
+
+        found = asyncio.run(clusters.run(args.count, args.inline, args.compare))
+        print(clusters.report(found))
     return 0
 
 

@@ -10,6 +10,7 @@ import logging
 import math
 import re
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -33,6 +34,8 @@ from bot.vietnamese.text import clean, folded_tokens
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 16  # questions encoded together when many arrive at once
+EMBED_CHUNK = 32  # texts embedded per turn of the worker: questions wait for one chunk at most
+EMBED_CHARS = 1000  # a question is read this far for its vector
 OVERVIEW_CONFIDENCE = 0.9  # a question naming only a document is answered by its opening
 _HTML_TAG = re.compile(r"<[^>]{0,300}>")
 
@@ -125,6 +128,18 @@ class AnswerEngine:
 
     def passage(self, doc_id: str, section_id: str) -> str:
         return section_passage(self.index, doc_id, section_id)
+
+    async def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit query vectors of ``texts`` (the Embeddings port), a chunk at a time on the
+        engine's one thread, so a citizen's question waits for one chunk at most."""
+        loop = asyncio.get_running_loop()
+        chunks = [list(texts[i : i + EMBED_CHUNK]) for i in range(0, len(texts), EMBED_CHUNK)]
+        parts = [await loop.run_in_executor(self._executor, self.embed_batch, c) for c in chunks]
+        return np.concatenate(parts) if parts else np.empty((0, 0), dtype=np.float32)
+
+    def embed_batch(self, texts: list[str]) -> np.ndarray:
+        """Query-style e5 vectors ("query: …"), as the questions are searched with."""
+        return self.encoder.encode_queries([clean(t)[:EMBED_CHARS] or "?" for t in texts])
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)

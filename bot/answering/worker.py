@@ -4,7 +4,9 @@ In one process the model's Python work and the event loop take turns on the GIL,
 under load (50 people asking at once) each slows the other. Here the event loop keeps
 its process: questions go to a child process through a pipe, and every question waiting
 there is answered as one batch (see AnswerEngine.answer_batch). The parent keeps only
-the index, for document names and "Xem nguyên văn" passages; the model lives in the child.
+the index, for document names and "Xem nguyên văn" passages; the model lives in the child,
+which also embeds texts for the console (``embed``), a chunk per turn, after the questions
+that arrived with it.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ import itertools
 import logging
 import multiprocessing
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
+import numpy as np
+
+from bot.answering.engine import EMBED_CHUNK
 from bot.answering.finder import Section
 from bot.answering.render import section_passage
 from bot.config import Settings
@@ -31,6 +36,7 @@ logger = logging.getLogger(__name__)
 MAX_BATCH = 32
 START_TIMEOUT = 300.0  # first start converts the model: minutes on a slow disk
 TRIM_EVERY = 50  # batches between malloc_trim calls (a few milliseconds each)
+EMBED = "embed"  # in a request's third place (a question's scope): texts to embed
 
 
 class EngineUnavailable(BotError):
@@ -38,7 +44,7 @@ class EngineUnavailable(BotError):
 
 
 class EngineProcess:
-    """Same async surface as AnswerEngine for the conversation service: ask, passage, index."""
+    """Same async surface as AnswerEngine: ask, embed, passage, index."""
 
     def __init__(self, settings: Settings, index: SearchIndex) -> None:
         self.settings = settings
@@ -47,7 +53,7 @@ class EngineProcess:
         self._process: Any = None
         self._connection: Connection | None = None
         self._send_lock = threading.Lock()
-        self._pending: dict[int, asyncio.Future[Answer]] = {}
+        self._pending: dict[int, asyncio.Future[Any]] = {}
         self._ids = itertools.count(1)
         self._reader: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -79,20 +85,33 @@ class EngineProcess:
         self._reader.start()
 
     async def ask(self, text: str, scope: Section | None = None) -> Answer:
+        return await asyncio.shield(await self._send(text, scope))
+
+    async def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit query vectors of ``texts``, a chunk per request: questions sent meanwhile
+        are answered first, so a citizen waits for one chunk at most."""
+        parts = []
+        for start in range(0, len(texts), EMBED_CHUNK):
+            future = await self._send(list(texts[start : start + EMBED_CHUNK]), EMBED)
+            parts.append(await future)
+        return np.concatenate(parts) if parts else np.empty((0, 0), dtype=np.float32)
+
+    async def _send(self, payload: object, scope: object) -> asyncio.Future[Any]:
+        """The request sent to the child; its future resolves when the child replies."""
         if self._connection is None or self._loop is None:
             raise EngineUnavailable("Bộ trả lời chưa chạy")
         if not self._process.is_alive():
             await self._restart()
         request_id = next(self._ids)
-        future: asyncio.Future[Answer] = self._loop.create_future()
+        future: asyncio.Future[Any] = self._loop.create_future()
         self._pending[request_id] = future
         try:
             with self._send_lock:
-                self._connection.send((request_id, text, scope))
+                self._connection.send((request_id, payload, scope))
         except (OSError, ValueError) as exc:
             self._pending.pop(request_id, None)
             raise EngineUnavailable(f"Bộ trả lời đã dừng: {exc}") from exc
-        return await asyncio.shield(future)
+        return future
 
     async def _restart(self) -> None:
         """The child died (killed, out of memory): start a new one, once at a time."""
@@ -133,10 +152,14 @@ class EngineProcess:
                 self._loop.call_soon_threadsafe(self._resolve, request_id, answer)
         self._loop.call_soon_threadsafe(self._fail_all)
 
-    def _resolve(self, request_id: int, answer: Answer) -> None:
+    def _resolve(self, request_id: int, result: Any) -> None:
         future = self._pending.pop(request_id, None)
-        if future is not None and not future.done():
-            future.set_result(answer)
+        if future is None or future.done():
+            return
+        if isinstance(result, Exception):
+            future.set_exception(result)
+        else:
+            future.set_result(result)
 
     def _fail_all(self) -> None:
         pending, self._pending = self._pending, {}
@@ -194,11 +217,19 @@ def _child_main(connection: Connection, settings: Settings) -> None:
         if None in requests:
             stopping = True
             requests = [r for r in requests if r is not None]
-        if requests:
+        questions = [r for r in requests if r[2] != EMBED]
+        if questions:
             answers = engine.answer_batch(
-                [text for _, text, _ in requests], [scope for _, _, scope in requests]
+                [text for _, text, _ in questions], [scope for _, _, scope in questions]
             )
-            connection.send([(rid, a) for (rid, _, _), a in zip(requests, answers, strict=True)])
+            connection.send([(rid, a) for (rid, _, _), a in zip(questions, answers, strict=True)])
+        for request_id, texts, _ in (r for r in requests if r[2] == EMBED):
+            try:
+                vectors: object = engine.embed_batch(texts)
+            except Exception as exc:  # the caller gets the error; the child lives on
+                vectors = RuntimeError(f"embedding failed: {exc}")
+            connection.send([(request_id, vectors)])
+        if requests:
             batches += 1
             if batches % TRIM_EVERY == 0:
                 trim()

@@ -13,7 +13,9 @@ from typing import Protocol
 from aiohttp import web
 
 from bot.console.broadcasts import Broadcasts
+from bot.console.clusters import Clusters
 from bot.console.inbox import Inbox
+from bot.console.insights import Insights
 from bot.console.pages import escape, message, page, refuse_forgery, signed_page
 from bot.console.signin import LINK_SECONDS, Roles, Session, SignIn
 from bot.conversation.office_hours import OfficeHours
@@ -135,6 +137,7 @@ def console_for(
     public_base_url: str,
     idle_minutes: int,
     lateness: tuple[OfficeHours | None, int] = (None, 120),
+    clusters=None,  # the ClusterJob behind the unanswered questions' page
 ) -> Console:
     """The console, and the desk's ``/dangnhap`` answered with links to it."""
     sign_in = SignIn(store, idle_seconds=idle_minutes * 60)
@@ -151,4 +154,6 @@ def console_for(
     console = Console(store, sign_in, desk.role_of, secure, dispatcher, lateness)
     # The console's sections besides the inbox, one line each:
     console.parts.append(Broadcasts(store, desk, console.require))
+    console.parts.append(Insights(store, console.require, desk, *lateness))
+    console.parts.append(Clusters(store, clusters, console.require))
     return console

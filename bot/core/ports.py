@@ -13,6 +13,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
+from bot.core.insights import Insights  # noqa: F401  (the console's Số liệu; with its types)
 from bot.core.messages import Inbound, Outbound, SendResult
 
 if TYPE_CHECKING:
@@ -44,6 +45,12 @@ class Answerer(Protocol):
     def passage(self, doc_id: str, section_id: str) -> str:
         """The whole text of a section; LookupError when there is no such section."""
         ...
+
+
+class Embeddings(Protocol):
+    """The engine's e5 model: unit query vectors (an array, one row per text, in order)."""
+
+    async def embed(self, texts: Sequence[str]) -> Any: ...
 
 
 class Sender(Protocol):

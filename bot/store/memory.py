@@ -19,9 +19,10 @@ from bot.store.memory_base import KeptEvent, utc_now
 from bot.store.memory_broadcasts import MemoryBroadcasts
 from bot.store.memory_conversations import MemoryConversations
 from bot.store.memory_erasure import MemoryErasure
+from bot.store.memory_insights import MemoryInsights
 
 
-class MemoryStore(MemoryConversations, MemoryBroadcasts, MemoryErasure):
+class MemoryStore(MemoryConversations, MemoryBroadcasts, MemoryErasure, MemoryInsights):
     # ---- updates (see bot/store/updates.py) -------------------------------------------------
     async def receive_update(
         self,

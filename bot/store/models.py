@@ -13,16 +13,19 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     SmallInteger,
     String,
     Text,
     UniqueConstraint,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.columns import ID, Base, created_column, updated_column, utcnow
+from bot.store.media_model import BroadcastMedia  # noqa: F401  (its own module, same metadata)
+
+_IN = text("direction = 'in'")  # a partial index's condition: only what citizens sent
 
 
 class Person(Base):
@@ -52,6 +55,9 @@ class Message(Base):
         CheckConstraint("direction IN ('in', 'out')", name="direction"),
         Index(None, "person_id", "id"),
         Index(None, "created_at"),  # the retention period deletes the oldest first
+        Index(None, "direction", "created_at", "kind", "person_id"),  # the console's counts
+        # What each recipient of a broadcast wrote within a day of it (the console's insights):
+        Index(None, "person_id", "created_at", "kind", sqlite_where=_IN, postgresql_where=_IN),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -61,7 +67,10 @@ class Message(Base):
     kind: Mapped[str] = mapped_column(String(32))
     platform_message_id: Mapped[str | None] = mapped_column(ID)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
-    citations: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # JSONB on PostgreSQL: the console counts answers by cited section without parsing text.
+    citations: Mapped[list[dict[str, Any]] | None] = mapped_column(
+        JSON().with_variant(JSONB, "postgresql")
+    )
     confidence: Mapped[float | None] = mapped_column(Float)
     grounded: Mapped[bool | None] = mapped_column(Boolean)
     handoff: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -89,6 +98,7 @@ class Ticket(Base):
             sqlite_where=text("state <> 'closed'"),
             postgresql_where=text("state <> 'closed'"),
         ),
+        Index(None, "opened_at"),  # tickets of a month (the console's insights)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -129,6 +139,7 @@ class Feedback(Base):
         UniqueConstraint("message_id", "person_id"),
         CheckConstraint("value IN (-1, 1)", name="value"),
         Index(None, "person_id", "updated_at"),
+        Index(None, "updated_at"),  # votes of a month (the console's insights)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -253,23 +264,6 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None]
     reason: Mapped[str | None] = mapped_column(Text)
     platform_message_id: Mapped[str | None] = mapped_column(ID)
-
-
-class BroadcastMedia(Base):
-    """The bytes of a broadcast's photo, kept for the platforms that cannot use Telegram's file.
-
-    Keyed by ``broadcasts.photo`` (the Telegram file id): the photo is fetched when the
-    officer sends it, before the broadcast exists, and one photo may serve several broadcasts.
-    """
-
-    __tablename__ = "broadcast_media"
-
-    photo: Mapped[str] = mapped_column(String(255), primary_key=True)
-    content_type: Mapped[str] = mapped_column(String(64))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class Officer(Base):

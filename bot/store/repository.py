@@ -24,6 +24,7 @@ from bot.store.engine import create_engine
 from bot.store.erasure import ErasureMixin
 from bot.store.errors import StoreError
 from bot.store.inbox import InboxMixin
+from bot.store.insights import InsightsMixin
 from bot.store.kv import KeyValueMixin
 from bot.store.media import MediaMixin
 from bot.store.messages import MessagesMixin
@@ -44,6 +45,7 @@ class Store(
     ErasureMixin,
     SenderLockMixin,
     InboxMixin,
+    InsightsMixin,
     MediaMixin,
     PeopleMixin,
     MessagesMixin,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import numpy as np
 import pytest
 
 from bot.answering.worker import EngineProcess
@@ -33,3 +34,27 @@ async def test_answers_like_the_engine_in_process_and_recovers(engine) -> None:
     finally:
         worker.close()
     assert not worker._process.is_alive()
+
+
+async def test_embeds_unit_vectors_in_which_paraphrases_are_closer(engine) -> None:
+    """The console's Embeddings port: through the child's pipe, chunk by chunk, between
+    questions; the same vectors as the engine in this process."""
+    gold = ["giá vàng hôm nay bao nhiêu", "hôm nay vàng bán ra bao nhiêu một chỉ"]
+    passport = ["làm hộ chiếu ở đâu", "thủ tục cấp hộ chiếu phổ thông ở đâu"]
+    filler = [f"câu hỏi số {n} về thủ tục hành chính" for n in range(40)]  # more than a chunk
+    texts = [*gold, *passport, *filler]
+    worker = await EngineProcess.start(repo_settings())
+    try:
+        vectors, answer = await asyncio.gather(
+            worker.embed(texts), worker.ask("muc tieu thu nhap binh quan dau nguoi nam 2045")
+        )
+    finally:
+        worker.close()
+    assert answer.grounded
+    assert vectors.shape == (len(texts), 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    here = await engine.embed(texts)
+    assert np.allclose(vectors, here, atol=0.02)
+    similarity = vectors @ vectors.T
+    assert similarity[0, 1] > max(similarity[0, 2], similarity[0, 3])
+    assert similarity[2, 3] > max(similarity[2, 0], similarity[2, 1])

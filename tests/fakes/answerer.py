@@ -3,18 +3,25 @@
 ``FakeAnswerer({"câu hỏi": answer(...)})``: a known question gets its answer, a scoped one
 (a chosen suggestion) a cited answer from that section, anything else "not found".
 ``passages={"II.2.2": "…"}``: the text of a section ("Xem nguyên văn"), else two short lines.
+``embed``: a hashed bag of the folded words (no model), so questions sharing most words,
+with or without tone marks, get close vectors; ``embedded`` records what was asked.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Mapping, Sequence
+
+import numpy as np
 
 from bot.core.answer import Answer, Citation, Suggestion
+from bot.vietnamese.text import folded_tokens
 
 DOC = "57-KH/TU"
 NAME = "Kế hoạch 57-KH/TU"
 PASSAGE = "Dòng một của mục.\nDòng hai của mục."
+DIMENSION = 256
 
 
 def cited(section: str, quote: str, text: str | None = None) -> Answer:
@@ -90,6 +97,9 @@ class FakeAnswerer:
         self.passages = dict(passages or {})
         self.asked: list[tuple[str, tuple[str, str] | None]] = []
         self.gate: asyncio.Event | None = None  # set: ask() waits for it (slow engine)
+        self.embedded: list[list[str]] = []
+        self.embedding = asyncio.Event()  # set at the first embed() call
+        self.embed_gate: asyncio.Event | None = None  # set: embed() waits for it
 
     async def ask(self, text: str, scope: tuple[str, str] | None = None) -> Answer:
         self.asked.append((text, scope))
@@ -99,6 +109,13 @@ class FakeAnswerer:
             return cited(scope[1], f"Nội dung mục {scope[1]} về “{text}”.")
         return self.answers.get(text, NOT_FOUND)
 
+    async def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.embedded.append(list(texts))
+        self.embedding.set()
+        if self.embed_gate is not None:
+            await self.embed_gate.wait()
+        return np.stack([bag_of_words(t) for t in texts]) if texts else np.empty((0, DIMENSION))
+
     def document_names(self) -> list[str]:
         return [NAME]
 
@@ -106,3 +123,13 @@ class FakeAnswerer:
         if doc_id != DOC:
             raise LookupError(doc_id)
         return f"Mục {section_id}\n{self.passages.get(section_id, PASSAGE)}"
+
+
+def bag_of_words(text: str) -> np.ndarray:
+    """A unit vector: each folded word adds ±1 in a place its hash chooses."""
+    vector = np.zeros(DIMENSION, dtype=np.float32)
+    for word in folded_tokens(text) or ["?"]:
+        digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
+        vector[int.from_bytes(digest[:3], "big") % DIMENSION] += 1 if digest[3] & 1 else -1
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
