@@ -195,6 +195,11 @@ class Settings(BaseSettings):
         description="messages older than this many days are deleted, hourly (0 = kept forever)",
     )
 
+    @field_validator("embed_bf16", mode="before")
+    @classmethod
+    def _empty_is_automatic(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("web_allowed_origins", mode="before")
     @classmethod
     def _origins(cls, value: object) -> object:
