@@ -40,6 +40,7 @@ from bot.health import health_routes
 from bot.housekeeping import housekeeping
 from bot.store.repository import Store, open_store
 from bot.strings import errors
+from bot.web.files import StaticFiles
 from bot.web.media import MediaRoutes
 from bot.web.security import web_guard
 
@@ -109,8 +110,8 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         web_app = web.Application(client_max_size=1 << 20, middlewares=middlewares)
         started = lambda: bool(state_box) and state_box[-1].started  # noqa: E731
         web_app.add_routes(health_routes(store, engine, settings.data_dir, started))
-        # Broadcast photos: for the web chat, and for Zalo Bot even when the chat is off.
-        web_app.add_routes(MediaRoutes(store).routes())
+        # Broadcast photos (web chat, Zalo Bot) and styles (console): even with the chat off.
+        web_app.add_routes([*MediaRoutes(store).routes(), *StaticFiles().routes()])
         clusters = (  # the unanswered questions grouped by the engine's model
             ClusterJob(store, engine, settings.clusters_every_minutes)  # type: ignore[arg-type]
             if settings.clusters_every_minutes and hasattr(engine, "embed")

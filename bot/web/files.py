@@ -23,20 +23,13 @@ class PageFiles:
         self.settings = settings
         self.document_names = document_names
         self._widget: str | None = None
-        self._names = {  # widget.js only through /widget.js, with its words filled in
-            p.name
-            for p in STATIC.iterdir()
-            if p.is_file() and not p.name.startswith(".") and p.name != "widget.js"
-        }
 
     def routes(self) -> list[web.RouteDef]:
         return [
             web.get("/", self.index),
             web.get("/theme.css", self.theme),
             web.get("/widget.js", self.widget),
-            web.get("/favicon.ico", self.icon),  # browsers ask for it whatever the page says
             web.get(words.PRIVACY_PATH, self.privacy),
-            web.get("/static/{name}", self.static),
         ]
 
     def title(self) -> str:
@@ -87,6 +80,25 @@ class PageFiles:
             content_type="application/javascript",
             headers={"Cache-Control": "public, max-age=300"},
         )
+
+
+
+class StaticFiles:
+    """The package's styles, scripts and icon: served whether or not the web chat is on
+    (the officers' console uses them too)."""
+
+    def __init__(self) -> None:
+        self._names = {  # widget.js only through /widget.js, with its words filled in
+            p.name
+            for p in STATIC.iterdir()
+            if p.is_file() and not p.name.startswith(".") and p.name != "widget.js"
+        }
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.get("/favicon.ico", self.icon),  # browsers ask for it whatever the page says
+            web.get("/static/{name}", self.static),
+        ]
 
     async def icon(self, request: web.Request) -> web.FileResponse:
         return self._file(ICON)

@@ -100,3 +100,18 @@ async def test_dangnhap_in_telegram_brings_a_link_that_signs_in(bot, fake: FakeT
         http.get(bot.base_url + "/console/dang-nhap", params={"t": token}) as signed,
     ):
         assert signed.status == 200 and "hd_console=" in signed.headers["Set-Cookie"]
+
+
+async def test_the_console_has_its_styles_and_scripts_with_the_web_chat_off(fake, tmp_path) -> None:
+    settings = web_settings(
+        fake, f"sqlite+aiosqlite:///{tmp_path / 'off.db'}", admins=ADMIN, web_enabled=False
+    )
+    async with running(settings, FakeAnswerer()) as state:
+        async with aiohttp.ClientSession() as http:
+            for name in ("console.css", "chat.css", "console-live.js", "icon.svg"):
+                async with http.get(f"{state.base_url}/static/{name}") as asset:
+                    assert asset.status == 200, name
+            async with http.get(state.base_url + "/") as chat_page:
+                assert chat_page.status == 404  # the citizens' chat itself stays off
+            async with http.get(state.base_url + "/console/") as console:
+                assert console.status == 401
