@@ -55,7 +55,17 @@ def main(argv: list[str] | None = None) -> int:
         "what",
         nargs="?",
         default="engine",
-        choices=["engine", "telegram", "zalo", "web", "broadcast", "memory", "clusters", "all"],
+        choices=[
+            "engine",
+            "telegram",
+            "zalo",
+            "web",
+            "broadcast",
+            "memory",
+            "clusters",
+            "console",
+            "all",
+        ],
     )
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--skip-build", action="store_true")
@@ -67,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=5000, help="clusters: questions")
     parser.add_argument("--inline", action="store_true", help="clusters: engine in-process")
     parser.add_argument("--compare", action="store_true", help="clusters: other groupings")
+    parser.add_argument("--messages", type=int, default=1_000_000, help="console: messages")
+    parser.add_argument("--tickets", type=int, default=10_000, help="console: tickets")
+    parser.add_argument(
+        "--reuse", action="store_true", help="console: keep the data generated last time"
+    )
     args = parser.parse_args(argv)
     questions = load_questions(args.questions)
 
@@ -120,6 +135,11 @@ def main(argv: list[str] | None = None) -> int:
 
         found = asyncio.run(clusters.run(args.count, args.inline, args.compare))
         print(clusters.report(found))
+    if args.what == "console":  # not in "all": it generates a million rows first
+        from scripts.benchmarks import console
+
+        result = asyncio.run(console.run(args.messages, args.tickets, args.reuse))
+        print(console.report(result))
     return 0
 
 
