@@ -69,15 +69,23 @@ class RosterMixin(DeskBase):
             await self.store.audit(actor, "refused", {"command": name})
             return [self._say(inbound, wording.ADMIN_ONLY)]
         who, _, unit = argument.strip().partition(" ")
-        platform, _, user = who.partition(":")
-        if not platform or not user:
+        if not await self.change_roster(actor, name == "themcanbo", who, unit.strip()):
             return [self._say(inbound, wording.ROSTER_USAGE)]
-        if name == "themcanbo":
-            await self.store.add_officer(platform, user, unit.strip(), actor)
+        return [self._say(inbound, wording.roster_changed(name, who, unit.strip()))]
+
+    async def change_roster(self, admin: str, add: bool, who: str, unit: str = "") -> bool:
+        """An admin adds (with a unit) or removes an officer ``platform:user``, from a chat
+        or the console; False when ``who`` is not ``platform:user``. Audited."""
+        platform, _, user = who.partition(":")
+        if not platform or not user or platform != platform.strip() or user != user.strip():
+            return False
+        if add:
+            await self.store.add_officer(platform, user, unit, admin)
         else:
             await self.store.remove_officer(platform, user)
         self._added_at = -OFFICERS_REFRESH  # read the list again at the next message
         for listener in self.roster_listeners:
-            await listener(f"{platform}:{user}", name == "themcanbo")
-        await self.store.audit(actor, name, {"officer": who, "unit": unit.strip()})
-        return [self._say(inbound, wording.roster_changed(name, who, unit.strip()))]
+            await listener(who, add)
+        name = "themcanbo" if add else "xoacanbo"
+        await self.store.audit(admin, name, {"officer": who, "unit": unit})
+        return True

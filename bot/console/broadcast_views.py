@@ -75,7 +75,7 @@ def compose(
     def radio(name: str, value: str, label: str, checked: bool) -> str:
         mark = " checked" if checked else ""
         return (
-            f'<label class="bc-choice"><input type="radio" name="{name}" value="{value}"{mark}>'
+            f'<label class="choice"><input type="radio" name="{name}" value="{value}"{mark}>'
             f" {escape(label)}</label>"
         )
 
@@ -87,7 +87,7 @@ def compose(
     if chosen.draft and chosen.photo:
         keep = (
             f'<img class="bc-thumb" src="{HOME}/nhap/{escape(chosen.draft)}/anh" alt="">'
-            '<label class="bc-choice"><input type="checkbox" name="giu-anh" value="1" checked>'
+            '<label class="choice"><input type="checkbox" name="giu-anh" value="1" checked>'
             f" {escape(words.KEEP_PHOTO)}</label>"
         )
     return (

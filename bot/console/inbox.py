@@ -92,7 +92,7 @@ class Inbox:
             f'<form method="get" action="{PATH}" class="inbox-search" role="search">'
             f'<label for="q">{escape(words.SEARCH_LABEL)}</label>'
             f'<input type="search" id="q" name="q" value="{escape(query)}" maxlength="{MAX_QUERY}">'
-            f'<label><input type="checkbox" name="dong" value="1"{checked}> '
+            f'<label class="choice"><input type="checkbox" name="dong" value="1"{checked}>'
             f"{escape(words.INCLUDE_CLOSED)}</label>"
             f'<button type="submit">{escape(words.SEARCH)}</button></form>'
             f'<p class="live">{escape(words.LIVE)} '

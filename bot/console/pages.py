@@ -31,6 +31,7 @@ SECTIONS = (
     ("thong-bao", words.NAV_BROADCASTS),
     ("so-lieu", words.NAV_INSIGHTS),
 )
+ADMIN_SECTIONS = (("can-bo", words.NAV_OFFICERS),)
 STYLES = '<link rel="stylesheet" href="/static/console.css">'
 
 
@@ -56,7 +57,7 @@ def signed_page(
     here = ' aria-current="page"'
     links = "".join(
         f'<a href="{PATH}{path}"{here if path == current else ""}>{escape(name)}</a>'
-        for path, name in SECTIONS
+        for path, name in SECTIONS + (ADMIN_SECTIONS if session.role == "admin" else ())
     )
     unit = f" — {escape(session.unit)}" if session.unit else ""
     header = (

@@ -16,6 +16,7 @@ from bot.console.broadcasts import Broadcasts
 from bot.console.clusters import Clusters
 from bot.console.inbox import Inbox
 from bot.console.insights import Insights
+from bot.console.officers import Officers
 from bot.console.pages import escape, message, page, refuse_forgery, signed_page
 from bot.console.signin import LINK_SECONDS, Roles, Session, SignIn
 from bot.conversation.office_hours import OfficeHours
@@ -156,4 +157,5 @@ def console_for(
     console.parts.append(Broadcasts(store, desk, console.require))
     console.parts.append(Insights(store, console.require, desk, *lateness))
     console.parts.append(Clusters(store, clusters, console.require))
+    console.parts.append(Officers(store, desk, console.require))
     return console

@@ -28,6 +28,10 @@ class MemoryBroadcasts(MemoryBase):
         self._set(self.officers, key, (self.officers[key][0], False))
         return True
 
+    async def added_officers(self) -> list[tuple[str, str]]:
+        added = [(f"{p}:{u}", unit) for (p, u), (unit, active) in self.officers.items() if active]
+        return sorted(added, key=lambda pair: (pair[1], pair[0]))
+
     async def officer_actors(self) -> set[str]:
         return {f"{p}:{u}" for (p, u), (_, active) in self.officers.items() if active}
 

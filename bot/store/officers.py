@@ -46,6 +46,17 @@ class OfficersMixin(StoreBase):
         async with self._read() as session:
             return {f"{platform}:{user}" for platform, user in (await session.execute(query)).all()}
 
+    async def added_officers(self) -> list[tuple[str, str]]:
+        """(``platform:user``, unit) of every active officer added by an admin, by unit."""
+        query = (
+            select(Officer.platform, Officer.user_id, Officer.unit)
+            .where(Officer.active)
+            .order_by(Officer.unit, Officer.platform, Officer.user_id)
+        )
+        async with self._read() as session:
+            rows = (await session.execute(query)).all()
+        return [(f"{platform}:{user}", unit) for platform, user, unit in rows]
+
     async def officer_unit(self, platform: str, user_id: str) -> str | None:
         """The unit of an active officer added by command, else None."""
         query = select(Officer.unit).where(

@@ -91,3 +91,27 @@ def ticket_title(ticket_id: int, platform: str, name: str) -> str:
 def taken(by: str | None) -> str:
     who = f" ({by})" if by else ""
     return f"Yêu cầu này đã có cán bộ khác nhận hoặc đã được trả lời{who}; bạn vẫn có thể trả lời."
+
+
+# ---- officers (admins only) -----------------------------------------------------------
+NAV_OFFICERS = "Cán bộ"
+ADMINS_ONLY = "Chỉ quản trị mới quản lý được danh sách cán bộ."
+OFFICERS = "Cán bộ dùng được bot và trang này"
+OFFICERS_HELP = (
+    "Cán bộ trong cấu hình (OFFICERS, ADMINS) chỉ đổi được ở cấu hình. Cán bộ thêm ở đây "
+    "(hoặc bằng /themcanbo) dùng được ngay; cán bộ bị xóa bị đăng xuất ở lần bấm kế tiếp. "
+    "Cán bộ thấy yêu cầu của người dân thuộc các xã/phường có tên nằm trong tên đơn vị."
+)
+OFFICER_COLUMNS = ("Tài khoản", "Đơn vị", "Nguồn", "")
+FROM_SETTINGS = "cấu hình"
+ADMIN_FROM_SETTINGS = "quản trị (cấu hình)"
+ADDED = "thêm bởi quản trị"
+REMOVE = "Xóa"
+ADD_OFFICER = "Thêm cán bộ"
+ACCOUNT_LABEL = "Tài khoản (nền tảng:mã số; nền tảng là một trong {platforms})"
+UNIT_LABEL = "Đơn vị (ví dụ UBND phường Ba Đình)"
+ADD = "Thêm"
+BAD_OFFICER = "Tài khoản phải có dạng nền tảng:mã số (ví dụ telegram:123456789) và cần ghi đơn vị."
+IN_SETTINGS = "Tài khoản này nằm trong cấu hình (OFFICERS/ADMINS); chỉ đổi được ở đó."
+AUDIT = "Nhật ký thao tác gần đây"
+AUDIT_COLUMNS = ("Lúc", "Ai", "Việc", "Chi tiết")
