@@ -106,12 +106,11 @@ async def test_the_console_has_its_styles_and_scripts_with_the_web_chat_off(fake
     settings = web_settings(
         fake, f"sqlite+aiosqlite:///{tmp_path / 'off.db'}", admins=ADMIN, web_enabled=False
     )
-    async with running(settings, FakeAnswerer()) as state:
-        async with aiohttp.ClientSession() as http:
-            for name in ("console.css", "chat.css", "console-live.js", "icon.svg"):
-                async with http.get(f"{state.base_url}/static/{name}") as asset:
-                    assert asset.status == 200, name
-            async with http.get(state.base_url + "/") as chat_page:
-                assert chat_page.status == 404  # the citizens' chat itself stays off
-            async with http.get(state.base_url + "/console/") as console:
-                assert console.status == 401
+    async with running(settings, FakeAnswerer()) as state, aiohttp.ClientSession() as http:
+        for name in ("console.css", "chat.css", "console-live.js", "icon.svg"):
+            async with http.get(f"{state.base_url}/static/{name}") as asset:
+                assert asset.status == 200, name
+        async with http.get(state.base_url + "/") as chat_page:
+            assert chat_page.status == 404  # the citizens' chat itself stays off
+        async with http.get(state.base_url + "/console/") as console:
+            assert console.status == 401
