@@ -82,7 +82,6 @@ class PageFiles:
         )
 
 
-
 class StaticFiles:
     """The package's styles, scripts and icon: served whether or not the web chat is on
     (the officers' console uses them too)."""
