@@ -1,9 +1,7 @@
-"""The one wiring place: settings → engine, store, dispatcher and dialogues, channels, HTTP.
-
-`python -m bot run` starts every channel whose settings are present, on one aiohttp
-server (webhooks now, the web chat later), and stops them in order on SIGINT/SIGTERM:
-channels stop taking updates and finish what is in flight, then the server and the
-store close.
+"""The one wiring place: settings → engine, store, dispatcher and dialogues, channels, the
+console, HTTP. `python -m bot run` starts every channel whose settings are present on one
+aiohttp server and stops them in order on SIGINT/SIGTERM: channels stop taking updates and
+finish what is in flight, then the server and the store close.
 """
 
 from __future__ import annotations
@@ -80,6 +78,7 @@ def build_dispatcher(
             expire_after=timedelta(hours=settings.ticket_expire_hours),
             contact=Contact(settings.help_phone, settings.help_address),
             unit_of=officers.unit_of if officers is not None else None,
+            console=bool(settings.admins.strip() or settings.officers.strip()),  # who signs in
         ),
         flood=FloodLimiter(settings.flood_limit, settings.flood_window_seconds),
         answer_cache_size=settings.answer_cache_size,

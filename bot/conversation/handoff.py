@@ -60,17 +60,22 @@ class Handoff:
         expire_after: timedelta = timedelta(hours=24),
         contact: Contact | None = None,
         unit_of: Callable[[str], Awaitable[str | None]] | None = None,
+        console: bool = False,
     ) -> None:
         self.store = store
         self.chat = chat
+        # Officers read tickets somewhere: the officers' chat, or the web console (when
+        # someone may sign in to it). Without either a ticket would wait for nobody.
+        self.takes_tickets = chat is not None or console
         self.unit_of = unit_of  # "telegram:123" → "UBND phường Ba Đình", for the citizen
         self.office_hours = office_hours
         self.expire_after = expire_after
         self.contact = contact or Contact()
 
     async def open(self, person: PersonRecord, reason: str) -> list[Outbound]:
-        """Open a ticket (once): tell the citizen, post it to the officers' chat."""
-        if self.chat is None:  # nobody would read it: say so, and where to turn instead
+        """Open a ticket (once): tell the citizen, post it to the officers' chat (if any;
+        the console lists it either way)."""
+        if not self.takes_tickets:  # nobody would read it: say so, and where to turn instead
             text = texts.no_officer_here(self.contact.phone, self.contact.address)
             return [await say(self.store, person, text, "notice")]
         existing = await self.store.active_ticket(person.id)
@@ -89,13 +94,18 @@ class Handoff:
             (m.direction, m.text)
             for m in await self.store.recent_messages(person.id, HISTORY_IN_TICKET)
         ]
-        post = texts.ticket_post(ticket.id, person.platform, person.display_name, reason, history)
-        out.append(Outbound(self.chat.platform, self.chat.chat_id, post, ticket_id=ticket.id))
+        if self.chat is not None:
+            post = texts.ticket_post(
+                ticket.id, person.platform, person.display_name, reason, history
+            )
+            out.append(Outbound(self.chat.platform, self.chat.chat_id, post, ticket_id=ticket.id))
         return out
 
     async def relay(self, person: PersonRecord, ticket: TicketRecord, text: str) -> list[Outbound]:
-        """A citizen with an open ticket wrote again: it goes to the officers."""
-        assert self.chat is not None  # a ticket without a chat is stale (see still_open)
+        """A citizen with an open ticket wrote again: it goes to the officers' chat (the
+        console shows it in the ticket's conversation, where it is stored)."""
+        if self.chat is None:
+            return []
         post = texts.relay_post(ticket.id, person.platform, person.display_name, text)
         return [Outbound(self.chat.platform, self.chat.chat_id, post, ticket_id=ticket.id)]
 
@@ -110,7 +120,7 @@ class Handoff:
         last_word = ticket.answered_at or ticket.assigned_at or ticket.opened_at
         if last_word.tzinfo is None:
             last_word = last_word.replace(tzinfo=UTC)
-        if self.chat is not None and datetime.now(UTC) - last_word < self.expire_after:
+        if self.takes_tickets and datetime.now(UTC) - last_word < self.expire_after:
             return ticket, []
         await self.store.close_ticket(ticket.id, EXPIRED_BY)
         hours = round(self.expire_after.total_seconds() / 3600)
