@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 import aiohttp
 from yarl import URL
 
-from scripts.fuzzing import platforms, web
+from scripts.fuzzing import console, platforms, web
 from scripts.fuzzing.report import LogWatcher, Report, Result
 from scripts.fuzzing.values import Case
 from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeTelegram
@@ -71,6 +71,7 @@ GENERATORS: list[tuple[Callable[[random.Random, web.Context], Case], float]] = [
     (web.static, 5),
     (web.media, 4),
     (web.healthz, 2),
+    (console.console, 10),
     (platforms.telegram, 14),
     (platforms.zalo_oa, 10),
     (platforms.zalo_bot, 9),
@@ -103,7 +104,9 @@ async def introduce_visitors(http: aiohttp.ClientSession, target: str) -> tuple[
     return tuple(found)
 
 
-def context(seed: int, visitors: tuple[web.Visitor, ...] = ()) -> web.Context:
+def context(
+    seed: int, visitors: tuple[web.Visitor, ...] = (), signed_in: object = None
+) -> web.Context:
     rng = random.Random(f"{seed}/context")
     passages = json.loads((ROOT / "index" / "passages.json").read_text(encoding="utf-8"))
     return web.Context(
@@ -120,6 +123,7 @@ def context(seed: int, visitors: tuple[web.Visitor, ...] = ()) -> web.Context:
         static_names=tuple(sorted(p.name for p in (ROOT / "bot" / "web" / "static").iterdir())),
         sections=tuple(dict.fromkeys(p["section"] for p in passages)),
         doc=passages[0]["doc"],
+        console=signed_in,
     )
 
 
@@ -253,6 +257,7 @@ async def fuzz(
     watcher: LogWatcher | None = None,
     concurrency: int = CONCURRENCY,
     on_result: Callable[[Case, Result], None] | None = None,
+    bot_env: dict[str, str] | None = None,
 ) -> None:
     """Send the cases, ``concurrency`` at a time; each new traceback in the log is laid at
     the door of the requests in flight when it appeared."""
@@ -262,7 +267,10 @@ async def fuzz(
     async with aiohttp.ClientSession(
         connector=connector, cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=True
     ) as http:
-        ctx = context(seed, await introduce_visitors(http, target))
+        signed_in = None
+        if bot_env is not None:  # the console's cases sign in as the admin
+            signed_in = await console.console_session(http, target, bot_env, f"telegram:{OFFICER}")
+        ctx = context(seed, await introduce_visitors(http, target), signed_in)
 
         async def worker() -> None:
             for index in pending:  # one iterator shared by the workers
@@ -395,6 +403,7 @@ async def run_fuzz(
             await fuzz(
                 target.url, seed, indices, report,
                 watcher=watcher, concurrency=concurrency, on_result=on_result,
+                bot_env=bot.env,
             )  # fmt: skip
             report.seconds = time.monotonic() - started
             report.after_check = await after_check(target)

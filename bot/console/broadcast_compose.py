@@ -24,7 +24,7 @@ from bot.broadcast.media import image_type, upload_key
 from bot.channels.zalo_protocol import OA_IMAGE_TYPES, OA_MAX_IMAGE_BYTES
 from bot.console import broadcast_form as form
 from bot.console import broadcast_views as views
-from bot.console.pages import escape, refuse_forgery, signed_page
+from bot.console.pages import escape, posted, refuse_forgery, signed_page
 from bot.console.signin import Session
 from bot.store.repository import Store
 from bot.strings import broadcast as wording
@@ -191,7 +191,7 @@ class Compose:
     async def confirm(self, request: web.Request) -> web.Response:
         session = await self.require(request)
         token = request.match_info["token"]
-        refused = await refuse_forgery(self.store, request, session, await request.post())
+        refused = await refuse_forgery(self.store, request, session, await posted(request))
         if refused is not None:
             return refused
         raw, draft = await self._draft(session, token)

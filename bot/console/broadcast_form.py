@@ -14,6 +14,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.broadcast.compose import area_audience, local_time, topic_audience
 from bot.broadcast.media import MAX_PHOTO_BYTES
+from bot.console.pages import posted
 from bot.strings import console_broadcasts as words
 
 MAX_FIELD = 64 * 1024  # bytes of one text field: the text itself is at most 4096 characters
@@ -39,7 +40,7 @@ async def read_form(request: web.Request) -> Submitted:
     kept up to MAX_PHOTO_BYTES (the rest is read and dropped, so the browser gets the
     answer). Raises BadForm, or aiohttp's 413 for an urlencoded body over 1 MB."""
     if request.content_type != "multipart/form-data":
-        form = await request.post()
+        form = await posted(request)
         return Submitted({k: v for k, v in form.items() if isinstance(v, str)})
     submitted = Submitted()
     try:

@@ -17,7 +17,7 @@ from bot.broadcast.controls import RESULTS
 from bot.broadcast.desk import BroadcastDesk
 from bot.console import broadcast_views as views
 from bot.console.broadcast_compose import Compose, Require, image_response, json_response, refusal
-from bot.console.pages import refuse_forgery, signed_page
+from bot.console.pages import posted, refuse_forgery, signed_page
 from bot.console.signin import Session
 from bot.core.commands import as_number
 from bot.core.records import BroadcastRecord
@@ -96,7 +96,7 @@ class Broadcasts:
 
     async def control(self, request: web.Request) -> web.Response:
         session, broadcast = await self._visible(request)
-        refused = await refuse_forgery(self.store, request, session, await request.post())
+        refused = await refuse_forgery(self.store, request, session, await posted(request))
         if refused is not None:
             return refused
         verb = words.VERBS[request.match_info["verb"]]

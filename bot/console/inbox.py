@@ -26,7 +26,7 @@ from bot.console.inbox_view import (
     rows_html,
     sees,
 )
-from bot.console.pages import PATH, csrf_field, escape, message, refuse_forgery, signed_page
+from bot.console.pages import PATH, csrf_field, escape, message, posted, refuse_forgery, signed_page
 from bot.console.signin import Session
 from bot.conversation.office_hours import OfficeHours
 from bot.core.records import PersonRecord, TicketRecord
@@ -182,7 +182,7 @@ class Inbox:
 
     async def act(self, request: web.Request) -> web.Response:
         session, ticket, _ = await self._visible(request)
-        form = await request.post()
+        form = await posted(request)
         refused = await refuse_forgery(self.store, request, session, form)
         if refused is not None:
             return refused

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.console.pages import PATH, csrf_field, escape, message, refuse_forgery, signed_page
+from bot.console.pages import PATH, csrf_field, escape, message, posted, refuse_forgery, signed_page
 from bot.console.signin import Session
 from bot.strings import console as words
 
@@ -110,7 +110,7 @@ class Officers:
 
     async def change(self, request: web.Request) -> web.Response:
         session = await self._admin(request)
-        form = await request.post()
+        form = await posted(request)
         refused = await refuse_forgery(self.store, request, session, form)
         if refused is not None:
             return refused

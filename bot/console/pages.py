@@ -75,6 +75,19 @@ def message(text: str, status: int = 200) -> web.Response:
     return page(f"<p>{escape(text)}</p>", status=status)
 
 
+async def posted(request: web.Request):
+    """The POSTed form; a body that is not a form (a broken multipart, bad encoding) ends
+    the request with a polite 400 instead of an error."""
+    try:
+        return await request.post()
+    except (ValueError, UnicodeDecodeError, AssertionError) as exc:
+        raise web.HTTPBadRequest(
+            text=message(words.BAD_FORM, status=400).text,
+            content_type="text/html",
+            headers={"Cache-Control": "no-store"},
+        ) from exc
+
+
 def csrf_field(session: Session) -> str:
     return f'<input type="hidden" name="csrf" value="{escape(session.csrf)}">'
 

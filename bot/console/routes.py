@@ -17,7 +17,7 @@ from bot.console.clusters import Clusters
 from bot.console.inbox import Inbox
 from bot.console.insights import Insights
 from bot.console.officers import Officers
-from bot.console.pages import escape, message, page, refuse_forgery, signed_page
+from bot.console.pages import escape, message, page, posted, refuse_forgery, signed_page
 from bot.console.signin import LINK_SECONDS, Roles, Session, SignIn
 from bot.conversation.office_hours import OfficeHours
 from bot.core.ports import KeyValues
@@ -103,7 +103,7 @@ class Console:
         session = await self._session(request)
         if session is None:
             return message(words.NOT_SIGNED_IN, status=401)
-        refused = await refuse_forgery(self.store, request, session, await request.post())
+        refused = await refuse_forgery(self.store, request, session, await posted(request))
         if refused is not None:
             return refused
         await self.sign_in.close(session)

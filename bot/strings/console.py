@@ -115,3 +115,4 @@ BAD_OFFICER = "Tài khoản phải có dạng nền tảng:mã số (ví dụ te
 IN_SETTINGS = "Tài khoản này nằm trong cấu hình (OFFICERS/ADMINS); chỉ đổi được ở đó."
 AUDIT = "Nhật ký thao tác gần đây"
 AUDIT_COLUMNS = ("Lúc", "Ai", "Việc", "Chi tiết")
+BAD_FORM = "Dữ liệu gửi lên không đọc được. Hãy tải lại trang rồi thử lại."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from scripts.fuzzing.values import (
@@ -49,6 +49,7 @@ class Context:
     static_names: tuple[str, ...]
     sections: tuple[str, ...]
     doc: str
+    console: Any = None  # a signed-in console session (fuzzing.console.ConsoleSession)
 
 
 # ---- who the visitor is -------------------------------------------------------------------

@@ -91,3 +91,18 @@ async def test_officers_bad_accounts_and_forgeries_are_refused(bot) -> None:
     assert await bot.dispatcher.officers.role_of(SETTLED) == ("officer", "UBND phường Hàng Bạc")
     actions = [action for _, action, _, _ in await bot.store.audit_entries()]
     assert "console_officers_refused" in actions and "console_forgery_refused" in actions
+
+
+async def test_a_body_that_is_not_a_form_is_refused_politely(bot) -> None:
+    broken = {"Content-Type": "multipart/form-data; boundary=x", "Origin": bot.base_url}
+    async with aiohttp.ClientSession() as http:
+        headers, _ = await signed_in(bot, ADMIN, http)
+        for path in ("/console/can-bo/them", "/console/dang-xuat", "/console/yeu-cau/1/dong"):
+            body = b'--x\r\nContent-Disposition: form-data; name="csrf"\r\n\r\nabc'  # no end
+            url = bot.base_url + path
+            async with http.post(url, data=body, headers={**headers, **broken}) as refused:
+                assert refused.status in (400, 404), path  # 404: no ticket 1 (looked up first)
+                assert "Traceback" not in await refused.text()
+        url = bot.base_url + "/console/can-bo/them"
+        async with http.post(url, data=b"--x\r\n", headers={**headers, **broken}) as refused:
+            assert refused.status == 400 and words.BAD_FORM in await refused.text()
