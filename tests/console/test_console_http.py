@@ -114,3 +114,31 @@ async def test_the_console_has_its_styles_and_scripts_with_the_web_chat_off(fake
             assert chat_page.status == 404  # the citizens' chat itself stays off
         async with http.get(state.base_url + "/console/") as console:
             assert console.status == 401
+
+
+async def test_an_officer_on_zalo_gets_a_sign_in_link_with_dangnhap(fake, tmp_path) -> None:
+    from tests.fakes.zalo_oa_api import FakeZaloOA
+
+    officer = "6142871234567890123"
+    async with FakeZaloOA() as zalo:
+        zalo.add_user(officer, "Cán bộ Lan")
+        settings = web_settings(
+            fake,
+            f"sqlite+aiosqlite:///{tmp_path / 'z.db'}",
+            officers=f"zalo_oa:{officer}=UBND phường Ba Đình",
+            public_base_url=PUBLIC,
+            **zalo.bot_settings(),
+        )
+        async with running(settings, FakeAnswerer()) as state:
+            event = zalo.text_event(officer, "/dangnhap")
+            status, _, _ = await zalo.deliver_event(state.base_url + "/zalo/oa/webhook", event)
+            assert status == 200
+            sent = await zalo.wait_for_cs(officer, text_contains="/console/dang-nhap?t=")
+            token = sent.text.split("?t=")[1].split()[0]
+            async with aiohttp.ClientSession() as http:
+                url = state.base_url + "/console/dang-nhap"
+                async with http.get(url, params={"t": token}) as signed:
+                    assert signed.status == 200
+                    cookie = signed.headers["Set-Cookie"].split(";")[0]
+                async with http.get(state.base_url + "/console/", headers={"Cookie": cookie}) as r:
+                    assert r.status == 200 and "UBND phường Ba Đình" in await r.text()
