@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 
 from bot.console.cluster_math import DISTANCE, MEANING, Items, items_of
-from bot.console.cluster_source import unanswered
 from bot.console.cluster_summary import compute
 from bot.core import background
 from bot.core.ports import Embeddings
@@ -121,7 +120,7 @@ class ClusterJob:
     async def _run(self) -> None:
         started, now = time.perf_counter(), self.clock()
         since = now - timedelta(days=self.days)
-        questions = await unanswered(self.store.engine, since, self.cap)
+        questions = await self.store.unanswered_questions(since, self.cap)
         read = time.perf_counter()
         items = await asyncio.to_thread(items_of, questions)
         vectors, embedded = await self._vectors_of(items)

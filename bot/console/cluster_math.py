@@ -22,10 +22,10 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 import numpy as np
 
+from bot.core.insights import Asked
 from bot.vietnamese.text import fold, has_diacritics, nfc, tokens
 
 MEANING = 0.5  # share of the e5 cosine in the similarity; the rest: shared folded words
@@ -39,16 +39,6 @@ _OPENING = re.compile(
     rf"|(?:{_ME}\s+)?(?:muon|can)\s+hoi\b)(?:\s+la\b)?[\s,.:!?]*"
 )
 _CLOSING = re.compile(r"[\s,]*(?:\b(?:voi a|a|vay|nhe|nha|the|voi|ha|nhi)\b[\s?!.]*)+$")
-
-
-@dataclass(frozen=True)
-class Asked:
-    """One unanswered question: its message id, words, time and the citizen's ward."""
-
-    id: int
-    text: str
-    at: datetime
-    area: str = ""
 
 
 def core(text: str) -> str:

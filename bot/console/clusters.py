@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from bot.console.cluster_job import ClusterJob
-from bot.console.cluster_source import Said, said
 from bot.console.insight_html import HOME, UNANSWERED, intro
 from bot.console.pages import escape, signed_page
 from bot.console.signin import Session
+from bot.core.insights import Said
 from bot.strings import console_clusters as words
 from bot.vietnamese.text import fold
 
@@ -62,7 +62,7 @@ class Clusters:
         clusters = (result or {}).get("clusters", [])
         if download:
             return await self._csv(session, clusters, personal)
-        found = await said(self.store.engine, _ids(clusters[:shown], session))
+        found = await self.store.questions_said(_ids(clusters[:shown], session))
         body = self._status(session, result) + "".join(
             self._cluster(session, rank, cluster, found)
             for rank, cluster in enumerate(clusters[:shown], 1)
@@ -152,7 +152,7 @@ class Clusters:
         found: dict[int, Said] = {}
         if personal:
             head.extend(words.EXAMPLE_COLUMNS)
-            found = await said(self.store.engine, _ids(clusters, session))
+            found = await self.store.questions_said(_ids(clusters, session))
             await self.store.audit(
                 session.actor, ACTIONS[0], {"table": "cau-hoi-chua-tra-loi", "rows": len(clusters)}
             )

@@ -130,6 +130,25 @@ def nearest_rank(count: int, percent: int) -> int:
     return (count * percent + 99) // 100
 
 
+@dataclass(frozen=True)
+class Asked:
+    """One question the documents did not answer: its message id, words, time and the
+    citizen's ward (folded; "" when none was chosen)."""
+
+    id: int
+    text: str
+    at: datetime
+    area: str = ""
+
+
+@dataclass(frozen=True)
+class Said:
+    """A question's words as the console may show them, with the asker's ward."""
+
+    text: str
+    area: str
+
+
 class Insights(Protocol):
     """The counts behind the console's Số liệu (one aggregate query each)."""
 
@@ -179,4 +198,13 @@ class Insights(Protocol):
         self, bounds: Sequence[datetime], areas: tuple[str, ...] | None
     ) -> YearFigures:
         """Month by month between consecutive ``bounds``, and the whole span's reach."""
+        ...
+
+    async def unanswered_questions(self, since: datetime, limit: int) -> list[Asked]:
+        """The newest ``limit`` questions since ``since`` whose reply from the engine (the
+        person's next message, before they wrote again) was "not found", newest first."""
+        ...
+
+    async def questions_said(self, ids: Sequence[int]) -> dict[int, Said]:
+        """The words of the questions ``ids`` still stored (an erased citizen's are gone)."""
         ...

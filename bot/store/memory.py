@@ -20,9 +20,12 @@ from bot.store.memory_broadcasts import MemoryBroadcasts
 from bot.store.memory_conversations import MemoryConversations
 from bot.store.memory_erasure import MemoryErasure
 from bot.store.memory_insights import MemoryInsights
+from bot.store.memory_questions import MemoryQuestions
 
 
-class MemoryStore(MemoryConversations, MemoryBroadcasts, MemoryErasure, MemoryInsights):
+class MemoryStore(
+    MemoryConversations, MemoryBroadcasts, MemoryErasure, MemoryInsights, MemoryQuestions
+):
     # ---- updates (see bot/store/updates.py) -------------------------------------------------
     async def receive_update(
         self,

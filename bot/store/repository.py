@@ -25,6 +25,7 @@ from bot.store.erasure import ErasureMixin
 from bot.store.errors import StoreError
 from bot.store.inbox import InboxMixin
 from bot.store.insights import InsightsMixin
+from bot.store.insights_questions import UnansweredMixin
 from bot.store.kv import KeyValueMixin
 from bot.store.media import MediaMixin
 from bot.store.messages import MessagesMixin
@@ -46,6 +47,7 @@ class Store(
     SenderLockMixin,
     InboxMixin,
     InsightsMixin,
+    UnansweredMixin,
     MediaMixin,
     PeopleMixin,
     MessagesMixin,

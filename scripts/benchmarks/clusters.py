@@ -27,7 +27,6 @@ from sqlalchemy import insert
 from bot.config import Settings
 from bot.console.cluster_job import ClusterJob
 from bot.console.cluster_math import DISTANCE, MEANING, Items, Similarity, clusters_of, items_of
-from bot.console.cluster_source import unanswered
 from bot.store.models import Message, Person
 from bot.store.repository import open_store
 from bot.vietnamese.text import has_diacritics
@@ -52,7 +51,7 @@ async def run(count: int, inline: bool, compare: bool, seed: int = 7) -> dict[st
                 wall = time.perf_counter() - began
                 result = await job.latest()
                 since = datetime.now(UTC) - timedelta(days=90)
-                items = items_of(await unanswered(store.engine, since, count))
+                items = items_of(await store.unanswered_questions(since, count))
                 vectors = _vectors(job, items)
                 if compare:  # the model on every item too, for its grouping alone (not timed)
                     plain = [r for r, marked in enumerate(items.marked) if not marked]
