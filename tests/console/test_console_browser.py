@@ -7,11 +7,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from bot.app import running
+from bot.console.signin import LINK_SECONDS
 from tests.fakes.answerer import HANDOFF, FakeAnswerer
 from tests.fakes.zalo_oa_api import FakeZaloOA
 from tests.web.conftest import OPERATORS, web_settings
@@ -113,6 +115,21 @@ async def test_a_reply_from_the_console_reaches_a_zalo_oa_citizen(
                 await chat.wait_for("#conversation", "tổ dân phố sẽ đến")
             finally:
                 await chat.reset()
+
+
+async def test_an_expired_link_is_refused_in_the_browser(chat: Page, fake, tmp_path) -> None:
+    settings = web_settings(fake, f"sqlite+aiosqlite:///{tmp_path / 'e.db'}", admins=ADMIN)
+    async with running(settings, FakeAnswerer()) as state:
+        try:
+            token = await state.console.sign_in.new_link_token(ADMIN)
+            later = time.time() + LINK_SECONDS + 1
+            state.console.sign_in.clock = lambda: later  # eleven minutes on
+            await chat.open(f"{state.base_url}/console/dang-nhap?t={token}")
+            await chat.wait_for("main", "hết hạn")
+            await chat.open(state.base_url + "/console/")
+            await chat.wait_for("main", "chưa đăng nhập")
+        finally:
+            await chat.reset()
 
 
 def test_the_command_line_prints_a_link_for_the_first_admin(tmp_path: Path) -> None:
