@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
+import os
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,6 +32,9 @@ from bot.core import background
 from bot.core.ports import Embeddings
 
 logger = logging.getLogger(__name__)
+# Characters of a question the model reads: a question's meaning is in its first lines, and
+# a long one (60 KB pasted) would hold the engine for seconds while citizens wait.
+EMBED_CHARS = 300
 
 RESULT = "console_clusters"
 CLAIM = "console_clusters_run"
@@ -58,6 +65,8 @@ class ClusterJob:
         self.runs = 0  # runs finished by this process
         self._vectors: dict[int, np.ndarray] = {}  # message id → its question's vector
         self._lock = asyncio.Lock()
+        # Its own thread, at a lower priority: grouping yields the CPU to answering citizens.
+        self._executor = ThreadPoolExecutor(1, "clusters", initializer=_low_priority)
         self._wake = asyncio.Event()
         self.finished = asyncio.Event()  # set after each run (cleared by who waits on it)
 
@@ -122,10 +131,12 @@ class ClusterJob:
         since = now - timedelta(days=self.days)
         questions = await self.store.unanswered_questions(since, self.cap)
         read = time.perf_counter()
-        items = await asyncio.to_thread(items_of, questions)
+        loop = asyncio.get_running_loop()
+        items = await loop.run_in_executor(self._executor, items_of, questions)
         vectors, embedded = await self._vectors_of(items)
         embedding = time.perf_counter()
-        result = await asyncio.to_thread(compute, items, vectors, now, self.distance, self.meaning)
+        grouping = functools.partial(compute, items, vectors, now, self.distance, self.meaning)
+        result = await loop.run_in_executor(self._executor, grouping)
         done = time.perf_counter()
         result.update(
             computed_at=now.isoformat(),
@@ -159,7 +170,8 @@ class ClusterJob:
         if missing:
             # By length: the model pads each chunk to its longest text (a third faster).
             missing.sort(key=lambda r: len(items.texts[r]))
-            fresh = np.asarray(await self.embeddings.embed([items.texts[r] for r in missing]))
+            texts = [items.texts[r][:EMBED_CHARS] for r in missing]
+            fresh = np.asarray(await self.embeddings.embed(texts))
             known.update(zip(missing, fresh, strict=True))
         dimension = len(next(iter(known.values()))) if known else 1
         vectors = np.zeros((len(items.keys), dimension), dtype=np.float32)
@@ -184,3 +196,9 @@ class ClusterJob:
             await self.store.kv_set(CLAIM, json.dumps({"until": 0}))
         except Exception:  # the claim expires by itself
             logger.warning("could not release the clustering claim", exc_info=True)
+
+
+def _low_priority() -> None:
+    """A lower CPU priority for the calling thread (Linux: each thread has its own nice)."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
