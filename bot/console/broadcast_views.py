@@ -5,12 +5,12 @@ from officers or the store is escaped here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.console.pages import csrf_field, escape
 from bot.console.signin import Session
-from bot.core.records import BroadcastRecord
+from bot.core.records import BroadcastRecord, as_utc
 from bot.strings import broadcast as wording
 from bot.strings import console_broadcasts as words
 from bot.strings import conversation as texts
@@ -215,7 +215,7 @@ def history(
         link = f'<a href="{HOME}/{broadcast.id}">'
         cells = [
             f"{link}#{broadcast.id}</a>",
-            escape(words.local(_utc(moment), zone)),
+            escape(words.local(as_utc(moment), zone)),
             f"{link}{escape(short)}</a>",
             escape(wording.STATE_NAMES.get(broadcast.state, broadcast.state)),
             *(str(shown[key]) for key in ("total", "sent", "blocked", "skipped", "failed")),
@@ -249,7 +249,3 @@ def listing(session: Session, table: str, older: int | None) -> str:
         f'<a class="button" href="{HOME}/soan">{escape(words.NEW)}</a></div>'
         f"{scope}{table}{more}"
     )
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

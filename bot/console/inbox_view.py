@@ -5,13 +5,13 @@ same facts as JSON)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.console.pages import PATH, escape
 from bot.console.signin import Session
 from bot.conversation.office_hours import OfficeHours
-from bot.core.records import MessageRecord, PersonRecord, TicketRecord
+from bot.core.records import MessageRecord, PersonRecord, TicketRecord, as_utc
 from bot.strings import console as words
 from bot.vietnamese.text import fold
 
@@ -52,7 +52,7 @@ class Row:
             "area": self.person.area,
             "state": self.ticket.state,
             "reason": self.ticket.reason,
-            "opened_at": _utc(self.ticket.opened_at).isoformat(),
+            "opened_at": as_utc(self.ticket.opened_at).isoformat(),
             "waited_minutes": self.waited_minutes,
             "late": self.late,
             "assigned_by": self.ticket.assigned_by,
@@ -67,7 +67,7 @@ class Lateness:
         self.target_minutes = target_minutes
 
     def row(self, ticket: TicketRecord, person: PersonRecord, now: datetime) -> Row:
-        opened = _utc(ticket.opened_at)
+        opened = as_utc(ticket.opened_at)
         waited = max(0, int((now - opened).total_seconds() // 60))
         if self.office_hours is None:
             counted = waited
@@ -112,7 +112,7 @@ def conversation_html(said: list[MessageRecord], last_answer_id: int | None) -> 
     for message in said:
         side = "in" if message.direction == "in" else message.kind
         who = words.WHO.get(side, words.WHO["out"])
-        when = _utc(message.created_at).astimezone(HANOI).strftime("%d/%m %H:%M")
+        when = as_utc(message.created_at).astimezone(HANOI).strftime("%d/%m %H:%M")
         note = ""
         if message.id == last_answer_id:
             note = f' <span class="badge">{escape(words.LAST_ANSWER)}</span>'
@@ -121,7 +121,3 @@ def conversation_html(said: list[MessageRecord], last_answer_id: int | None) -> 
             f'{note}<div class="msg-text">{escape(message.text)}</div></li>'
         )
     return f'<ol class="conversation">{"".join(lines)}</ol>'
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

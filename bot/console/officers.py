@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from bot.console.pages import PATH, csrf_field, escape, message, posted, refuse_forgery, signed_page
 from bot.console.signin import Session
+from bot.core.records import as_utc
 from bot.strings import console as words
 
 HOME = PATH + "can-bo"
@@ -96,7 +96,7 @@ class Officers:
     async def _audit(self) -> str:
         rows = []
         for actor, action, details, at in await self.store.audit_entries(AUDITED):
-            when = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(HANOI)
+            when = as_utc(at).astimezone(HANOI)
             shown = ", ".join(f"{k}: {v}" for k, v in sorted((details or {}).items()))
             rows.append(
                 f"<tr><td>{when:%d/%m %H:%M}</td><td>{escape(actor)}</td>"

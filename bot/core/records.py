@@ -6,7 +6,7 @@ This module imports no SQLAlchemy, so the core can type against it freely.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from bot.core.answer import Citation, Suggestion
@@ -16,6 +16,11 @@ TicketState = Literal["open", "assigned", "answered", "closed"]
 PlatformId = str | int  # platform ids arrive as int (Telegram) or str (Zalo); stored as text
 
 ACTIVE_TICKET_STATES: tuple[TicketState, ...] = ("open", "assigned", "answered")
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A record's time, aware: a naive one (SQLite, the memory store) is read as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

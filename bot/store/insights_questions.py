@@ -12,11 +12,12 @@ about what is missing).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
 
 from bot.core.insights import Asked, Said
+from bot.core.records import as_utc
 from bot.store.base import StoreBase
 from bot.store.models import Message, Person
 
@@ -61,7 +62,7 @@ class UnansweredMixin(StoreBase):
         )
         async with self._read() as session:
             rows = (await session.execute(query)).all()
-        return [Asked(int(i), text or "", _utc(at), area or "") for i, text, at, area in rows]
+        return [Asked(int(i), text or "", as_utc(at), area or "") for i, text, at, area in rows]
 
     async def questions_said(self, ids: Sequence[int]) -> dict[int, Said]:
         """The questions of ``ids`` still stored (an erased citizen's are gone)."""
@@ -77,7 +78,3 @@ class UnansweredMixin(StoreBase):
                 for message_id, text, area in (await session.execute(query)).all():
                     found[int(message_id)] = Said(text or "", area or "")
         return found
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

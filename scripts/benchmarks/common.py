@@ -20,6 +20,21 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 
 
+def login_link(env: dict[str, str], actor: str) -> str:
+    """A one-time console sign-in link, as an admin gets the first: `python -m bot login-link`
+    with the bot's settings (``env``)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "login-link", actor],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]

@@ -14,10 +14,7 @@ computed in the background) is noted with the time until it is whole.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import subprocess
-import sys
 import tempfile
 import time
 from html import unescape
@@ -26,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
-from scripts.benchmarks.common import ROOT, BotProcess, percentile
+from scripts.benchmarks.common import BotProcess, login_link, percentile
 
 DATABASE = "console_bench"
 SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/"
@@ -73,7 +70,7 @@ async def run(messages: int, tickets: int, reuse: bool) -> dict:
             env = {**bot.env, "PUBLIC_BASE_URL": bot.url}
             result = {"generated": generated}
             for who in (ADMIN, OFFICER):
-                link = _login_link(env, who)
+                link = login_link(env, who)
                 result[who] = await _walk(bot.url, link)
     return result
 
@@ -87,19 +84,6 @@ async def _fresh_database() -> None:
         await connection.execute(f"CREATE DATABASE {DATABASE}")
     finally:
         await connection.close()
-
-
-def _login_link(env: dict[str, str], who: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "login-link", who],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    return done.stdout.strip()
 
 
 async def _walk(base: str, link: str) -> list[dict]:

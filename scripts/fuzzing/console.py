@@ -5,20 +5,15 @@ queries and form bodies (url-encoded, broken multipart, raw bytes)."""
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import aiohttp
 
+from scripts.benchmarks.common import login_link
 from scripts.fuzzing.values import PERCENT_GARBAGE, Case, hostile, query, text
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -32,17 +27,8 @@ async def console_session(
     http: aiohttp.ClientSession, target: str, env: dict[str, str], actor: str
 ) -> ConsoleSession:
     """Sign in as ``actor`` the way an admin's first sign-in goes (the command line's link)."""
-    done = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "bot", "login-link", actor],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    token = urlsplit(done.stdout.strip()).query.removeprefix("t=")
+    link = await asyncio.to_thread(login_link, env, actor)
+    token = urlsplit(link).query.removeprefix("t=")
     async with http.get(f"{target}/console/dang-nhap?t={token}") as signed:
         cookie = signed.headers["Set-Cookie"].split(";")[0]
     async with http.get(f"{target}/console/", headers={"Cookie": cookie}) as home:
