@@ -4,14 +4,13 @@ uploaded image, Zalo Bot by a public URL, the web chat as an image in the conver
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import aiohttp
 from multidict import CIMultiDict
 
-from bot.app import Running, running
+from bot.app import Running
 from bot.broadcast.media import image_type
 from bot.channels.zalo_bot import pieces
 from bot.channels.zalo_protocol import BOT_MAX_CAPTION
@@ -21,6 +20,7 @@ from tests.broadcast.test_officer_flow import OFFICER, UNIT, OfficerChat
 from tests.fakes.telegram_api import FakeTelegram, fake_jpeg
 from tests.fakes.zalo_bot_api import FakeZaloBot
 from tests.fakes.zalo_oa_api import FakeZaloOA
+from tests.ports import running_on_free_port
 
 PHOTO = fake_jpeg(30_000, seed="hội nghị")
 TEXT = "Mời bà con dự hội nghị lúc 8h sáng Chủ nhật tại nhà văn hóa."
@@ -28,13 +28,6 @@ VISITOR = "ab" * 16
 ZALO_BOT_USER = "b0b0b0b0b0b0b0b0b0b0"
 ZALO_OA_USERS = ("z-1", "z-2")
 BOT_SECRET = "zalo-bot-s3cret"
-
-
-def free_port() -> int:
-    """A port for the bot, known before it starts: PUBLIC_BASE_URL must name it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Fakes:
@@ -45,10 +38,11 @@ class Fakes:
 @asynccontextmanager
 async def everything(store_url: str, answerer, **overrides) -> AsyncIterator[tuple[Running, Fakes]]:
     """The bot with Telegram, Zalo OA, Zalo Bot and the web chat, each with subscribers."""
-    port = free_port()
     async with FakeTelegram() as tg, FakeZaloOA() as oa, FakeZaloBot() as zb:
         tg.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
-        values = {
+
+        def settings(port: int):
+            return settings_for(tg, store_url, **{
             **oa.bot_settings(),
             "zalo_bot_token": zb.token,
             "zalo_bot_api_base_url": zb.base_url,
@@ -60,8 +54,9 @@ async def everything(store_url: str, answerer, **overrides) -> AsyncIterator[tup
             "officers": f"telegram:{OFFICER}={UNIT}",
             "broadcast_zalo_rate": 50,
             **overrides,
-        }
-        async with running(settings_for(tg, store_url, **values), answerer) as state:
+        })
+
+        async with running_on_free_port(settings, answerer) as state:
             store = state.store
             await subscribe(store, 2)
             for platform, user in (

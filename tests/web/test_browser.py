@@ -131,23 +131,24 @@ async def test_the_page_keeps_working_across_a_server_restart(
     chat: Page, engine, fake, tmp_path
 ) -> None:
     """A question typed while the server is down is sent when it is back, once."""
-    import socket
-
     from bot.app import running
+    from tests.ports import running_on_free_port
     from tests.web.conftest import web_settings
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    settings = web_settings(fake, f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", http_port=port)
-    async with running(settings, engine) as state:
+    chosen = []  # the restart must come back on the same port
+
+    def settings_on(port: int):
+        chosen.append(web_settings(fake, f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", http_port=port))
+        return chosen[-1]
+
+    async with running_on_free_port(settings_on, engine) as state:
         await open_chat(chat, state.base_url)
         await chat.type("#question", QUESTION, enter=True)
         await chat.wait_for(".msg-bot", "42.000 USD", timeout=ANSWER_TIMEOUT)
     try:
         await chat.type("#question", "cuoc thi truc tuyen du kien phat dong thang may", enter=True)
         await chat.wait_for("#status", "thử lại")  # down: the page says it will retry
-        async with running(settings, engine):
+        async with running(chosen[-1], engine):
             await chat.wait_for(".msg-bot", "6/2026", timeout=40)
             assert await chat.count(".msg-user") == 2
             assert await chat.count(".msg-bot[data-id]") == 2  # nothing lost, nothing twice
