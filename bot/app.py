@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from aiohttp import web
-from pydantic import SecretStr
 
 from bot.broadcast.clock import BroadcastClock
 from bot.broadcast.delivery import DeliveryLoop
 from bot.broadcast.desk import BroadcastDesk
 from bot.broadcast.roster import Roster
 from bot.channels import Channel
+from bot.channels.wiring import configured_channels
 from bot.config import Settings
 from bot.console.cluster_job import ClusterJob
 from bot.console.routes import Console, console_for
@@ -36,6 +36,7 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.ports import Answerer
 from bot.health import health_routes
 from bot.housekeeping import housekeeping
+from bot.officer_answers.setup import officer_answers_for
 from bot.store.repository import Store, open_store
 from bot.strings import errors
 from bot.web.files import StaticFiles
@@ -78,6 +79,7 @@ def build_dispatcher(
             expire_after=timedelta(hours=settings.ticket_expire_hours),
             contact=Contact(settings.help_phone, settings.help_address),
             unit_of=officers.unit_of if officers is not None else None,
+            keep=officers.keep_answer if officers is not None else None,  # /luu
             console=bool(settings.admins.strip() or settings.officers.strip()),  # who signs in
         ),
         flood=FloodLimiter(settings.flood_limit, settings.flood_window_seconds),
@@ -116,6 +118,12 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
             if settings.clusters_every_minutes and hasattr(engine, "embed")
             else None
         )
+        officer_answers, answer_sync = officer_answers_for(
+            store,
+            engine,
+            dispatcher.citizens.answers.clear,  # type: ignore[attr-defined]
+        )
+        desk.officer_answers = officer_answers  # /luu in the officers' group
         console = console_for(
             store,
             desk,
@@ -124,6 +132,7 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
             settings.console_idle_minutes,
             (office_hours_of(settings), settings.ticket_target_minutes),
             clusters,
+            officer_answers,
         )
         web_app.add_routes(console.routes())
         channels = configured_channels(settings, dispatcher, store, engine)
@@ -170,6 +179,9 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
             housekeeping(store, settings.retention_days), name="housekeeping"
         )
         stack.push_async_callback(background.stop, tidying)
+        if answer_sync is not None:  # its first pass embeds what was approved before this start
+            polling = asyncio.create_task(answer_sync.loop(), name="officer-answers")
+            stack.push_async_callback(background.stop, polling)
         if clusters is not None:
             grouping = asyncio.create_task(clusters.loop(), name="clusters")
             stack.push_async_callback(background.stop, grouping)
@@ -178,77 +190,6 @@ async def running(settings: Settings, engine: Answerer) -> AsyncIterator[Running
         )
         stack.push_async_callback(background.stop, clock)
         yield state
-
-
-def configured_channels(
-    settings: Settings, dispatcher: Dispatcher, store: Store, answerer: Answerer
-) -> list[Channel]:
-    """One adapter per platform whose settings are present."""
-    channels: list[Channel] = []
-    if settings.telegram_bot_token:
-        from bot.channels.telegram import TelegramChannel
-
-        channels.append(
-            TelegramChannel(
-                dispatcher,
-                store,
-                token=settings.telegram_bot_token.get_secret_value(),
-                base_url=settings.telegram_api_base_url,
-                operator_chat_id=settings.telegram_operator_chat_id,
-                webhook_url=settings.telegram_webhook_url,
-                webhook_secret=_secret(settings.telegram_webhook_secret),
-            )
-        )
-    if settings.zalo_bot_token:
-        from bot.channels.zalo_bot import ZaloBotChannel
-
-        channels.append(
-            ZaloBotChannel(
-                dispatcher,
-                store,
-                token=settings.zalo_bot_token.get_secret_value(),
-                base_url=settings.zalo_bot_api_base_url,
-                webhook_url=settings.zalo_bot_webhook_url,
-                webhook_secret=_secret(settings.zalo_bot_webhook_secret),
-                public_base_url=settings.public_base_url,
-            )
-        )
-    if settings.web_enabled:
-        from bot.web.channel import WebChannel
-
-        channels.append(WebChannel(dispatcher, store, answerer, settings))
-    if settings.zalo_oa_app_id and settings.zalo_oa_secret_key:
-        channels.append(zalo_oa_channel(settings, dispatcher, store))
-    return channels
-
-
-def zalo_oa_channel(settings: Settings, dispatcher: Dispatcher, store: Store) -> Channel:
-    from bot.channels.zalo_oa import ZaloOAChannel
-    from bot.channels.zalo_oa_client import ZaloOAClient
-
-    assert settings.zalo_oa_app_id and settings.zalo_oa_secret_key
-    client = ZaloOAClient(
-        store,
-        app_id=settings.zalo_oa_app_id,
-        app_secret=_secret(settings.zalo_oa_app_secret),
-        access_token=_secret(settings.zalo_oa_access_token),
-        refresh_token=_secret(settings.zalo_oa_refresh_token),
-        api_base_url=settings.zalo_oa_api_base_url,
-        oauth_base_url=settings.zalo_oauth_base_url,
-    )
-    return ZaloOAChannel(
-        dispatcher,
-        store,
-        client,
-        app_id=settings.zalo_oa_app_id,
-        oa_secret_key=settings.zalo_oa_secret_key.get_secret_value(),
-        max_event_age=settings.zalo_oa_max_event_age_seconds,
-        promotion=settings.zalo_oa_promotion,
-    )
-
-
-def _secret(value: SecretStr | None) -> str | None:
-    return value.get_secret_value() if value is not None else None
 
 
 WEB_BROADCAST_RATE = 500.0  # a web update is a database row: no platform limit to respect

@@ -1,4 +1,5 @@
-"""Command line: `python -m bot ask "…" [--json]`, `ask --jsonl`, `chat`."""
+"""Command line: `python -m bot ask "…" [--json]`, `ask --jsonl`, `chat`, `run`, `report`,
+`login-link`, `giai-dap xuat|nhap` (officers' answers as JSONL)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--csv", action="store_true", help="in CSV cho báo cáo năm")
     login = commands.add_parser("login-link", help="liên kết đăng nhập trang cán bộ (một lần)")
     login.add_argument("actor", help="telegram:<id> của cán bộ hoặc quản trị")
+    answers = commands.add_parser("giai-dap", help="xuất/nhập giải đáp của cán bộ (JSONL)")
+    verbs = answers.add_subparsers(dest="verb", required=True)
+    out = verbs.add_parser("xuat", help="xuất mọi giải đáp (mặc định ra stdout)")
+    out.add_argument("file", nargs="?", help="tệp .jsonl để ghi")
+    into = verbs.add_parser("nhap", help="nhập tệp JSONL (không giải đáp nào được duyệt)")
+    into.add_argument("file", help="tệp .jsonl để đọc")
+    into.add_argument("--nguoi", required=True, help="quản trị viên nhập, ví dụ telegram:1")
     args = parser.parse_args(argv)
 
     settings = Settings()
@@ -48,6 +56,16 @@ def main(argv: list[str] | None = None) -> int:
         from bot.console.signin import print_login_link
 
         return asyncio.run(print_login_link(settings, args.actor, sys.stdout))
+    if args.command == "giai-dap":
+        import asyncio
+
+        from bot.broadcast.roster import Roster
+        from bot.officer_answers.command import export_file, import_file
+
+        if args.verb == "xuat":
+            return asyncio.run(export_file(settings, args.file, sys.stdout))
+        admins = Roster.parse(settings.officers, settings.admins).admins  # as the desk reads them
+        return asyncio.run(import_file(settings, args.file, args.nguoi, admins, sys.stdout))
     if args.command == "report":
         import asyncio
 
@@ -61,6 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     except BotError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
+    import asyncio
+
+    from bot.officer_answers.serving import serve_from_store
+
+    asyncio.run(serve_from_store(settings.database_url, engine))
     if args.command == "chat":
         return chat(engine)
     if args.jsonl:
@@ -82,12 +105,15 @@ def render(answer: Answer) -> str:
     if answer.citations:
         by_doc: dict[str, list[str]] = {}
         for c in answer.citations:
+            if c.kind != "document":  # labelled in the answer itself
+                continue
             name, _, place = c.label.partition(", ")
             by_doc.setdefault(name, [])
             if place not in by_doc[name]:
                 by_doc[name].append(place)
         sources = [f"{name}, {', '.join(places)}" for name, places in by_doc.items()]
-        lines.append("Nguồn: " + "; ".join(sources))
+        if sources:
+            lines.append("Nguồn: " + "; ".join(sources))
     return "\n".join(lines)
 
 

@@ -77,6 +77,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=5000, help="clusters: questions")
     parser.add_argument("--inline", action="store_true", help="clusters: engine in-process")
     parser.add_argument("--compare", action="store_true", help="clusters: other groupings")
+    parser.add_argument(
+        "--officer-answers",
+        type=int,
+        default=0,
+        help="engine: also measure with this many approved officer answers (e.g. 2000)",
+    )
     parser.add_argument("--messages", type=int, default=1_000_000, help="console: messages")
     parser.add_argument("--tickets", type=int, default=10_000, help="console: tickets")
     parser.add_argument(
@@ -101,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         for q in questions[:10]:  # warm-up
             engine.answer(q)
         bench_engine(engine, questions)
+        if args.officer_answers:
+            bench_officer_answers(engine, questions, args.officer_answers)
         engine.close()
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak RSS of this process: {peak_mb:.0f} MB")
@@ -168,6 +176,28 @@ def bench_engine(engine, questions: list[str]) -> None:
     for askers in (8, 50):
         rate = asyncio.run(concurrent(askers))
         print(f"{askers} concurrent askers (batched encoding): {rate:.1f} questions/s")
+
+
+def bench_officer_answers(engine, questions: list[str], count: int) -> None:
+    """The same questions again with ``count`` approved officer answers served (same run,
+    same engine), then seconds from an approval to an answer citing it."""
+    from scripts.benchmarks import officer_answers
+
+    served = officer_answers.synthetic(count)
+    started = time.perf_counter()
+    asyncio.run(engine.serve_officer_answers(served))
+    print(
+        f"{len(served)} officer answers embedded and served: {time.perf_counter() - started:.1f} s"
+    )
+    for q in questions[:10]:
+        engine.answer(q)
+    bench_engine(engine, questions)
+    seconds = asyncio.run(officer_answers.visibility(engine, served))
+    print(
+        "approval → answers citing it (SQLite store, the 1 s poll): "
+        + ", ".join(f"{s:.2f}" for s in seconds)
+        + " s"
+    )
 
 
 if __name__ == "__main__":

@@ -57,6 +57,12 @@ class AnswerCache:
         while self._answers and (len(self._answers) > self.size or self.bytes > self.max_bytes):
             self._drop(next(iter(self._answers)))
 
+    def clear(self) -> None:
+        """Forget every answer (what the engine serves changed: an officer answer withdrawn)."""
+        self._answers.clear()
+        self._sizes.clear()
+        self.bytes = 0
+
     def _drop(self, key: str) -> None:
         if self._answers.pop(key, None) is not None:
             self.bytes -= self._sizes.pop(key)

@@ -22,8 +22,10 @@ from bot.answering.coverage import CoverageJudge
 from bot.answering.decision import Decision, DecisionModel
 from bot.answering.features import Features
 from bot.answering.finder import QuoteFinder, Section
+from bot.answering.officer_index import OfficerIndex
+from bot.answering.officer_step import OfficerAnswering
 from bot.answering.render import Renderer, section_passage
-from bot.core.answer import Answer
+from bot.core.answer import OFFICER_ANSWER_DOC, Answer
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.query import Query, analyze
 from bot.strings import answers as replies
@@ -65,7 +67,7 @@ class Trace:
     quote_vector: np.ndarray | None = None
 
 
-class AnswerEngine:
+class AnswerEngine(OfficerAnswering):
     def __init__(
         self,
         index: SearchIndex,
@@ -81,6 +83,7 @@ class AnswerEngine:
         self.composer = Composer(index)
         self.finder = QuoteFinder(index, self.judge, self.composer, self.decision.probes)
         self.renderer = Renderer(index, self.composer)
+        self.officers = OfficerIndex(self.judge.weight, self.lexicon.stopwords_vi)
         self.version = index.manifest.get("version", "")
         self._names = [d.document.meta.citation_name for d in index.documents.values()]
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer")
@@ -227,6 +230,8 @@ class AnswerEngine:
         return _Pending(analyze(text, self.lexicon, self.judge), language, None)
 
     def _has_section(self, scope: Section) -> bool:
+        if scope[0] == OFFICER_ANSWER_DOC:  # an officer answer offered as a suggestion
+            return self.officers.get(scope[1]) is not None
         indexed = self.index.documents.get(scope[0])
         return indexed is not None and scope[1] in indexed.structure.sections
 
@@ -234,6 +239,8 @@ class AnswerEngine:
         """The retrieval, the decision and the composition for a question that needed the model."""
         query, language, scope = pending.query, pending.language, pending.scope
         english = language == "en"
+        if scope is not None and scope[0] == OFFICER_ANSWER_DOC:
+            return self._chosen_officer_answer(query, vector, scope[1], language), Trace(None, 0)
         if scope is None and self.decision.wants_person(vector):
             answer = self._reply("handoff", replies.handoff(english), language, handoff=True)
             return answer, Trace(None, 0.0)
@@ -252,16 +259,18 @@ class AnswerEngine:
         found = self.finder.find(query, vector, scope)
         if found is None:
             answer = self._reply("not_found", replies.not_found(self._names, english), language)
-            return answer, Trace(None, 0.0)
+            return self._officers(query, vector, answer, scope), Trace(None, 0.0)
         decision = self.decision.decide(found.features, can_suggest=bool(found.sections))
         trace = Trace(found.features, 0.0, decision, found.sections, vector, found.quote_vector)
         confidence = decision.right if math.isfinite(decision.right) else 0.0
         if scope is not None or decision.outcome == "answer":
-            return self.renderer.answer(found.composition, language, confidence), trace
-        if decision.outcome == "suggest":
-            return self.renderer.suggestions(found.sections, language, confidence), trace
-        answer = self._reply("not_found", replies.not_found(self._names, english), language)
-        return replace(answer, confidence=confidence), trace
+            answer = self.renderer.answer(found.composition, language, confidence)
+        elif decision.outcome == "suggest":
+            answer = self.renderer.suggestions(found.sections, language, confidence)
+        else:
+            answer = self._reply("not_found", replies.not_found(self._names, english), language)
+            answer = replace(answer, confidence=confidence)
+        return self._officers(query, vector, answer, scope), trace
 
     def _intent_text(self, text: str, language: str) -> str:
         """Folded words with shorthand written out ("gặp ng thật" → "gap nguoi that")."""

@@ -25,9 +25,11 @@ import numpy as np
 
 from bot.answering.engine import EMBED_CHUNK
 from bot.answering.finder import Section
+from bot.answering.officer_index import OfficerIndex, split_vectors
 from bot.answering.render import section_passage
 from bot.config import Settings
 from bot.core.answer import Answer
+from bot.core.officer_answers import ServedOfficerAnswer
 from bot.errors import BotError
 from bot.retrieval.index import SearchIndex
 
@@ -37,6 +39,7 @@ MAX_BATCH = 32
 START_TIMEOUT = 300.0  # first start converts the model: minutes on a slow disk
 TRIM_EVERY = 50  # batches between malloc_trim calls (a few milliseconds each)
 EMBED = "embed"  # in a request's third place (a question's scope): texts to embed
+OFFICERS = "officers"  # … the approved officer answers to serve, with their vectors
 
 
 class EngineUnavailable(BotError):
@@ -58,6 +61,8 @@ class EngineProcess:
         self._reader: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._restarting = asyncio.Lock()
+        # What the child serves, kept here: a restarted child gets it again, unembedded.
+        self._officers: tuple[list[ServedOfficerAnswer], dict] = ([], {})
 
     @classmethod
     async def start(cls, settings: Settings) -> EngineProcess:
@@ -96,6 +101,18 @@ class EngineProcess:
             parts.append(await future)
         return np.concatenate(parts) if parts else np.empty((0, 0), dtype=np.float32)
 
+    async def serve_officer_answers(self, served: Sequence[ServedOfficerAnswer]) -> None:
+        """The OfficerAnswerServing port: new answers are embedded here a chunk at a time
+        (citizens' questions go between chunks), then the child swaps its side index."""
+        known = self._officers[1]
+        new = [s for s in served if s.key not in known]
+        texts = [t for s in new for t in OfficerIndex.texts(s)]
+        vectors = await self.embed(texts) if texts else np.empty((0, 0), np.float32)
+        kept = {s.key for s in served}
+        known = {k: v for k, v in known.items() if k in kept} | split_vectors(new, vectors)
+        self._officers = (list(served), known)
+        await (await self._send(self._officers, OFFICERS))
+
     async def _send(self, payload: object, scope: object) -> asyncio.Future[Any]:
         """The request sent to the child; its future resolves when the child replies."""
         if self._connection is None or self._loop is None:
@@ -124,6 +141,8 @@ class EngineProcess:
             if self._connection is not None:
                 self._connection.close()
             await self._spawn()
+            if self._officers[0]:  # the new child serves what the old one did
+                await self._send(self._officers, OFFICERS)
 
     def problem(self) -> str | None:
         """Why the engine cannot answer now (for /healthz), or None."""
@@ -217,7 +236,7 @@ def _child_main(connection: Connection, settings: Settings) -> None:
         if None in requests:
             stopping = True
             requests = [r for r in requests if r is not None]
-        questions = [r for r in requests if r[2] != EMBED]
+        questions = [r for r in requests if r[2] not in (EMBED, OFFICERS)]
         if questions:
             answers = engine.answer_batch(
                 [text for _, text, _ in questions], [scope for _, _, scope in questions]
@@ -229,6 +248,13 @@ def _child_main(connection: Connection, settings: Settings) -> None:
             except Exception as exc:  # the caller gets the error; the child lives on
                 vectors = RuntimeError(f"embedding failed: {exc}")
             connection.send([(request_id, vectors)])
+        for request_id, (served, vectors), _ in (r for r in requests if r[2] == OFFICERS):
+            try:
+                engine.officers.install(served, vectors)
+                installed: object = True
+            except Exception as exc:
+                installed = RuntimeError(f"officer answers failed: {exc}")
+            connection.send([(request_id, installed)])
         if requests:
             batches += 1
             if batches % TRIM_EVERY == 0:

@@ -9,8 +9,9 @@ plan's target of 10 a month. Admins add and remove officers (``/themcanbo``,
 dialogue's state is kept in the database, so a restart does not lose it.
 
 The desk routes; its parts do the work: compose.py (the dialogue), controls.py (listing,
-pause/resume/cancel, starting due broadcasts), roster.py (who is an officer) and
-monthly.py (the report).
+pause/resume/cancel, starting due broadcasts), roster.py (who is an officer),
+monthly.py (the report) and keep_answer.py (``/luu`` in the officers' group: a ticket's
+reply saved as a draft officer answer).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from zoneinfo import ZoneInfo
 from bot.broadcast.compose import ComposeMixin
 from bot.broadcast.controls import ControlsMixin
 from bot.broadcast.desk_base import actor_of
+from bot.broadcast.keep_answer import KeepAnswerMixin
 from bot.broadcast.monthly import MonthlyReportMixin
 from bot.broadcast.roster import OFFICERS_REFRESH, Roster, RosterMixin
 from bot.core.commands import action_of, command_in
@@ -36,7 +38,7 @@ logger = logging.getLogger(__name__)
 COMMANDS = {"thongbao", "lichgui", "baocao", "themcanbo", "xoacanbo", "huy", "dangnhap"}
 
 
-class BroadcastDesk(ComposeMixin, ControlsMixin, RosterMixin, MonthlyReportMixin):
+class BroadcastDesk(ComposeMixin, ControlsMixin, KeepAnswerMixin, RosterMixin, MonthlyReportMixin):
     def __init__(
         self,
         store: Store,
@@ -58,6 +60,8 @@ class BroadcastDesk(ComposeMixin, ControlsMixin, RosterMixin, MonthlyReportMixin
         # "telegram:123" → the message with a one-time link to the web console (set by
         # the app), or None when no public address is configured to put in a link.
         self.console_link: Callable[[str], Awaitable[str | None]] | None = None
+        self.console_url = ""  # the console's address, for links in the officers' group
+        self.officer_answers = None  # the officers' answers' workflow (/luu), set by the app
 
     async def wants(self, inbound: Inbound) -> bool:
         """An officer command, an officer button, or the next step of an open dialogue."""

@@ -24,7 +24,7 @@ from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_menu import CommandMenus, telegram_users
 from bot.channels.telegram_photos import DraftPhotos
 from bot.channels.telegram_send import TelegramSender, seconds
-from bot.channels.telegram_shape import update_problem
+from bot.channels.telegram_shape import for_the_bot, update_problem
 from bot.core.messages import Inbound, Outbound, SendResult
 from bot.core.records import BroadcastRecord
 from bot.inputs import Malformed, parse_json, read_body
@@ -264,8 +264,7 @@ class TelegramChannel:
         user = update.effective_user
         if message is None or user is None or message.reply_to_message is None:
             return
-        replied = message.reply_to_message
-        if replied.from_user is None or replied.from_user.id != self.bot.id:
+        if not for_the_bot(message.reply_to_message, self.bot.id, message.text):
             return  # a conversation among officers, not a reply to a ticket
         await self.dispatcher.dispatch(
             Inbound(
@@ -276,7 +275,7 @@ class TelegramChannel:
                 message_id=str(message.message_id),
                 text=message.text or message.caption or "",
                 display_name=user.full_name,
-                reply_to=str(replied.message_id),
+                reply_to=str(message.reply_to_message.message_id),
             )
         )
 

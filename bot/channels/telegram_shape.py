@@ -1,10 +1,13 @@
 """Whether a webhook body is a Telegram update the bot can handle, checked before
 python-telegram-bot parses it (PTB trusts Telegram and crashes on a field of the wrong
-type). Only what the handlers read is checked; anything else PTB may ignore."""
+type). Only what the handlers read is checked; anything else PTB may ignore. And whether
+a reply in the officers' group is for the bot."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from bot.core.commands import ticket_command
 
 MAX_ID = 2**53  # Telegram's ids fit in 52 bits
 MAX_DATE = 2**32
@@ -89,3 +92,11 @@ def _user(user: Any) -> str | None:
 
 def _int(value: Any, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value < high
+
+
+def for_the_bot(replied: Any, bot_id: int, text: str | None) -> bool:
+    """An officer's reply in the group is for the bot when it answers one of the bot's
+    posts, or gives a ticket command (/luu, /dong) in reply to a colleague's relayed
+    reply; any other reply is officers talking among themselves."""
+    sender = getattr(replied, "from_user", None)
+    return (sender is not None and sender.id == bot_id) or ticket_command(text)

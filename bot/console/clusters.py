@@ -20,16 +20,19 @@ from aiohttp import web
 
 from bot.console.cluster_job import ClusterJob
 from bot.console.insight_html import HOME, UNANSWERED, intro
+from bot.console.officer_answers_view import cluster_link
 from bot.console.pages import escape, signed_page
 from bot.console.signin import Session
 from bot.core.insights import Said
 from bot.strings import console_clusters as words
+from bot.strings import console_officer_answers as answer_words
 from bot.vietnamese.text import fold
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 SHOWN = 50  # clusters on the page unless ?n= asks for more
 MOST = 1000
 EXAMPLES = 5
+TO_DRAFT = 3  # questions a "Soạn giải đáp" link carries: the representative and two examples
 ACTIONS = ("console_export_personal", "console_export_personal_refused")
 REFUSALS = {400: web.HTTPBadRequest, 403: web.HTTPForbidden}
 
@@ -109,7 +112,8 @@ class Clusters:
         return "".join(notes)
 
     def _cluster(self, session: Session, rank: int, cluster: dict, found: dict[int, Said]) -> str:
-        texts = _visible(session, cluster, found)
+        seen = _visible(session, cluster, found)
+        texts = [text for _, text in seen]
         lead = (
             f"<q>{escape(texts[0])}</q>"
             if texts
@@ -132,11 +136,16 @@ class Clusters:
         if session.role != "admin":
             mine = _from_unit(session, cluster)
             parts.append(f"<p>{escape(words.FROM_UNIT)}: <b>{mine}</b></p>")
-        seen = words.SEEN.format(
+        seen_text = words.SEEN.format(
             first=_local(cluster["first"]).strftime("%d/%m/%Y"),
             last=_local(cluster["last"]).strftime("%d/%m/%Y"),
         )
-        parts.append(f'<p class="muted">{escape(seen)}</p>')
+        parts.append(f'<p class="muted">{escape(seen_text)}</p>')
+        if seen:  # officers answer what the documents do not: the new form, prefilled
+            link = cluster_link([i for i, _ in seen[:TO_DRAFT]])
+            parts.append(
+                f'<p><a href="{escape(link)}">{escape(answer_words.DRAFT_FROM_CLUSTER)}</a></p>'
+            )
         if len(texts) > 1:
             items = "".join(f"<li>{escape(t)}</li>" for t in texts[1:])
             parts.append(
@@ -175,7 +184,7 @@ class Clusters:
             if session.role != "admin":
                 row.append(_from_unit(session, cluster))
             if personal:
-                row.extend(_visible(session, cluster, found))
+                row.extend(text for _, text in _visible(session, cluster, found))
             writer.writerow(row)
         response = web.Response(
             body=("\ufeff" + out.getvalue()).encode("utf-8"),
@@ -219,13 +228,14 @@ def _ids(clusters: list[dict], session: Session) -> list[int]:
     return [i for c in clusters for i in c["members"][:reach]]
 
 
-def _visible(session: Session, cluster: dict, found: dict[int, Said]) -> list[str]:
-    """The representative question and up to five examples this officer may read."""
+def _visible(session: Session, cluster: dict, found: dict[int, Said]) -> list[tuple[int, str]]:
+    """The representative question and up to five examples this officer may read (with
+    their message ids, which the "Soạn giải đáp" link carries)."""
     texts = []
     for message_id in cluster["members"]:
         question = found.get(message_id)
         if question is not None and sees_area(session, question.area):
-            texts.append(question.text)
+            texts.append((message_id, question.text))
             if len(texts) == EXAMPLES + 1:
                 break
     return texts

@@ -26,12 +26,14 @@ from bot.console.inbox_view import (
     rows_html,
     sees,
 )
+from bot.console.officer_answers_view import ticket_link
 from bot.console.pages import PATH, csrf_field, escape, message, posted, refuse_forgery, signed_page
 from bot.console.signin import Session
 from bot.conversation.office_hours import OfficeHours
 from bot.core.records import PersonRecord, TicketRecord
 from bot.store.errors import StoreError
 from bot.strings import console as words
+from bot.strings import console_officer_answers as answer_words
 
 __all__ = ["Inbox", "sees"]
 
@@ -153,6 +155,7 @@ class Inbox:
             f'<p><a href="{PATH}">{escape(words.BACK)}</a></p>'
             f"<h2>{escape(words.ticket_title(ticket.id, person.platform, person.display_name))}</h2>"
             f"<p>{escape(words.STATES[ticket.state])}{assigned} — {escape(ticket.reason)}</p>"
+            f'<p><a href="{ticket_link(ticket.id)}">{escape(answer_words.SAVE_FROM_TICKET)}</a></p>'
             f"<h3>{escape(words.CONVERSATION)}</h3>"
             f'<div id="conversation" data-live="{action}hoi-thoai" aria-live="polite">'
             f"{await self._conversation(ticket, person)}</div>"

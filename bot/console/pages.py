@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.console.signin import Session
 from bot.strings import console as words
+from bot.strings import console_officer_answers
 from bot.web.page import document
 
 
@@ -30,6 +31,7 @@ SECTIONS = (
     ("", words.NAV_INBOX),
     ("thong-bao", words.NAV_BROADCASTS),
     ("so-lieu", words.NAV_INSIGHTS),
+    ("giai-dap", console_officer_answers.NAV),
 )
 ADMIN_SECTIONS = (("can-bo", words.NAV_OFFICERS),)
 STYLES = '<link rel="stylesheet" href="/static/console.css">'

@@ -16,6 +16,7 @@ from bot.console.broadcasts import Broadcasts
 from bot.console.clusters import Clusters
 from bot.console.inbox import Inbox
 from bot.console.insights import Insights
+from bot.console.officer_answers import OfficerAnswerPages
 from bot.console.officers import Officers
 from bot.console.pages import escape, message, page, posted, refuse_forgery, signed_page
 from bot.console.signin import LINK_SECONDS, Roles, Session, SignIn
@@ -52,6 +53,7 @@ class Console:
             self.inbox = Inbox(store, dispatcher, self.require, *lateness)
         # The console's other sections (broadcasts, insights): anything with routes().
         self.parts: list = []
+        self.officer_answers = None  # the workflow of officers' answers (Giải đáp)
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -139,6 +141,7 @@ def console_for(
     idle_minutes: int,
     lateness: tuple[OfficeHours | None, int] = (None, 120),
     clusters=None,  # the ClusterJob behind the unanswered questions' page
+    officer_answers=None,  # bot.officer_answers.workflow.OfficerAnswers
 ) -> Console:
     """The console, and the desk's ``/dangnhap`` answered with links to it."""
     sign_in = SignIn(store, idle_seconds=idle_minutes * 60)
@@ -151,11 +154,14 @@ def console_for(
         return words.link_message(url, LINK_SECONDS // 60)
 
     desk.console_link = link
+    desk.console_url = f"{base}{PATH}" if base else ""  # for links in the officers' group
     secure = base.startswith("https://")
     console = Console(store, sign_in, desk.role_of, secure, dispatcher, lateness)
+    console.officer_answers = officer_answers
     # The console's sections besides the inbox, one line each:
     console.parts.append(Broadcasts(store, desk, console.require))
     console.parts.append(Insights(store, console.require, desk, *lateness))
     console.parts.append(Clusters(store, clusters, console.require))
     console.parts.append(Officers(store, desk, console.require))
+    console.parts.append(OfficerAnswerPages(store, officer_answers, console.require))
     return console

@@ -19,15 +19,20 @@ from datetime import UTC, datetime, timedelta
 
 from bot.conversation.office_hours import OfficeHours
 from bot.conversation.saying import say
+from bot.core.commands import command_in
 from bot.core.messages import Inbound, Outbound
 from bot.core.ports import TicketStore
 from bot.core.records import PersonRecord, TicketRecord
 from bot.strings import conversation as texts
+from bot.strings import officer_answers as answer_words
 
 logger = logging.getLogger(__name__)
 
 HISTORY_IN_TICKET = 6
 _CLOSE_COMMAND = re.compile(r"^/(dong|close)(@\w+)?$", re.IGNORECASE)
+# /luu: (the officer's message, the ticket, the sample question typed after it) → the
+# group's reply (the desk's keep_answer: a draft officer answer).
+Keep = Callable[[Inbound, TicketRecord, str], Awaitable[str]]
 
 
 @dataclass(frozen=True)
@@ -61,9 +66,11 @@ class Handoff:
         contact: Contact | None = None,
         unit_of: Callable[[str], Awaitable[str | None]] | None = None,
         console: bool = False,
+        keep: Keep | None = None,
     ) -> None:
         self.store = store
         self.chat = chat
+        self.keep = keep  # /luu (None: not offered)
         # Officers read tickets somewhere: the officers' chat, or the web console (when
         # someone may sign in to it). Without either a ticket would wait for nobody.
         self.takes_tickets = chat is not None or console
@@ -151,12 +158,18 @@ class Handoff:
         )
 
     async def reply(self, inbound: Inbound) -> list[Outbound]:
-        """Carry an officer's reply to the citizen (or close the ticket on /dong)."""
+        """Carry an officer's reply to the citizen (or close the ticket on /dong, save its
+        answer on /luu). The officer's message becomes a post of the ticket too, so that a
+        /luu in reply to it finds the ticket."""
         assert inbound.reply_to is not None
         ticket = await self.store.ticket_for_post(inbound.chat_id, inbound.reply_to)
         if ticket is None:
             return []
         note = Outbound(inbound.platform, inbound.chat_id, "")
+        command = command_in(inbound.text)
+        if command is not None and command.name == "luu":  # also on a closed ticket
+            kept = await self.keep(inbound, ticket, command.argument) if self.keep else None
+            return [_with_text(note, kept or answer_words.UNAVAILABLE)]
         if ticket.state == "closed":
             return [_with_text(note, texts.ticket_already_closed(ticket.id))]
         officer = f"{inbound.display_name} ({inbound.platform}:{inbound.user_id})"
@@ -165,7 +178,10 @@ class Handoff:
             citizen = await self.close_for_officer(ticket, officer)
             return [*citizen, _with_text(note, texts.ticket_closed_note(ticket.id))]
         unit = await self.unit_of(f"{inbound.platform}:{inbound.user_id}") if self.unit_of else None
-        return await self.carry(ticket, officer, unit, inbound.text or "")
+        carried = await self.carry(ticket, officer, unit, inbound.text or "")
+        if inbound.message_id:
+            await self.store.link_ticket_post(ticket.id, inbound.chat_id, inbound.message_id)
+        return carried
 
     async def carry(
         self, ticket: TicketRecord, officer: str, unit: str | None, text: str

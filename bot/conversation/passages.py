@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.conversation.saying import say
+from bot.core.answer import Citation
 from bot.core.messages import Button, Outbound
 from bot.core.ports import Answerer, ConversationStore
 from bot.core.records import PersonRecord
@@ -22,7 +23,7 @@ class Passages:
     async def latest(self, person: PersonRecord) -> list[Outbound]:
         """Typed “xem nguyên văn”: every page of the latest answer's passage."""
         last = await self.store.last_answer(person.id)
-        if last is None or not last.citations:
+        if last is None or not quoted(last.citations):
             return [await say(self.store, person, texts.NO_SUCH_PASSAGE, "notice")]
         out: list[Outbound] = []
         for page in range(MAX_TYPED_PAGES):
@@ -35,9 +36,9 @@ class Passages:
     async def page(self, person: PersonRecord, message_id: int, page: int) -> list[Outbound]:
         """One page of the passage the answer ``message_id`` quoted first."""
         message = await self.store.get_message(message_id)
-        if message is None or not message.citations:
+        if message is None or not quoted(message.citations):
             return [await say(self.store, person, texts.NO_SUCH_PASSAGE, "notice")]
-        citation = message.citations[0]
+        citation = quoted(message.citations)[0]
         passage = self.answerer.passage(citation.doc, citation.section)
         pages = [passage[i : i + PAGE_CHARS] for i in range(0, len(passage), PAGE_CHARS)] or [""]
         page = min(page, len(pages) - 1)
@@ -48,3 +49,8 @@ class Passages:
             else ()
         )
         return [await say(self.store, person, header + pages[page], "passage", buttons=buttons)]
+
+
+def quoted(citations: tuple[Citation, ...]) -> list[Citation]:
+    """The documents' quotes among the citations (an officer's explanation has no passage)."""
+    return [c for c in citations if c.kind == "document"]

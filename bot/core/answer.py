@@ -19,11 +19,21 @@ class Citation:
     label: str  # how users see it: "Kế hoạch 57-KH/TU, mục II.2.2"
     start: int  # span of the quote in the document body
     end: int
+    # "officer_answer": an approved officer's explanation (quote = its text, label = whose
+    # and when; doc and section empty, start = end = 0), never the documents' words.
+    kind: str = "document"
+    entry: int | None = None  # the officer answer's id and the version served
+    version: int | None = None
+
+
+# A suggestion whose ``doc`` is this offers an approved officer answer (``section``: its id).
+OFFICER_ANSWER_DOC = "giai-dap"
 
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A section the question may be about; choosing it gives the cited answer there."""
+    """A section the question may be about; choosing it gives the cited answer there (or an
+    approved officer answer, when ``doc`` is OFFICER_ANSWER_DOC)."""
 
     doc: str
     section: str  # canonical section id

@@ -33,6 +33,17 @@ def command_in(text: str | None) -> Command | None:
     return Command(match.group(1).lower(), (match.group(2) or "").strip())
 
 
+# Commands an officer may give in the officers' group in reply to any post of a ticket (the
+# bot's, or a colleague's relayed reply): close it, save its answer as an officer answer.
+TICKET_COMMANDS = frozenset({"dong", "close", "luu"})
+
+
+def ticket_command(text: str | None) -> bool:
+    """Whether an officer's message in the group is one of the ticket commands."""
+    command = command_in(text)
+    return command is not None and command.name in TICKET_COMMANDS
+
+
 @dataclass(frozen=True)
 class Action:
     name: str  # "fb", "sg", "full", "topic", "o" (officers), …

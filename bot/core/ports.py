@@ -2,8 +2,7 @@
 
 Channels implement ``Sender`` (and ``BroadcastSender``); ``bot/store`` implements the
 store ports; ``bot/answering`` implements ``Answerer``; ``bot/conversation`` and
-``bot/broadcast`` implement the two dialogues the dispatcher routes to. Tests implement
-them too (``bot/core/memory.py``-style fakes live in tests/core/).
+``bot/broadcast`` implement the two dialogues the dispatcher routes to; tests, fakes.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from bot.core.insights import Insights  # noqa: F401  (the console's Số liệu; with its types)
 from bot.core.messages import Inbound, Outbound, SendResult
+from bot.core.officer_answers import OfficerAnswerServing, OfficerAnswerStore  # noqa: F401
 
 if TYPE_CHECKING:
     from bot.core.answer import Answer

@@ -82,6 +82,7 @@ class InsightsMixin(TicketInsightsMixin, BroadcastInsightsMixin):
                 Message.created_at >= window.start,
                 Message.created_at < window.end,
                 FIRST_SECTION.is_not(None),
+                FIRST_SECTION != "",  # an officer's explanation first: not a section
             )
             .group_by(FIRST_DOC, FIRST_SECTION)
             .order_by(count.desc(), FIRST_DOC, FIRST_SECTION)
@@ -99,6 +100,7 @@ class InsightsMixin(TicketInsightsMixin, BroadcastInsightsMixin):
                 Feedback.updated_at >= window.start,
                 Feedback.updated_at < window.end,
                 FIRST_SECTION.is_not(None),
+                FIRST_SECTION != "",  # an officer's explanation first: not a section
             )
             .group_by(FIRST_DOC, FIRST_SECTION)
             .order_by((up + down).desc(), FIRST_DOC, FIRST_SECTION)

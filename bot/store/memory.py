@@ -20,11 +20,17 @@ from bot.store.memory_broadcasts import MemoryBroadcasts
 from bot.store.memory_conversations import MemoryConversations
 from bot.store.memory_erasure import MemoryErasure
 from bot.store.memory_insights import MemoryInsights
+from bot.store.memory_officer_answers import MemoryOfficerAnswers
 from bot.store.memory_questions import MemoryQuestions
 
 
 class MemoryStore(
-    MemoryConversations, MemoryBroadcasts, MemoryErasure, MemoryInsights, MemoryQuestions
+    MemoryConversations,
+    MemoryBroadcasts,
+    MemoryErasure,
+    MemoryInsights,
+    MemoryQuestions,
+    MemoryOfficerAnswers,
 ):
     # ---- updates (see bot/store/updates.py) -------------------------------------------------
     async def receive_update(

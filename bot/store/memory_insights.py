@@ -80,7 +80,9 @@ class MemoryInsights(MemoryBase):
         counts: Counter[tuple[str, str]] = Counter()
         titles: dict[tuple[str, str], str] = {}
         for m in self.messages.values():
-            if m.kind != "answer" or not m.citations or not _inside(m.created_at, window):
+            if m.kind != "answer" or not m.citations or not m.citations[0].section:
+                continue
+            if not _inside(m.created_at, window):
                 continue
             if self._in_areas(m.person_id, window.areas):
                 key = (m.citations[0].doc, m.citations[0].section)
@@ -94,7 +96,9 @@ class MemoryInsights(MemoryBase):
         titles: dict[tuple[str, str], str] = {}
         for f in self.feedback.values():
             answer = self.messages.get(f.message_id)
-            if answer is None or not answer.citations or not _inside(f.updated_at, window):
+            if answer is None or not answer.citations or not answer.citations[0].section:
+                continue
+            if not _inside(f.updated_at, window):
                 continue
             if self._in_areas(f.person_id, window.areas):
                 key = (answer.citations[0].doc, answer.citations[0].section)

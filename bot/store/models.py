@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.columns import ID, Base, created_column, updated_column, utcnow
 from bot.store.media_model import BroadcastMedia  # noqa: F401  (its own module, same metadata)
+from bot.store.officer_answers_model import OfficerAnswer  # noqa: F401  (the same)
 
 _IN = text("direction = 'in'")  # a partial index's condition: only what citizens sent
 

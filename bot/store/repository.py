@@ -30,6 +30,7 @@ from bot.store.kv import KeyValueMixin
 from bot.store.media import MediaMixin
 from bot.store.messages import MessagesMixin
 from bot.store.migrate import upgrade_engine
+from bot.store.officer_answers import OfficerAnswersMixin
 from bot.store.officers import OfficersMixin
 from bot.store.people import PeopleMixin
 from bot.store.sender_lock import SenderLockMixin
@@ -52,6 +53,7 @@ class Store(
     PeopleMixin,
     MessagesMixin,
     OfficersMixin,
+    OfficerAnswersMixin,
     TicketsMixin,
     UpdatesMixin,
     KeyValueMixin,

@@ -157,3 +157,43 @@ def suggestion_gone(english: bool = False) -> str:
     if english:
         return "That choice is no longer available. Please ask your question again."
     return "Lựa chọn này không còn hiệu lực. Bạn vui lòng hỏi lại câu hỏi của mình nhé."
+
+
+def officer_label(unit: str, day: str, english: bool = False) -> str:
+    """How an officer's answer is labelled wherever it is shown: never the documents' text."""
+    if english:
+        return f"Explanation by {unit}, {day} (not the text of the Resolution or the Plan)"
+    return f"Giải đáp của {unit}, ngày {day} (không phải nguyên văn Nghị quyết/Kế hoạch)"
+
+
+def officer_answer(label: str, answer: str, english: bool = False) -> str:
+    return f"💬 {label}:\n{answer}"
+
+
+def related_quotes(english: bool = False) -> str:
+    return "Văn bản liên quan:" if not english else "Related text of the documents:"
+
+
+def see_also_officer(label: str, answer: str, english: bool = False) -> str:
+    """After a document's answer: an officer's explanation, at most as a "see also"."""
+    head = "See also the officers' explanation" if english else "Xem thêm giải đáp của cán bộ"
+    return f"{head} — {label}:\n{answer}"
+
+
+def officer_suggestion_label(unit: str, english: bool = False) -> str:
+    return f"Officers' explanation ({unit})" if english else f"Giải đáp của cán bộ {unit}"
+
+
+def suggest_with_officer(labels: Sequence[str], english: bool = False) -> str:
+    """An officer answer offered as a choice: the question it answers, never its content."""
+    numbered = "\n".join(f"{n}. {label}" for n, label in enumerate(labels, 1))
+    choices = _choices(len(labels), english)
+    if english:
+        return (
+            "I'm not sure the documents answer this. Officers have explained a similar "
+            f"question. Did you mean:\n{numbered}\nChoose one ({choices}), or ask again in other words."
+        )
+    return (
+        "Tôi chưa chắc văn bản trả lời câu này. Cán bộ đã giải đáp một câu hỏi gần giống. "
+        f"Có phải bạn muốn hỏi:\n{numbered}\nBạn chọn một mục ({choices}), hoặc hỏi lại theo cách khác."
+    )

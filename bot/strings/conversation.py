@@ -149,7 +149,7 @@ def buttons_for(record: MessageRecord) -> tuple[Button, ...]:
     if record.direction != "out":
         return ()
     if record.kind == "answer":
-        return answer_buttons(record.id, bool(record.citations))
+        return answer_buttons(record.id, any(c.kind == "document" for c in record.citations))
     if record.kind == "suggest":
         return suggestion_buttons(record.id, record.suggestions)
     if record.kind == "not_found":

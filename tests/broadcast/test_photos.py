@@ -42,19 +42,23 @@ async def everything(store_url: str, answerer, **overrides) -> AsyncIterator[tup
         tg.add_chat(OPERATORS, "supergroup", title="Cán bộ trực")
 
         def settings(port: int):
-            return settings_for(tg, store_url, **{
-            **oa.bot_settings(),
-            "zalo_bot_token": zb.token,
-            "zalo_bot_api_base_url": zb.base_url,
-            "zalo_bot_webhook_url": "https://bot.example.vn/zalo/bot/webhook",
-            "zalo_bot_webhook_secret": BOT_SECRET,
-            "web_enabled": True,
-            "http_port": port,
-            "public_base_url": f"http://127.0.0.1:{port}",
-            "officers": f"telegram:{OFFICER}={UNIT}",
-            "broadcast_zalo_rate": 50,
-            **overrides,
-        })
+            return settings_for(
+                tg,
+                store_url,
+                **{
+                    **oa.bot_settings(),
+                    "zalo_bot_token": zb.token,
+                    "zalo_bot_api_base_url": zb.base_url,
+                    "zalo_bot_webhook_url": "https://bot.example.vn/zalo/bot/webhook",
+                    "zalo_bot_webhook_secret": BOT_SECRET,
+                    "web_enabled": True,
+                    "http_port": port,
+                    "public_base_url": f"http://127.0.0.1:{port}",
+                    "officers": f"telegram:{OFFICER}={UNIT}",
+                    "broadcast_zalo_rate": 50,
+                    **overrides,
+                },
+            )
 
         async with running_on_free_port(settings, answerer) as state:
             store = state.store

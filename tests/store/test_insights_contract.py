@@ -375,3 +375,17 @@ async def test_office_time_in_sql_is_the_python_count(any_store) -> None:
             columns = [office_sql(dialect, literal(t, UTCDateTime()), week) for t in instants]
             found = (await connection.execute(select(*columns))).one()
             assert list(found) == [office_seconds(epoch(t), week) for t in instants]
+
+
+async def test_an_officer_answer_is_not_a_section_asked(any_store, known: Known) -> None:
+    """An answer led by an officer's explanation (doc and section empty) is left out of the
+    sections asked about, not counted as a section named ""."""
+    officer = Citation("", "", "Hỏi?", "Giải đáp.", "Giải đáp của Phường Ba Đình", 0, 0,
+                       kind="officer_answer", entry=1, version=1)  # fmt: skip
+    explained = Answer("💬 …", grounded=False, handoff=False, confidence=0.9, citations=(officer,))
+    message = await any_store.add_message(
+        known.people["p1"], "out", "…", "answer", answer=explained
+    )
+    await set_row(any_store, "messages", message.id, created_at=utc("2026-11-10 03:00:00"))
+    sections = {s.section for s in await any_store.top_sections(NOVEMBER, 10)}
+    assert sections == {"III.10", "II.2.2", "IV.1.10"}

@@ -34,6 +34,8 @@ TABLES = {
     "deliveries",
     "officers",
     "audit_log",
+    "officer_answers",
+    "officer_answer_versions",
 }
 
 pytestmark = pytest.mark.blank_database  # migrations are tested from nothing

@@ -138,7 +138,9 @@ async def test_the_page_keeps_working_across_a_server_restart(
     chosen = []  # the restart must come back on the same port
 
     def settings_on(port: int):
-        chosen.append(web_settings(fake, f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", http_port=port))
+        chosen.append(
+            web_settings(fake, f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", http_port=port)
+        )
         return chosen[-1]
 
     async with running_on_free_port(settings_on, engine) as state:

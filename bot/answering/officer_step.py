@@ -1,0 +1,87 @@
+"""Approved officer answers inside the engine: kept in step with the store, and consulted
+after the documents for every question (the documents always win)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bot.answering.officer_index import OfficerIndex, OfficerMatch, split_vectors
+from bot.answering.officer_render import officer_answer, with_officer_suggestion, with_see_also
+from bot.core.answer import Answer
+from bot.core.officer_answers import ServedOfficerAnswer
+from bot.retrieval.query import Query
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.answering.coverage import CoverageJudge
+    from bot.answering.finder import QuoteFinder, Section
+    from bot.answering.render import Renderer
+
+
+class OfficerAnswering:
+    officers: OfficerIndex
+    judge: CoverageJudge
+    finder: QuoteFinder
+    renderer: Renderer
+    version: str
+    _executor: ThreadPoolExecutor
+
+    if TYPE_CHECKING:  # AnswerEngine's own
+
+        async def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+        def _has_section(self, scope: Section) -> bool: ...
+
+    async def serve_officer_answers(self, served: Sequence[ServedOfficerAnswer]) -> None:
+        """Serve exactly ``served`` (the OfficerAnswerServing port): new ones are embedded a
+        chunk at a time, between citizens' questions."""
+        new = self.officers.missing(served)
+        texts = [t for s in new for t in OfficerIndex.texts(s)]
+        vectors = await self.embed(texts) if texts else np.empty((0, 0), np.float32)
+        await asyncio.get_running_loop().run_in_executor(
+            self._executor, self.officers.install, served, split_vectors(new, vectors)
+        )
+
+    def _officers(
+        self, query: Query, vector: np.ndarray, answer: Answer, scope: Section | None
+    ) -> Answer:
+        """An approved officer answer that answers the question: served when the documents
+        do not answer it, else shown at most as a labelled "see also" after them."""
+        if scope is not None or not len(self.officers):
+            return answer
+        match = self.officers.match(query, vector, self.judge.content_terms(query.terms))
+        if match is None:
+            return answer
+        sure = match.probability >= self.officers.model.threshold
+        if answer.kind == "answer":
+            return with_see_also(answer, match) if sure else answer
+        if answer.kind not in ("not_found", "suggest"):
+            return answer
+        if not sure:  # likely, not sure: offered as a choice; the offer states no fact
+            return with_officer_suggestion(answer, match, self.version)
+        return self._officer_answer(query, vector, match, answer.language)
+
+    def _officer_answer(
+        self, query: Query, vector: np.ndarray, match: OfficerMatch, language: str
+    ) -> Answer:
+        related = None
+        for section in match.served.text.sections[:1]:
+            if self._has_section(section):
+                quoted = self.finder.find(query, vector, section)
+                if quoted is not None:
+                    related = self.renderer.answer(quoted.composition, language, 1.0)
+        return officer_answer(match, related, language, self.version)
+
+    def _chosen_officer_answer(
+        self, query: Query, vector: np.ndarray, entry_id: str, language: str
+    ) -> Answer:
+        """The officer answer a citizen chose from a suggestion (checked in ``_prepare``)."""
+        served = self.officers.get(entry_id)
+        assert served is not None
+        match = OfficerMatch(served, 1.0, None)
+        return self._officer_answer(query, vector, match, language)
