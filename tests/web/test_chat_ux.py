@@ -36,6 +36,8 @@ LONG_QUOTES = [
     for n in range(1, 8)
 ] + [("IV.1.9", "Một câu trích của mục bên cạnh, về các cơ quan báo chí.")]
 
+ANNOUNCED = "return document.getElementById('announce').textContent"
+
 
 def long_answer():
     """A cited answer of about 2,800 characters: seven quotes of one section, one of another."""
@@ -196,8 +198,11 @@ async def test_typing_indicator_while_the_answer_is_made(
     await chat.wait_until(
         lambda: not chat.driver.find_elements("css selector", ".msg-typing"), "typing gone"
     )
-    said = await chat.script("return document.getElementById('announce').textContent")
-    assert "42.000 USD" in said and GOAL not in said, said  # the reply, not one's own words
+    said = await chat.wait_until(
+        lambda: "42.000 USD" in (announced := chat.driver.execute_script(ANNOUNCED)) and announced,
+        "the reply announced",
+    )
+    assert GOAL not in said, said  # the reply, not one's own words
 
 
 async def test_suggestions_are_buttons_that_answer(chat: Page, fake_bot: WebBot, screen) -> None:
@@ -226,7 +231,15 @@ async def test_handoff_and_the_officers_reply_stand_out(
     await fake_bot.operator_reply(post_id, "Chào bạn, phường sẽ gọi lại trong hôm nay.")
     reply = await chat.wait_for(".msg-officer", "phường sẽ gọi lại")
     assert (await chat.wait_for(".who", within=reply)).text == f"Cán bộ {UNIT}"
-    said = await chat.script("return document.getElementById('announce').textContent")
+    # The page fills the live region a moment after the message appears (screen readers
+    # then notice the change): wait for it rather than read it at once.
+    said = await chat.wait_until(
+        lambda: (
+            "phường sẽ gọi lại" in (announced := chat.driver.execute_script(ANNOUNCED))
+            and announced
+        ),
+        "the officer's reply announced",
+    )
     assert "phường sẽ gọi lại" in said
     await chat.screenshot(output_dir / f"web-{name}-handoff.png")
     await assert_accessible(chat)
