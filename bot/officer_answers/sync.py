@@ -20,7 +20,7 @@ from bot.core.officer_answers import OfficerAnswerServing, OfficerAnswerStore, S
 
 logger = logging.getLogger(__name__)
 
-POLL_SECONDS = 1.0
+POLL_SECONDS = 0.5
 
 
 class OfficerAnswerSync:
