@@ -203,7 +203,7 @@ def bench_officer_answers(engine, questions: list[str], count: int) -> None:
     bench_engine(engine, questions)
     seconds = asyncio.run(officer_answers.visibility(engine, served))
     print(
-        "approval → answers citing it (SQLite store, the 1 s poll): "
+        "approval → answers citing it (SQLite store, the 0.5 s poll): "
         + ", ".join(f"{s:.2f}" for s in seconds)
         + " s"
     )
