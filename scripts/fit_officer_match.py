@@ -29,7 +29,7 @@ from bot.answering.officer_index import MODEL_FILE, MatchModel
 from bot.core.officer_answers import OfficerAnswerText, ServedOfficerAnswer
 from bot.retrieval.query import analyze
 
-NEAR_MISS_CEILING = 0.01  # # near misses the threshold may let through, on the fitting writers
+NEAR_MISS_CEILING = 0.01  # near misses the threshold may let through, on the fitting writers
 BANK = sorted(Path("tests/data/bank").glob("*.jsonl"))
 
 
