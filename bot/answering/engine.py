@@ -24,6 +24,7 @@ from bot.answering.features import Features
 from bot.answering.finder import QuoteFinder, Section
 from bot.answering.officer_index import OfficerIndex
 from bot.answering.officer_step import OfficerAnswering
+from bot.answering.officer_vectors import VectorCache
 from bot.answering.render import Renderer, section_passage
 from bot.core.answer import OFFICER_ANSWER_DOC, Answer
 from bot.retrieval.index import SearchIndex
@@ -84,6 +85,9 @@ class AnswerEngine(OfficerAnswering):
         self.finder = QuoteFinder(index, self.judge, self.composer, self.decision.probes)
         self.renderer = Renderer(index, self.composer)
         self.officers = OfficerIndex(self.judge.weight, self.lexicon.stopwords_vi)
+        self.vector_cache = VectorCache(
+            None, index.manifest.get("model", {}).get("fingerprint", "")
+        )
         self.version = index.manifest.get("version", "")
         self._names = [d.document.meta.citation_name for d in index.documents.values()]
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer")

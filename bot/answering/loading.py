@@ -7,6 +7,7 @@ import os
 import warnings
 
 from bot.answering.engine import AnswerEngine
+from bot.answering.officer_vectors import VectorCache
 from bot.config import Settings
 from bot.errors import SearchIndexError
 from bot.retrieval.index import SearchIndex
@@ -67,4 +68,13 @@ def load_engine(settings: Settings, warn=logger.warning) -> AnswerEngine:
             "Hãy chạy `python scripts/build_index.py`.",
             "; ".join(changes),
         )
-    return AnswerEngine(index, embedder)
+    engine = AnswerEngine(index, embedder)
+    engine.vector_cache = officer_vector_cache(settings, index)
+    return engine
+
+
+def officer_vector_cache(settings: Settings, index: SearchIndex) -> VectorCache:
+    """Approved officer answers' vectors on disk, beside the database (see officer_vectors)."""
+    return VectorCache(
+        settings.data_dir / "officer_vectors", index.manifest["model"]["fingerprint"]
+    )

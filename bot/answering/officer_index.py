@@ -244,15 +244,3 @@ def _shipped_model() -> MatchModel:
     except (OSError, ValueError, KeyError) as exc:  # not fitted for these features: serve none
         logger.error("officer answers will not be served: %s", exc)
         return MatchModel(tuple(0.0 for _ in NAMES), 0.0, threshold=2.0)
-
-
-def split_vectors(
-    served: Sequence[ServedOfficerAnswer], vectors: np.ndarray
-) -> dict[Key, np.ndarray]:
-    """The rows of ``vectors`` (embedded ``texts`` of each, in order) per answer."""
-    out, start = {}, 0
-    for item in served:
-        count = len(OfficerIndex.texts(item))
-        out[item.key] = vectors[start : start + count]
-        start += count
-    return out

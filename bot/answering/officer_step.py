@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bot.answering.officer_index import OfficerIndex, OfficerMatch, split_vectors
+from bot.answering.officer_index import OfficerIndex, OfficerMatch
 from bot.answering.officer_render import officer_answer, with_officer_suggestion, with_see_also
+from bot.answering.officer_vectors import VectorCache, embedded
 from bot.core.answer import Answer
 from bot.core.officer_answers import ServedOfficerAnswer
 from bot.retrieval.query import Query
@@ -30,6 +31,7 @@ class OfficerAnswering:
     renderer: Renderer
     version: str
     _executor: ThreadPoolExecutor
+    vector_cache: VectorCache  # their vectors on disk (load_engine gives it a folder)
 
     if TYPE_CHECKING:  # AnswerEngine's own
 
@@ -38,13 +40,14 @@ class OfficerAnswering:
         def _has_section(self, scope: Section) -> bool: ...
 
     async def serve_officer_answers(self, served: Sequence[ServedOfficerAnswer]) -> None:
-        """Serve exactly ``served`` (the OfficerAnswerServing port): new ones are embedded a
-        chunk at a time, between citizens' questions."""
+        """Serve exactly ``served`` (the OfficerAnswerServing port): new ones are read from
+        the vector cache or embedded a chunk at a time, between citizens' questions."""
         new = self.officers.missing(served)
-        texts = [t for s in new for t in OfficerIndex.texts(s)]
-        vectors = await self.embed(texts) if texts else np.empty((0, 0), np.float32)
+        groups = [OfficerIndex.texts(s) for s in new]
+        vectors = await embedded(groups, self.vector_cache, self.embed)
+        by_key = {s.key: v for s, v in zip(new, vectors, strict=True)}
         await asyncio.get_running_loop().run_in_executor(
-            self._executor, self.officers.install, served, split_vectors(new, vectors)
+            self._executor, self.officers.install, served, by_key
         )
 
     def _officers(

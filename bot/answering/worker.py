@@ -25,7 +25,9 @@ import numpy as np
 
 from bot.answering.engine import EMBED_CHUNK
 from bot.answering.finder import Section
-from bot.answering.officer_index import OfficerIndex, split_vectors
+from bot.answering.loading import officer_vector_cache
+from bot.answering.officer_index import OfficerIndex
+from bot.answering.officer_vectors import embedded
 from bot.answering.render import section_passage
 from bot.config import Settings
 from bot.core.answer import Answer
@@ -63,6 +65,7 @@ class EngineProcess:
         self._restarting = asyncio.Lock()
         # What the child serves, kept here: a restarted child gets it again, unembedded.
         self._officers: tuple[list[ServedOfficerAnswer], dict] = ([], {})
+        self._vector_cache = officer_vector_cache(settings, index)
 
     @classmethod
     async def start(cls, settings: Settings) -> EngineProcess:
@@ -106,10 +109,12 @@ class EngineProcess:
         (citizens' questions go between chunks), then the child swaps its side index."""
         known = self._officers[1]
         new = [s for s in served if s.key not in known]
-        texts = [t for s in new for t in OfficerIndex.texts(s)]
-        vectors = await self.embed(texts) if texts else np.empty((0, 0), np.float32)
+        groups = [OfficerIndex.texts(s) for s in new]
+        vectors = await embedded(groups, self._vector_cache, self.embed)
         kept = {s.key for s in served}
-        known = {k: v for k, v in known.items() if k in kept} | split_vectors(new, vectors)
+        known = {k: v for k, v in known.items() if k in kept} | {
+            s.key: v for s, v in zip(new, vectors, strict=True)
+        }
         self._officers = (list(served), known)
         await (await self._send(self._officers, OFFICERS))
 
