@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
@@ -106,7 +107,12 @@ class OfficerAnswerPages:
     async def one(self, request: web.Request) -> web.Response:
         session, record = await self._visible(request)
         versions = await self.flow.store.officer_answer_versions(record.id)
-        body = views.detail(session, record, versions, _editable(session, record))
+        since = datetime.now(UTC) - timedelta(days=views.USE_DAYS)
+        admin = session.role == "admin"  # citizens' words: admins only, as in Số liệu
+        use = await self.flow.store.officer_answer_use(
+            record.id, since, views.USE_EXAMPLES if admin else 0
+        )
+        body = views.detail(session, record, versions, _editable(session, record), use)
         return signed_page(session, views.SECTION, body)
 
     async def _visible(self, request: web.Request) -> tuple[Session, OfficerAnswerRecord]:

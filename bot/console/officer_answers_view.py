@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.console.broadcast_views import error_box
 from bot.console.pages import PATH, csrf_field, escape
 from bot.console.signin import Session
-from bot.core.officer_answers import OfficerAnswerRecord, OfficerAnswerVersion
+from bot.core.officer_answers import OfficerAnswerRecord, OfficerAnswerUse, OfficerAnswerVersion
 from bot.core.records import as_utc
 from bot.officer_answers.sections import shown
 from bot.strings import console_officer_answers as words
@@ -25,6 +25,8 @@ SECTION = "giai-dap"
 NEW = HOME + "/moi"
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_QUERY = 200
+USE_DAYS = 30  # how far back an answer's use is counted
+USE_EXAMPLES = 10  # the latest questions it answered, shown to admins
 
 
 def ticket_link(ticket_id: int) -> str:
@@ -123,6 +125,7 @@ def detail(
     record: OfficerAnswerRecord,
     versions: list[OfficerAnswerVersion],
     editable: bool,
+    use: OfficerAnswerUse | None = None,
 ) -> str:
     facts = [
         (words.UNIT, escape(record.unit)),
@@ -138,6 +141,9 @@ def detail(
         facts.append((words.SOURCE, _source(record.source)))
     if record.note:
         facts.append((words.NOTE, escape(record.note)))
+    if use is not None:
+        used = words.USED_COUNT.format(n=use.served, last=when(use.last)) if use.last else ""
+        facts.append((words.USED.format(days=USE_DAYS), escape(used or words.USED_NEVER)))
     rows = "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in facts)
     edit = ""
     if editable:
@@ -152,9 +158,16 @@ def detail(
         f'<div class="table-wrap"><table class="data"><tbody>{rows}</tbody></table></div>'
         f"{_text(record.latest, record)}"
         f'<p class="bc-hint">{escape(words.CITIZENS_SEE.format(unit=record.unit))}</p>'
-        f"{_decisions(session, record)}{edit}"
+        f"{_asked(use)}{_decisions(session, record)}{edit}"
         f"<h3>{escape(words.VERSIONS)}</h3>{''.join(_version(v, record) for v in versions)}"
     )
+
+
+def _asked(use: OfficerAnswerUse | None) -> str:
+    if use is None or not use.asked:
+        return ""
+    items = "".join(f"<li>{escape(when(at))}: {escape(text)}</li>" for at, text in use.asked)
+    return f"<h3>{escape(words.ASKED)}</h3><ul>{items}</ul>"
 
 
 def _source(source: str) -> str:

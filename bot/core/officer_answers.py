@@ -78,6 +78,15 @@ class ServedOfficerAnswer:
         return (self.entry_id, self.version)
 
 
+@dataclass(frozen=True)
+class OfficerAnswerUse:
+    """How often citizens were given one officer answer (as the answer, not as an offer)."""
+
+    served: int
+    last: datetime | None
+    asked: tuple[tuple[datetime, str], ...] = ()  # the latest questions it answered, newest first
+
+
 class OfficerAnswerStore(Protocol):
     """Officers' answers in the store (``bot/store/officer_answers.py``). A decision that
     does not follow from the current state raises ``OfficerAnswerConflict``."""
@@ -114,6 +123,13 @@ class OfficerAnswerStore(Protocol):
     ) -> list[OfficerAnswerRecord]: ...
 
     async def served_officer_answer_keys(self) -> set[tuple[int, int]]: ...
+
+    async def officer_answer_use(
+        self, entry_id: int, since: datetime, examples: int = 0
+    ) -> OfficerAnswerUse:
+        """Answers led by it since ``since``; with ``examples``, the citizens' questions
+        they answered (their words: for admins only)."""
+        ...
 
     async def served_officer_answers(
         self, keys: Iterable[tuple[int, int]]

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime
 
 from bot.core.officer_answers import (
     OfficerAnswerRecord,
     OfficerAnswerState,
     OfficerAnswerText,
+    OfficerAnswerUse,
     OfficerAnswerVersion,
     ServedOfficerAnswer,
 )
+from bot.core.records import as_utc
 from bot.store.memory_base import MemoryBase, utc_now
 from bot.store.officer_answers import (
     APPROVABLE,
@@ -19,6 +22,7 @@ from bot.store.officer_answers import (
     WITHDRAWABLE,
     OfficerAnswerConflict,
 )
+from bot.store.officer_answers_use import asked_words
 
 
 class MemoryOfficerAnswers(MemoryBase):
@@ -131,6 +135,31 @@ class MemoryOfficerAnswers(MemoryBase):
                     ServedOfficerAnswer(entry_id, number, record.unit, record.approved_at, text)
                 )
         return out
+
+    async def officer_answer_use(
+        self, entry_id: int, since: datetime, examples: int = 0
+    ) -> OfficerAnswerUse:
+        uses = [
+            m
+            for m in sorted(self.messages.values(), key=lambda m: -m.id)
+            if m.direction == "out"
+            and m.kind == "answer"
+            and as_utc(m.created_at) >= since
+            and m.citations
+            and m.citations[0].kind == "officer_answer"
+            and m.citations[0].entry == entry_id
+        ]
+        asked = []
+        for use in uses[:examples]:
+            before = [
+                m
+                for m in self.messages.values()
+                if m.person_id == use.person_id and m.direction == "in" and m.id < use.id
+            ]
+            if before:
+                asked.append((use.created_at, asked_words(max(before, key=lambda m: m.id).text)))
+        last = max((m.created_at for m in uses), default=None)
+        return OfficerAnswerUse(len(uses), last, tuple(asked))
 
     def _row(self, entry_id: int) -> OfficerAnswerRecord:
         record = self.officer_answer_rows.get(entry_id)

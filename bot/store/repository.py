@@ -31,6 +31,7 @@ from bot.store.media import MediaMixin
 from bot.store.messages import MessagesMixin
 from bot.store.migrate import upgrade_engine
 from bot.store.officer_answers import OfficerAnswersMixin
+from bot.store.officer_answers_use import OfficerAnswerUseMixin
 from bot.store.officers import OfficersMixin
 from bot.store.people import PeopleMixin
 from bot.store.sender_lock import SenderLockMixin
@@ -54,6 +55,7 @@ class Store(
     MessagesMixin,
     OfficersMixin,
     OfficerAnswersMixin,
+    OfficerAnswerUseMixin,
     TicketsMixin,
     UpdatesMixin,
     KeyValueMixin,

@@ -259,3 +259,31 @@ async def test_a_group_of_unanswered_questions_opens_the_form_prefilled(bot) -> 
             hidden = await form.text()
         assert form.status == 200  # Kim Liên's officer: not Ba Đình's citizens' words
         assert not any(q in hidden for q in GOLD)
+
+
+async def test_an_answers_page_says_how_often_the_bot_gave_it(bot) -> None:
+    """The count for whoever may see the answer; the citizens' questions for admins only."""
+    from bot.core.answer import Answer, Citation
+    from bot.officer_answers.workflow import Actor
+
+    flow = workflow(bot)
+    unit = "UBND phường Hàng Bạc"
+    text = flow.text(["Nộp hồ sơ ở đâu?"], REPLY)
+    entry = await flow.draft(Actor(HANG_BAC, False, unit), text)
+    await flow.approve(Actor(ADMIN, True, ""), entry.id, 1)
+    cited = Citation("", "", "Nộp hồ sơ ở đâu?", REPLY, f"Giải đáp của {unit}", 0, 0,
+                     kind="officer_answer", entry=entry.id, version=1)  # fmt: skip
+    led = Answer("💬 …", grounded=False, handoff=False, confidence=0.9, citations=(cited,))
+    person = await bot.store.upsert_person("web", "v1", "")
+    await bot.store.add_message(person.id, "in", "nop ho so o dau vay", "question")
+    await bot.store.add_message(person.id, "out", "…", "answer", answer=led)
+    one = f"{bot.base_url}{HOME}/{entry.id}"
+    async with aiohttp.ClientSession() as http:
+        admin, _ = await signed_in(bot, ADMIN, http)
+        ours, _ = await signed_in(bot, HANG_BAC, http)
+        async with http.get(one, headers=admin) as page:
+            text = await page.text()
+            assert "1 lần, gần nhất" in text and "nop ho so o dau vay" in text
+        async with http.get(one, headers=ours) as page:
+            text = await page.text()
+            assert "1 lần, gần nhất" in text and "nop ho so o dau vay" not in text

@@ -5,10 +5,12 @@ approved text served until the edit is approved."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from bot.core.answer import Answer, Citation
 from bot.core.officer_answers import OfficerAnswerText
 from bot.store.officer_answers import OfficerAnswerConflict
 
@@ -104,3 +106,31 @@ async def test_many_served_answers_are_read_in_one_poll(store) -> None:
     assert keys == {(i, 1) for i in ids}
     served = await store.served_officer_answers(keys)
     assert sorted(s.entry_id for s in served) == ids
+
+
+def officer_led(entry_id: int) -> Answer:
+    cited = Citation("", "", "Hỏi?", "Giải đáp.", "Giải đáp của Phường Hoàn Kiếm", 0, 0,
+                     kind="officer_answer", entry=entry_id, version=1)  # fmt: skip
+    return Answer("💬 …", grounded=False, handoff=False, confidence=0.9, citations=(cited,))
+
+
+async def test_use_counts_the_answers_it_led_and_their_questions(store) -> None:
+    since = datetime.now(UTC) - timedelta(days=30)
+    lan = (await store.upsert_person("telegram", "1", "Lan")).id
+    tu = (await store.upsert_person("web", "2", "Tư")).id
+    await store.add_message(lan, "in", "hoan kiem hop hom nao", "question")
+    await store.add_message(lan, "out", "…", "answer", answer=officer_led(5))
+    await store.add_message(
+        tu, "in", "[1. Giải đáp của cán bộ Phường Hoàn Kiếm — Hỏi?] họp ở đâu", "question"
+    )
+    await store.add_message(tu, "out", "…", "answer", answer=officer_led(5))
+    await store.add_message(tu, "in", "khác", "question")
+    await store.add_message(tu, "out", "…", "answer", answer=officer_led(6))  # another answer
+    use = await store.officer_answer_use(5, since, examples=10)
+    assert use.served == 2 and use.last is not None
+    assert [q for _, q in use.asked] == ["họp ở đâu", "hoan kiem hop hom nao"]  # newest first
+    assert (await store.officer_answer_use(5, since)).asked == ()  # no words unless asked
+    assert (await store.officer_answer_use(5, datetime.now(UTC) + timedelta(days=1))).served == 0
+    await store.erase_person(tu)
+    assert [q for _, q in (await store.officer_answer_use(5, since, 10)).asked] == [
+        "hoan kiem hop hom nao"]  # fmt: skip
