@@ -14,14 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from functools import partial
 
 from aiohttp import web
 
 from bot.console import officer_answers_view as views
 from bot.console.clusters import sees_area
 from bot.console.inbox_view import sees
-from bot.console.officer_answers_asked import add_asked
 from bot.console.officer_answers_files import Files, refusal
 from bot.console.pages import posted, refuse_forgery, signed_page
 from bot.console.signin import Session
@@ -80,7 +78,6 @@ class OfficerAnswerPages:
             web.get(ONE, self.one),
             web.post(ONE + "/sua", self.revise),
             web.post(ONE + "/{verb:duyet|tu-choi|rut}", self.decide),
-            web.post(ONE + "/them-cau-hoi", partial(add_asked, self)),
             web.route("*", HOME + "/{rest:.*}", self.unknown),  # last: a polite 404
         ]
 

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from bot.console.broadcast_views import error_box
-from bot.console.officer_answers_asked import asked_html
 from bot.console.pages import PATH, csrf_field, escape
 from bot.console.signin import Session
 from bot.core.officer_answers import OfficerAnswerRecord, OfficerAnswerUse, OfficerAnswerVersion
@@ -159,9 +158,16 @@ def detail(
         f'<div class="table-wrap"><table class="data"><tbody>{rows}</tbody></table></div>'
         f"{_text(record.latest, record)}"
         f'<p class="bc-hint">{escape(words.CITIZENS_SEE.format(unit=record.unit))}</p>'
-        f"{asked_html(session, record, use)}{_decisions(session, record)}{edit}"
+        f"{_asked(use)}{_decisions(session, record)}{edit}"
         f"<h3>{escape(words.VERSIONS)}</h3>{''.join(_version(v, record) for v in versions)}"
     )
+
+
+def _asked(use: OfficerAnswerUse | None) -> str:
+    if use is None or not use.asked:
+        return ""
+    items = "".join(f"<li>{escape(when(at))}: {escape(text)}</li>" for at, text in use.asked)
+    return f"<h3>{escape(words.ASKED)}</h3><ul>{items}</ul>"
 
 
 def _source(source: str) -> str:
