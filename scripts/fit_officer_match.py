@@ -133,7 +133,7 @@ def suggest_threshold(model: MatchModel, rows: list[Asked]) -> float:
     """Offered as a choice from the probability that reaches PARAPHRASES_OFFERED of the
     writers' paraphrases (an offer states nothing: a wrong one costs a tap, not trust)."""
     gold = sorted(
-        (model_probability(model, v) for r in rows for e, v in r.candidates if e == r.entry),
+        (model.probability_of(v) for r in rows for e, v in r.candidates if e == r.entry),
         reverse=True,
     )
     paraphrases = sum(1 for r in rows if r.entry is not None)
@@ -142,16 +142,11 @@ def suggest_threshold(model: MatchModel, rows: list[Asked]) -> float:
 
 
 def best(model: MatchModel, row: Asked) -> tuple[int | None, float]:
-    scored = [(model_probability(model, v), e) for e, v in row.candidates]
+    scored = [(model.probability_of(v), e) for e, v in row.candidates]
     if not scored:
         return None, 0.0
     p, entry = max(scored)
     return entry, p
-
-
-def model_probability(model: MatchModel, values: np.ndarray) -> float:
-    z = float(((values - np.array(model.mean)) / np.array(model.scale)) @ np.array(model.weights))
-    return 1.0 / (1.0 + np.exp(-(z + model.bias)))
 
 
 def threshold(model: MatchModel, rows: list[Asked]) -> float:

@@ -62,7 +62,10 @@ class MatchModel:
     suggest: float = 2.0  # offered as a choice ("Có phải bạn hỏi…") from here
 
     def probability(self, x: MatchFeatures) -> float:
-        values = x.vector()
+        return self.probability_of(x.vector())
+
+    def probability_of(self, values: np.ndarray) -> float:
+        """Of a feature vector as ``MatchFeatures.vector`` gives it (the fitting reads these)."""
         if self.mean:
             values = (values - np.array(self.mean)) / np.array(self.scale)
         z = float(values @ np.array(self.weights)) + self.bias

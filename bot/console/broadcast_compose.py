@@ -26,6 +26,7 @@ from bot.console import broadcast_form as form
 from bot.console import broadcast_views as views
 from bot.console.pages import escape, posted, refuse_forgery, signed_page
 from bot.console.signin import Session
+from bot.console.uploads import BadForm
 from bot.store.repository import Store
 from bot.strings import broadcast as wording
 from bot.strings import console_broadcasts as words
@@ -102,7 +103,7 @@ class Compose:
         session = await self.require(request)
         try:
             submitted = await form.read_form(request)
-        except form.BadForm:
+        except BadForm:
             return await self._invalid(session, words.BAD_FORM, 400)
         except web.HTTPRequestEntityTooLarge:
             return await self._invalid(session, words.TOO_BIG, 413)

@@ -9,23 +9,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from aiohttp import BodyPartReader, web
-from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp import web
 
 from bot.broadcast.compose import area_audience, local_time, topic_audience
 from bot.broadcast.media import MAX_PHOTO_BYTES
 from bot.console.pages import posted
+from bot.console.uploads import read_multipart
 from bot.strings import console_broadcasts as words
 
 MAX_FIELD = 64 * 1024  # bytes of one text field: the text itself is at most 4096 characters
 MAX_TEXT = 4096  # Telegram: one message, in UTF-16 units (what its limit counts)
 MAX_CAPTION = 1024  # Telegram: a photo's caption
 MAX_AREA = 100
-CHUNK = 64 * 1024
-
-
-class BadForm(Exception):
-    """A body that is no form this page sends (a broken upload, a field far too long)."""
 
 
 @dataclass
@@ -38,40 +33,13 @@ class Submitted:
 async def read_form(request: web.Request) -> Submitted:
     """The fields and the photo. A multipart body is read part by part; the photo is
     kept up to MAX_PHOTO_BYTES (the rest is read and dropped, so the browser gets the
-    answer). Raises BadForm, or aiohttp's 413 for an urlencoded body over 1 MB."""
+    answer). Raises uploads.BadForm, or aiohttp's 413 for an urlencoded body over 1 MB."""
     if request.content_type != "multipart/form-data":
         form = await posted(request)
         return Submitted({k: v for k, v in form.items() if isinstance(v, str)})
-    submitted = Submitted()
-    try:
-        reader = await request.multipart()
-        while (part := await reader.next()) is not None:
-            if not isinstance(part, BodyPartReader):
-                raise BadForm("a nested multipart")
-            if part.name == "photo" and part.filename is not None:
-                data = await _read(part, MAX_PHOTO_BYTES)
-                submitted.too_big = data is None
-                submitted.photo = data or None  # an empty file: none was chosen
-            elif part.name:
-                value = await _read(part, MAX_FIELD)
-                if value is None:
-                    raise BadForm(f"field {part.name} is too long")
-                submitted.fields[part.name] = value.decode("utf-8", errors="replace")
-            else:
-                await part.release()
-    except (HttpProcessingError, ValueError, AssertionError, RuntimeError) as exc:  # broken
-        raise BadForm(str(exc)) from exc
-    return submitted
-
-
-async def _read(part: BodyPartReader, limit: int) -> bytes | None:
-    data = bytearray()
-    while chunk := await part.read_chunk(CHUNK):
-        data += chunk
-        if len(data) > limit:
-            await part.release()
-            return None
-    return bytes(data)
+    fields, data = await read_multipart(request, "photo", MAX_PHOTO_BYTES, MAX_FIELD)
+    # An empty file: none was chosen.
+    return Submitted(fields, photo=data or None, too_big=data is None)
 
 
 def clean_text(raw: str) -> str:

@@ -12,13 +12,13 @@ import csv
 import io
 from collections.abc import Awaitable, Callable
 
-from aiohttp import BodyPartReader, web
-from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp import web
 
 from bot.console import officer_answers_view as views
 from bot.console.broadcast_views import error_box
 from bot.console.pages import csrf_field, escape, refuse_forgery, signed_page
 from bot.console.signin import Session
+from bot.console.uploads import BadForm, read_multipart
 from bot.officer_answers import exchange
 from bot.officer_answers.exchange import LineResult
 from bot.officer_answers.sections import shown
@@ -27,7 +27,6 @@ from bot.strings import console_officer_answers as words
 from bot.strings import officer_answers as wording
 
 HOME = views.HOME
-CHUNK = 64 * 1024
 MAX_FIELD = 4 * 1024  # the CSRF token: anything longer is no form of this page
 FORMATS = {"jsonl", "csv"}
 
@@ -40,10 +39,6 @@ def refusal(session: Session, text: str, status: int, back: str = HOME) -> web.R
     response = signed_page(session, views.SECTION, body)
     response.set_status(status)
     return response
-
-
-class BadUpload(Exception):
-    """A body that is no form this page sends."""
 
 
 class Files:
@@ -113,7 +108,7 @@ class Files:
         session = await self._admin(request)
         try:
             fields, data = await read_upload(request, exchange.MAX_BYTES)
-        except BadUpload:
+        except BadForm:
             return refusal(session, words.BAD_FORM, 400, HOME + "/nhap")
         refused = await refuse_forgery(self.store, request, session, fields)
         if refused is not None:
@@ -140,38 +135,10 @@ class Files:
 
 async def read_upload(request: web.Request, limit: int) -> tuple[dict[str, str], bytes | None]:
     """The form's fields and the file's bytes (b"" when none was chosen, None when it is
-    over ``limit``: the rest is read and dropped, so the browser gets the answer)."""
+    over ``limit``). Raises BadForm."""
     if request.content_type != "multipart/form-data":
-        raise BadUpload("not a multipart form")
-    fields: dict[str, str] = {}
-    data: bytes | None = b""
-    try:
-        reader = await request.multipart()
-        while (part := await reader.next()) is not None:
-            if not isinstance(part, BodyPartReader):
-                raise BadUpload("a nested multipart")
-            if part.name == "tep" and part.filename is not None:
-                data = await _read(part, limit)
-            elif part.name:
-                value = await _read(part, MAX_FIELD)
-                if value is None:
-                    raise BadUpload(f"field {part.name} is too long")
-                fields[part.name] = value.decode("utf-8", errors="replace")
-            else:
-                await part.release()
-    except (HttpProcessingError, ValueError, AssertionError, RuntimeError) as exc:  # broken
-        raise BadUpload(str(exc)) from exc
-    return fields, data
-
-
-async def _read(part: BodyPartReader, limit: int) -> bytes | None:
-    data = bytearray()
-    while chunk := await part.read_chunk(CHUNK):
-        data += chunk
-        if len(data) > limit:
-            await part.release()
-            return None
-    return bytes(data)
+        raise BadForm("not a multipart form")
+    return await read_multipart(request, "tep", limit, MAX_FIELD)
 
 
 def _attachment(body: bytes, content_type: str, name: str) -> web.Response:

@@ -12,6 +12,7 @@ from itertools import pairwise
 
 from bot.core.ports import ConversationStore
 from bot.core.records import MessageRecord, TicketRecord, as_utc
+from bot.strings import conversation as texts
 
 LOOK_BACK = 40  # messages of the citizen's conversation read
 QUESTIONS = 2  # the citizen's last questions before the ticket opened
@@ -42,11 +43,5 @@ def draft_from_messages(ticket: TicketRecord, said: list[MessageRecord]) -> Tick
     replies = sorted(
         (m for m in said if m.kind == "operator" and m.ticket_id == ticket.id), key=lambda m: m.id
     )
-    answer = unlabelled(replies[-1].text) if replies else ""
+    answer = texts.operator_words(replies[-1].text) if replies else ""
     return TicketDraft(tuple(dict.fromkeys(questions)), answer)
-
-
-def unlabelled(text: str) -> str:
-    """The officer's own words of a relayed reply (see strings.conversation.operator_reply)."""
-    head, newline, rest = text.partition("\n")
-    return rest if newline and head.startswith("💬 ") and head.endswith(" trả lời:") else text

@@ -128,17 +128,20 @@ def lead_in(citation_name: str, section_label: str | None, english: bool) -> str
 
 def suggest(labels: Sequence[str], english: bool = False) -> str:
     """ "Did you mean": the sections found, numbered; the reply states no fact of its own."""
+    if english:
+        return _offer(
+            "I'm not sure which part of the documents you mean. Did you mean:", labels, True
+        )
+    return _offer("Tôi chưa chắc bạn hỏi phần nào. Có phải bạn muốn hỏi về:", labels, False)
+
+
+def _offer(intro: str, labels: Sequence[str], english: bool) -> str:
+    """The intro, the choices numbered, and how to choose."""
     numbered = "\n".join(f"{n}. {label}" for n, label in enumerate(labels, 1))
     choices = _choices(len(labels), english)
     if english:
-        return (
-            "I'm not sure which part of the documents you mean. Did you mean:\n"
-            f"{numbered}\nChoose one ({choices}), or ask again in other words."
-        )
-    return (
-        "Tôi chưa chắc bạn hỏi phần nào. Có phải bạn muốn hỏi về:\n"
-        f"{numbered}\nBạn chọn một mục ({choices}), hoặc hỏi lại theo cách khác."
-    )
+        return f"{intro}\n{numbered}\nChoose one ({choices}), or ask again in other words."
+    return f"{intro}\n{numbered}\nBạn chọn một mục ({choices}), hoặc hỏi lại theo cách khác."
 
 
 def _choices(count: int, english: bool) -> str:
@@ -186,14 +189,14 @@ def officer_suggestion_label(unit: str, english: bool = False) -> str:
 
 def suggest_with_officer(labels: Sequence[str], english: bool = False) -> str:
     """An officer answer offered as a choice: the question it answers, never its content."""
-    numbered = "\n".join(f"{n}. {label}" for n, label in enumerate(labels, 1))
-    choices = _choices(len(labels), english)
     if english:
-        return (
+        intro = (
             "I'm not sure the documents answer this. Officers have explained a similar "
-            f"question. Did you mean:\n{numbered}\nChoose one ({choices}), or ask again in other words."
+            "question. Did you mean:"
         )
-    return (
+        return _offer(intro, labels, True)
+    intro = (
         "Tôi chưa chắc văn bản trả lời câu này. Cán bộ đã giải đáp một câu hỏi gần giống. "
-        f"Có phải bạn muốn hỏi:\n{numbered}\nBạn chọn một mục ({choices}), hoặc hỏi lại theo cách khác."
+        "Có phải bạn muốn hỏi:"
     )
+    return _offer(intro, labels, False)

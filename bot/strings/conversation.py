@@ -122,6 +122,12 @@ def operator_reply(text: str, unit: str | None = None) -> str:
     return f"💬 {who} trả lời:\n{text}"
 
 
+def operator_words(said: str) -> str:
+    """The officer's own words of a relayed reply: ``operator_reply`` undone."""
+    head, newline, rest = said.partition("\n")
+    return rest if newline and head.startswith("💬 ") and head.endswith(" trả lời:") else said
+
+
 def answer_buttons(message_id: int, has_citations: bool) -> tuple[Button, ...]:
     buttons = [
         Button(FEEDBACK_UP, f"fb:up:{message_id}"),
