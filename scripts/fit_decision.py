@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fit the decision model: `python scripts/fit_decision.py tests/data/bank/*.jsonl tests/data/tune.jsonl …`.
+"""Fit the decision model: `python scripts/fit_decision.py knowledge/questions/*.jsonl tests/data/tune.jsonl …`.
 
 Every question is answered with the decision forced to "answer"; the engine's features
 are kept with one of three labels: ``right`` (the forced answer would be judged right by
@@ -40,7 +40,7 @@ BASELINE = [
     "unknown_weight",
 ]
 ALL = Features.names()
-OUT_COST = 2.0  # an out-of-scope question answered as if grounded costs this many right answers
+OUT_COST = 3.0  # an out-of-scope question answered as if grounded costs this many right answers
 WRONG_COST = 1.0  # an in-scope question answered with quotes that miss it
 SUGGEST_OUT_COST = 0.3
 LEARNING_RATE = 0.05  # an out-of-scope question offered sections instead of a plain decline
@@ -115,26 +115,20 @@ def collect(items: list[dict], engine, cache: Path | None) -> Rows:
         stored = data["rows"] if data.get("key") == key else {}
     engine.decision = engine.decision.always_answering()
     rows = []
-    for item in items:
-        cache_id = f"{item['id']}|{item['question']}|{item['kind']}|{item.get('section')}"
-        if cache_id not in stored:
-            answer = engine.answer(item["question"]).to_dict(item["id"])
-            trace = engine.last_trace
-            if trace is None or trace.features is None:
-                stored[cache_id] = None
-            else:
-                ok = item["kind"] != "out_of_scope" and judge(item, answer)[0]
-                found = any(section_matches(s, item.get("section", "")) for _, s in trace.sections)
-                stored[cache_id] = {
-                    "q": [round(float(v), 5) for v in trace.vector],
-                    "u": [round(float(v), 5) for v in trace.quote_vector],
-                    "x": trace.features.vector(ALL),
-                    "y": 2 if item["kind"] == "out_of_scope" else 0 if ok else 1,
-                    "suggest_ok": bool(item["kind"] != "out_of_scope" and found),
-                }
-        row = stored[cache_id]
-        if row is not None:
-            rows.append((row, item["writer"]))
+    # Each question twice: with the other writers' sample questions, and with none (as a
+    # document nobody wrote sample questions for is answered), so that the model serves both.
+    for off in (False, True):
+        engine.index.examples.off = off
+        for item in items:
+            cache_id = f"{item['id']}|{item['question']}|{item['kind']}|{item.get('section')}|{off}"
+            if cache_id not in stored:
+                # Only the other writers' sample questions: as for a question nobody sampled.
+                engine.index.examples.held_out = item["writer"]
+                stored[cache_id] = _row(engine, item, judge, section_matches)
+            row = stored[cache_id]
+            if row is not None:
+                rows.append((row, item["writer"]))
+    engine.index.examples.held_out, engine.index.examples.off = None, False
     if cache:
         cache.write_text(json.dumps({"key": key, "rows": stored}))
     return Rows(
@@ -145,6 +139,22 @@ def collect(items: list[dict], engine, cache: Path | None) -> Rows:
         np.asarray([r["q"] for r, _ in rows], dtype=float),
         np.asarray([r["u"] for r, _ in rows], dtype=float),
     )
+
+
+def _row(engine, item: dict, judge, section_matches) -> dict | None:
+    answer = engine.answer(item["question"]).to_dict(item["id"])
+    trace = engine.last_trace
+    if trace is None or trace.features is None:
+        return None
+    ok = item["kind"] != "out_of_scope" and judge(item, answer)[0]
+    found = any(section_matches(s, item.get("section", "")) for _, s in trace.sections)
+    return {
+        "q": [round(float(v), 5) for v in trace.vector],
+        "u": [round(float(v), 5) for v in trace.quote_vector],
+        "x": trace.features.vector(ALL),
+        "y": 2 if item["kind"] == "out_of_scope" else 0 if ok else 1,
+        "suggest_ok": bool(item["kind"] != "out_of_scope" and found),
+    }
 
 
 def _code_version() -> str:
@@ -295,7 +305,11 @@ def held_out(shape: str, rows: Rows, names: list[str]) -> dict[str, dict]:
             seen = with_oof_probes(seen)
         t, o, d = choose_thresholds(oof(shape, seen, names), seen)
         model = train(shape, seen.x[:, cols], seen.y)
-        result[str(writer)] = scores(model.predict_proba(unseen.x[:, cols]), unseen, t, o, d)
+        p = model.predict_proba(unseen.x[:, cols])
+        sampled = unseen.x[:, ALL.index("sampled")] > 0
+        for label, mask in ((str(writer), sampled), (f"{writer} (không mẫu)", ~sampled)):
+            if mask.any():
+                result[label] = scores(p[mask], unseen.take(mask), t, o, d)
     return result
 
 
@@ -349,7 +363,11 @@ def main(argv: list[str] | None = None) -> int:
     per_writer = held_out(args.shape, rows, ALL)
     for writer, s in per_writer.items():
         print(f"  giữ lại {writer:<16} {describe(s)}")
-    print(f"giữ lại từng người viết: {describe(total(per_writer))}")
+    for label, part in (
+        ("có câu hỏi mẫu", {w: v for w, v in per_writer.items() if "(" not in w}),
+        ("không có câu hỏi mẫu", {w: v for w, v in per_writer.items() if "(" in w}),
+    ):
+        print(f"giữ lại từng người viết, {label}: {describe(total(part))}")
 
     probes = fit_probes(rows)
     rows = with_oof_probes(rows)

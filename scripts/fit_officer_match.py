@@ -3,7 +3,7 @@
 
 Each file is one writer's officer answers with paraphrases (which must get their answer)
 and near misses (which must get none). All writers' answers are served together, as in a
-deployment; the document questions of tests/data/bank are near misses too (an officer
+deployment; the document questions of knowledge/questions are near misses too (an officer
 answer must not take them). Every number printed is for a writer the fit did not see
 (leave one writer out), the threshold included: it is chosen on the other writers.
 The dev set, tests/data/holdout/ and tests/data/entries/eval_* are never used here.
@@ -30,7 +30,7 @@ from bot.core.officer_answers import OfficerAnswerText, ServedOfficerAnswer
 from bot.retrieval.query import analyze
 
 NEAR_MISS_CEILING = 0.01  # near misses the threshold may let through, on the fitting writers
-BANK = sorted(Path("tests/data/bank").glob("*.jsonl"))
+BANK = sorted(Path("knowledge/questions").glob("*.jsonl"))
 
 
 @dataclass

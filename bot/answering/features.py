@@ -97,6 +97,12 @@ class Features:
         0.0  # probe on the question's vector: does it read like a question about the documents
     )
     match: float = 0.0  # probe on question × quote vectors: do they speak of the same thing
+    sampled: float = (
+        0.0  # the chosen section's document has sample questions (else the three below are 0)
+    )
+    example_in: float = 0.0  # cosine of the nearest in-scope sample question
+    example_out: float = 0.0  # … and of the nearest out-of-scope one
+    example_agrees: float = 0.0  # the nearest in-scope sample was asked about the chosen section
 
     def vector(self, names: list[str]) -> list[float]:
         data = asdict(self)

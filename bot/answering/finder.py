@@ -31,6 +31,7 @@ from bot.answering.features import (
 from bot.answering.list_head import ListHeads
 from bot.documents.passages import unit_role
 from bot.documents.structure import PREAMBLE, SIGNATURE
+from bot.retrieval.examples import NONE
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.query import Query
 from bot.retrieval.query_intent import shows_answer_type
@@ -225,6 +226,8 @@ class QuoteFinder:
             self.judge.weight(t) for t in terms if not any(self.judge.found(t, u) for u in units)
         ]
         spread = float(ranked.dense.std()) or 1.0
+        sampled = self.index.examples.covers(home[0])
+        near = ranked.neighbours if sampled else NONE
         return Features(
             coverage=self.judge.coverage(terms, [best]),
             answer_coverage=self.judge.coverage(terms, units),
@@ -261,6 +264,10 @@ class QuoteFinder:
             missing_weight=max(missing, default=0.0),
             who_missing=float(bool(flags["asks_who"]) and not names_a_body(quoted)),
             other_documents=float(len(document_references(query.text) - self._documents_named)),
+            sampled=float(sampled),
+            example_in=near.nearest_in,
+            example_out=near.nearest_out,
+            example_agrees=float(near.section is not None and overlaps(near.section, home)),
             **flags,
         )
 

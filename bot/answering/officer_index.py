@@ -35,6 +35,7 @@ from bot.core.officer_answers import ServedOfficerAnswer
 from bot.retrieval.lexical import BM25, index_terms
 from bot.retrieval.query import Query
 from bot.retrieval.query_terms import Term
+from bot.retrieval.similarity import cosines
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = Path(str(resources.files("bot.answering") / "officer_match.json"))
@@ -172,13 +173,13 @@ class OfficerIndex:
         snap = self._snapshot
         if snap.lexical is None or snap.lexical_questions is None:
             return []
-        row_sims = _cosines(snap.questions, vector)
+        row_sims = cosines(snap.questions, vector)
         dense = np.maximum.reduceat(row_sims, snap.first_row)  # rows are grouped by answer
         lexical = snap.lexical.scores(query.lexical)
         if not len(lexical) or lexical.max() <= 0:
             return []
         on_questions = snap.lexical_questions.scores(query.lexical)
-        answer_sims = _cosines(snap.answers, vector)
+        answer_sims = cosines(snap.answers, vector)
         fused = lexical / lexical.max() + FUSE_DENSE * (dense - dense.max())
         order = np.argsort(-fused)[:CANDIDATES]
         lexical_sorted = np.sort(lexical)[::-1]
@@ -222,16 +223,6 @@ def _words_of(served: ServedOfficerAnswer) -> tuple[Side, list[str], list[str]]:
     everything = index_terms(" ".join((*text.questions, text.answer, served.unit)))
     asked = index_terms(" ".join((*text.questions, served.unit)))
     return side_of(text.questions, text.answer, served.unit), everything, asked
-
-
-def _cosines(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
-    """``matrix @ vector`` on torch's threads. numpy's BLAS would start threads of its own
-    for a matrix this size, which then spin beside the model's and slowed every answer by
-    half (measured: p50 24 → 53 ms with 2,000 answers)."""
-    import torch
-
-    query = torch.from_numpy(np.ascontiguousarray(vector, dtype=np.float32))
-    return torch.from_numpy(matrix).mv(query).numpy()
 
 
 def _next(ordered: np.ndarray, own: float) -> float:

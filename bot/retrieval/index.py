@@ -9,6 +9,7 @@ Files (plain JSON and arrays, no pickle):
   passages.bm25.*      lexical index over passages
   units.npy            sentence vectors (normalised)
   passages.faiss       passage vectors in a FAISS inner-product index
+  examples.json/.npy   sample questions' sections and vectors (retrieval/examples.py)
 
 This module holds the loaded index (text and section look-ups) and its reading and
 writing; building it from ``knowledge/`` is ``index_build``.
@@ -30,6 +31,7 @@ from bot.documents.passages import Passage, heading_path, unit_role
 from bot.documents.segment import Unit
 from bot.documents.structure import DocumentStructure
 from bot.errors import SearchIndexError
+from bot.retrieval.examples import Examples
 from bot.retrieval.lexical import BM25
 
 logger = logging.getLogger(__name__)
@@ -55,6 +57,7 @@ class SearchIndex:
     unit_vectors: np.ndarray
     passage_faiss: faiss.Index
     manifest: dict
+    examples: Examples  # the sample questions (knowledge/questions), maybe none
 
     # -- text access ---------------------------------------------------------------
     def text(self, doc_id: str, start: int, end: int) -> str:
@@ -91,6 +94,7 @@ class SearchIndex:
         self.passage_bm25.save(folder / "passages.bm25")
         np.save(folder / "units.npy", self.unit_vectors, allow_pickle=False)
         faiss.write_index(self.passage_faiss, str(folder / "passages.faiss"))
+        self.examples.save(folder)
         _write_json(folder / "manifest.json", self.manifest)  # last: marks a complete index
 
     @classmethod
@@ -126,6 +130,7 @@ class SearchIndex:
             Passage(**{**p, "heading_path": tuple(p["heading_path"])})
             for p in json.loads((folder / "passages.json").read_text(encoding="utf-8"))
         ]
+        unit_vectors = np.load(folder / "units.npy", allow_pickle=False)
         return cls(
             documents=documents,
             units=units,
@@ -134,9 +139,10 @@ class SearchIndex:
             unit_context=[_unit_context(documents, u) for u in units],
             unit_bm25=BM25.load(folder / "units.bm25"),
             passage_bm25=BM25.load(folder / "passages.bm25"),
-            unit_vectors=np.load(folder / "units.npy", allow_pickle=False),
+            unit_vectors=unit_vectors,
             passage_faiss=faiss.read_index(str(folder / "passages.faiss")),
             manifest=manifest,
+            examples=Examples.load(folder, unit_vectors.shape[1]),
         )
 
 

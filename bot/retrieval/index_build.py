@@ -23,6 +23,7 @@ from bot.documents.passages import Passage, build_passages
 from bot.documents.segment import Unit, segment
 from bot.documents.structure import parse_structure
 from bot.errors import SearchIndexError
+from bot.retrieval import examples as samples
 from bot.retrieval.index import (
     FORMAT_VERSION,
     IndexedDocument,
@@ -37,6 +38,7 @@ _BUILDER_MODULES = (
     "documents",
     "retrieval/index.py",
     "retrieval/index_build.py",
+    "retrieval/examples.py",
     "retrieval/lexical.py",
     "vietnamese/text.py",
 )
@@ -60,6 +62,8 @@ class Encoder:
     dimension: int
 
     def encode_documents(self, texts: list[str], batch_size: int = 32) -> np.ndarray: ...
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
 
 
 def build_index(
@@ -94,6 +98,12 @@ def build_index(
     passage_vectors = _encode(encoder, passage_text, "nhúng đoạn", report)
     passage_faiss = faiss.IndexFlatIP(encoder.dimension)
     passage_faiss.add(passage_vectors)
+    examples = samples.build(
+        knowledge,
+        {doc_id: set(d.structure.sections) for doc_id, d in documents.items()},
+        lambda texts: _encode_questions(encoder, texts, report),
+        encoder.dimension,
+    )
 
     manifest = {
         "format": FORMAT_VERSION,
@@ -118,6 +128,7 @@ def build_index(
             for d in documents.values()
         ],
         "counts": {"documents": len(documents), "units": len(units), "passages": len(passages)},
+        "examples": {"digest": examples.digest, "count": len(examples)},
     }
     manifest["version"] = _content_version(manifest)
     index = SearchIndex(
@@ -131,6 +142,7 @@ def build_index(
         unit_vectors=unit_vectors,
         passage_faiss=passage_faiss,
         manifest=manifest,
+        examples=examples,
     )
     manifest["build_seconds"] = round(time.perf_counter() - started, 2)
     return index
@@ -150,6 +162,8 @@ def knowledge_changes(knowledge: Path, manifest: dict) -> list[str]:
         for name in sorted(current.keys() & built.keys())
         if current[name] != built[name]
     ]
+    if samples.digest(knowledge) != manifest.get("examples", {}).get("digest", ""):
+        changes.append(f"đã sửa: {samples.FOLDER}/ (câu hỏi mẫu)")
     return changes
 
 
@@ -166,6 +180,22 @@ def _encode(
     return np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
 
 
+def _encode_questions(
+    encoder: Encoder, texts: list[str], report: Callable[[str, int, int], None]
+) -> np.ndarray:
+    """Sample questions read as the engine reads a citizen's (shorthand written out)."""
+    from bot.retrieval.query import analyze
+    from bot.vietnamese.lexicon import Lexicon
+
+    lexicon = Lexicon()
+    read = [analyze(t, lexicon).dense_text or "?" for t in texts]
+    parts = []
+    for i in range(0, len(read), 32):
+        parts.append(encoder.encode_queries(read[i : i + 32]))
+        report("nhúng câu hỏi mẫu", min(i + 32, len(read)), len(read))
+    return np.vstack(parts)
+
+
 def _passage_context(documents: dict[str, IndexedDocument], passage: Passage) -> str:
     body = documents[passage.doc].document.text[passage.start : passage.end]
     return " ".join(f"{' › '.join(passage.heading_path)}: {body}".split())
@@ -174,7 +204,12 @@ def _passage_context(documents: dict[str, IndexedDocument], passage: Passage) ->
 def _content_version(manifest: dict) -> str:
     """Identifies what the index answers from: documents and model, not the build time."""
     key = json.dumps(
-        {"model": manifest["model"], "documents": manifest["documents"], "format": FORMAT_VERSION},
+        {
+            "model": manifest["model"],
+            "documents": manifest["documents"],
+            "examples": manifest["examples"]["digest"],
+            "format": FORMAT_VERSION,
+        },
         sort_keys=True,
     )
     return hashlib.sha256(key.encode()).hexdigest()[:12]

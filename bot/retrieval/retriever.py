@@ -4,15 +4,17 @@ Every sentence of the knowledge base is scored; the corpus is small (hundreds to
 few thousand sentences) so a full pass costs well under a millisecond, and it lets
 the answer composer pick sentences rather than whole chunks. The passage a sentence
 sits in contributes too (FAISS over passages + passage BM25), which lifts sentences
-whose neighbours carry the rest of the question's words.
+whose neighbours carry the rest of the question's words. Sample questions close to the
+question lift the sections they were asked about (``examples``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.retrieval.examples import NONE, Neighbours
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.query import Query
 
@@ -33,6 +35,7 @@ class Ranked:
     dense: np.ndarray  # cosine per unit
     lexical: np.ndarray  # raw BM25 per unit
     order: np.ndarray  # unit indices, best first
+    neighbours: Neighbours = field(default=NONE)  # what the sample questions say
 
 
 def min_max(values: np.ndarray) -> np.ndarray:
@@ -51,6 +54,7 @@ class HybridRetriever:
     def __init__(self, index: SearchIndex, weights: FusionWeights | None = None) -> None:
         self.index = index
         self.weights = weights or FusionWeights()
+        self._units_under: dict[tuple[str, str], np.ndarray] = {}
 
     def rank(self, query: Query, vector: np.ndarray) -> Ranked:
         w = self.weights
@@ -74,5 +78,25 @@ class HybridRetriever:
             + lexical_weight * max_scale(lexical)
             + passage_weight * passage[index.unit_passage]
         )
+        neighbours = index.examples.neighbours(vector)
+        lifted = np.zeros_like(fused)
+        for section, lift in index.examples.lifts(neighbours).items():
+            units = self._under(section)
+            lifted[units] = np.maximum(lifted[units], lift)
+        fused = fused + lifted
         order = np.argsort(-fused, kind="stable")
-        return Ranked(scores=fused, dense=dense, lexical=lexical, order=order)
+        return Ranked(fused, dense, lexical, order, neighbours)
+
+    def _under(self, section: tuple[str, str]) -> np.ndarray:
+        """The units in a section and its subsections (cached: a few dozen sections)."""
+        if section not in self._units_under:
+            doc, sid = section
+            self._units_under[section] = np.asarray(
+                [
+                    i
+                    for i, u in enumerate(self.index.units)
+                    if u.doc == doc and (u.section == sid or u.section.startswith(sid + "."))
+                ],
+                dtype=np.int64,
+            )
+        return self._units_under[section]
