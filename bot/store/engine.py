@@ -26,7 +26,9 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_POOL_SIZE = 10  # connections kept per process (PostgreSQL allows 100 by default)
 PG_OVERFLOW = 20  # more, opened under a burst and closed after
 PG_POOL_WAIT = 5.0  # seconds a request waits for a free connection
-PG_CONNECT_TIMEOUT = 3.0  # seconds to open a connection
+# Seconds to open a connection: each one forks a PostgreSQL backend, and on a loaded host
+# twenty opened at once took over 3 s. A stalled database still fails within seconds.
+PG_CONNECT_TIMEOUT = 10.0
 PG_STATEMENT_TIMEOUT = 15.0  # seconds for one statement (a broadcast's queue is the longest)
 
 
