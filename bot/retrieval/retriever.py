@@ -31,7 +31,7 @@ class FusionWeights:
 
 @dataclass(frozen=True)
 class Ranked:
-    scores: np.ndarray  # fused score per unit, 0..1
+    scores: np.ndarray  # fused score per unit, 0..1, plus up to examples.WEIGHT from samples
     dense: np.ndarray  # cosine per unit
     lexical: np.ndarray  # raw BM25 per unit
     order: np.ndarray  # unit indices, best first
