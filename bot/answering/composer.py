@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.documents.segment import Unit
-from bot.documents.structure import PREAMBLE
+from bot.documents.structure import PREAMBLE, within
 from bot.retrieval.index import SearchIndex
 
 FACT_SENTENCE_LIMIT = 600  # longer sentences are cut to their best clause
@@ -91,9 +91,7 @@ class Composer:
     def contains(self, heading_unit: int, unit_index: int) -> bool:
         """Whether a unit lies in the section (or a subsection) a heading opens."""
         head, unit = self.index.units[heading_unit], self.index.units[unit_index]
-        return head.doc == unit.doc and (
-            unit.section == head.section or unit.section.startswith(head.section + ".")
-        )
+        return head.doc == unit.doc and within(unit.section, head.section)
 
     def list_items(self, unit_index: int) -> list[int]:
         """What a heading introduces: child headings, else bullets, else the sentences."""

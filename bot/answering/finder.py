@@ -30,7 +30,7 @@ from bot.answering.features import (
 )
 from bot.answering.list_head import ListHeads
 from bot.documents.passages import unit_role
-from bot.documents.structure import PREAMBLE, SIGNATURE
+from bot.documents.structure import PREAMBLE, SIGNATURE, within
 from bot.retrieval.examples import NONE
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.query import Query
@@ -61,9 +61,7 @@ class Found:
 
 def overlaps(a: Section, b: Section) -> bool:
     """One section is the other, or contains it."""
-    return a[0] == b[0] and (
-        a[1] == b[1] or a[1].startswith(b[1] + ".") or b[1].startswith(a[1] + ".")
-    )
+    return a[0] == b[0] and (within(a[1], b[1]) or within(b[1], a[1]))
 
 
 class QuoteFinder:
@@ -93,7 +91,7 @@ class QuoteFinder:
         if scope is None:
             return True
         doc, section = self._section_of[unit]
-        return doc == scope[0] and (section == scope[1] or section.startswith(scope[1] + "."))
+        return doc == scope[0] and within(section, scope[1])
 
     def find(self, query: Query, vector: np.ndarray, scope: Section | None = None) -> Found | None:
         """The best quotes (within ``scope`` when the citizen chose a section)."""

@@ -17,6 +17,12 @@ from bot.documents.model import Paragraph, Section
 PREAMBLE = "preamble"
 SIGNATURE = "signature"
 
+
+def within(section_id: str, parent_id: str) -> bool:
+    """Whether a section is ``parent_id`` or lies under it ("II.2.3" within "II")."""
+    return section_id == parent_id or section_id.startswith(parent_id + ".")
+
+
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 _ROMAN = re.compile(r"(?P<label>(?P<num>[IVXL]{1,6})\.)[ \t]+(?=\S)")
 # "2." or "2.3." or "2.3.1." or "1.5 " (a multi-part number may omit the final dot)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.documents.structure import within
 from bot.retrieval.examples import NONE, Neighbours
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.query import Query
@@ -95,7 +96,7 @@ class HybridRetriever:
                 [
                     i
                     for i, u in enumerate(self.index.units)
-                    if u.doc == doc and (u.section == sid or u.section.startswith(sid + "."))
+                    if u.doc == doc and within(u.section, sid)
                 ],
                 dtype=np.int64,
             )
