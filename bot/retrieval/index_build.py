@@ -168,12 +168,21 @@ def knowledge_changes(knowledge: Path, manifest: dict) -> list[str]:
 
 
 def _encode(
-    encoder: Encoder, texts: list[str], stage: str, report: Callable[[str, int, int], None]
+    encoder: Encoder,
+    texts: list[str],
+    stage: str,
+    report: Callable[[str, int, int], None],
+    queries: bool = False,
 ) -> np.ndarray:
+    """Vectors of ``texts``, 32 at a time; as passages, or as questions (``queries``)."""
     batch = 32
     parts = []
     for i in range(0, len(texts), batch):
-        parts.append(encoder.encode_documents(texts[i : i + batch], batch_size=batch))
+        chunk = texts[i : i + batch]
+        if queries:
+            parts.append(encoder.encode_queries(chunk))
+        else:
+            parts.append(encoder.encode_documents(chunk, batch_size=batch))
         report(stage, min(i + batch, len(texts)), len(texts))
     if not parts:
         return np.zeros((0, encoder.dimension), dtype=np.float32)
@@ -189,11 +198,7 @@ def _encode_questions(
 
     lexicon = Lexicon()
     read = [analyze(t, lexicon).dense_text or "?" for t in texts]
-    parts = []
-    for i in range(0, len(read), 32):
-        parts.append(encoder.encode_queries(read[i : i + 32]))
-        report("nhúng câu hỏi mẫu", min(i + 32, len(read)), len(read))
-    return np.vstack(parts)
+    return _encode(encoder, read, "nhúng câu hỏi mẫu", report, queries=True)
 
 
 def _passage_context(documents: dict[str, IndexedDocument], passage: Passage) -> str:
