@@ -103,8 +103,6 @@ def with_oof_probes(rows: Rows) -> Rows:
 
 # -- data ---------------------------------------------------------------------------
 def collect(items: list[dict], engine, cache: Path | None) -> Rows:
-    from scripts.evaluate import judge, section_matches
-
     items = [i for i in items if i["kind"] in {"fact", "list", "out_of_scope"}]
     key = hashlib.sha256((engine.version + json.dumps(ALL) + _code_version()).encode()).hexdigest()[
         :16
@@ -124,7 +122,7 @@ def collect(items: list[dict], engine, cache: Path | None) -> Rows:
             if cache_id not in stored:
                 # Only the other writers' sample questions: as for a question nobody sampled.
                 engine.index.examples.held_out = item["writer"]
-                stored[cache_id] = _row(engine, item, judge, section_matches)
+                stored[cache_id] = _row(engine, item)
             row = stored[cache_id]
             if row is not None:
                 rows.append((row, item["writer"]))
@@ -141,7 +139,10 @@ def collect(items: list[dict], engine, cache: Path | None) -> Rows:
     )
 
 
-def _row(engine, item: dict, judge, section_matches) -> dict | None:
+def _row(engine, item: dict) -> dict | None:
+    """One question answered with the decision forced open: its features and label."""
+    from scripts.evaluate import judge, section_matches
+
     answer = engine.answer(item["question"]).to_dict(item["id"])
     trace = engine.last_trace
     if trace is None or trace.features is None:
