@@ -27,22 +27,52 @@ def padded(text: str) -> str:
 
 
 @cache
-def known_places() -> frozenset[str]:
+def _listed() -> tuple[str, ...]:
     lines = PLACES_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(padded(line).strip() for line in lines if line and not line.startswith("#"))
+    return tuple(padded(line).strip() for line in lines if line and not line.startswith("#"))
 
 
-def place_of(unit: str) -> str:
-    """ "Phường Hoàn Kiếm" → "hoan kiem": how a question names the unit."""
-    name = padded(unit).strip()
+@cache
+def known_places() -> frozenset[str]:
+    """The listed names as a question may write them: a name listed with its prefix (an
+    everyday word too: "phường Láng", not "làng") counts only with it, written out or "P."."""
+    names = set()
+    for name in _listed():
+        bare = _without_prefix(name)
+        names.add(name)
+        if bare != name:
+            names.add(f"{name[0]} {bare}")
+    return frozenset(names)
+
+
+@cache
+def _prefix_needed() -> frozenset[str]:
+    return frozenset(b for n in _listed() if (b := _without_prefix(n)) != n)
+
+
+def _without_prefix(name: str) -> str:
     for word in UNIT_WORDS:
         if name.startswith(word):
             return name[len(word) :]
     return name
 
 
+def place_of(unit: str) -> str:
+    """ "Phường Hoàn Kiếm" → "hoan kiem": how a question names the unit ("phuong lang"
+    keeps its prefix: see ``known_places``)."""
+    name = padded(unit).strip()
+    bare = _without_prefix(name)
+    return name if bare in _prefix_needed() else bare
+
+
 def places_in(folded: str, names: frozenset[str]) -> set[str]:
-    return {n for n in names if f" {n} " in folded}
+    """The places ``folded`` names, as an answer writes them ("p lang" → "phuong lang")."""
+    return {_written_out(n) for n in names if f" {n} " in folded}
+
+
+def _written_out(name: str) -> str:
+    short = {"p ": "phuong ", "x ": "xa "}.get(name[:2])
+    return short + name[2:] if short else name
 
 
 @dataclass(frozen=True)
