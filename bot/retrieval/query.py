@@ -21,6 +21,7 @@ from bot.retrieval.query_intent import (
     _SIGNER_QUESTION,
     answer_type,
     names_a_duty,
+    the_ask,
 )
 from bot.retrieval.query_terms import Corpus, Term, _expand_shorthand, _NoCorpus, _terms
 from bot.vietnamese.language import Language, detect_language
@@ -44,12 +45,15 @@ class Query:
 
 
 def analyze(text: str, lexicon: Lexicon, corpus: Corpus | None = None) -> Query:
+    """What to search for: the ask of a long message (``the_ask``) is searched and judged;
+    ``Query.text`` keeps the whole message (its names, prices and documents count)."""
     language = detect_language(text, lexicon)
+    asked = the_ask(text)
     if language == "en":
-        words = [t.lower() for t in tokens(text)]
+        words = [t.lower() for t in tokens(asked)]
         abbreviations: list[Expansion] = []
     else:
-        words, abbreviations = _expand_shorthand(text, lexicon)
+        words, abbreviations = _expand_shorthand(asked, lexicon)
     words = [canonical_tone(w) for w in words]
     folded = [fold(w) for w in words]
 

@@ -78,3 +78,36 @@ _LIST_QUESTION = re.compile(
     r"(viewpoints?|perspectives?|principles?|tasks?|solutions?|goals?|targets?|breakthroughs?|"
     r"requirements?|forms?|pillars?|points?|areas?|groups?)\b"
 )
+
+
+# A sentence ends at . ! ? ; or a line break, but not inside a number ("12.000", "2.5").
+_SENTENCE_END = re.compile(r"(?<!\d)[.!?;\n]+(?!\d)|[.!?;\n]+(?=\s|$)")
+LONG_QUESTION = 20  # words: from here the story around the question may drown it
+ASK_WORDS = 8  # an ask shorter than this takes the sentence before it too
+
+
+def the_ask(text: str) -> str:
+    """The sentence a long message asks in ("Ông tôi ngày xưa… Vậy kế hoạch nói gì về …?"):
+    the last one ending in "?", else the last one. Short messages are their own ask.
+
+    The story around it dilutes what is searched and judged; the engine still reads the
+    whole message for what the story tells (names, prices, other documents)."""
+    if len(text.split()) < LONG_QUESTION:
+        return text
+    sentences: list[tuple[str, bool]] = []
+    start = 0
+    for end in [*_SENTENCE_END.finditer(text), None]:
+        stop = end.start() if end else len(text)
+        sentence = text[start:stop].strip()
+        if sentence:
+            sentences.append((sentence, bool(end and "?" in end.group())))
+        start = end.end() if end else stop
+    if len(sentences) < 2:
+        return text
+    asked = [i for i, (_, question) in enumerate(sentences) if question]
+    i = asked[-1] if asked else len(sentences) - 1
+    ask = sentences[i][0]
+    while len(ask.split()) < ASK_WORDS and i > 0:
+        i -= 1
+        ask = f"{sentences[i][0]}. {ask}"
+    return ask

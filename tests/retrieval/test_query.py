@@ -6,6 +6,7 @@ import pytest
 
 from bot.retrieval.lexical import ACCENTED, BIGRAM, FOLDED
 from bot.retrieval.query import Query, analyze
+from bot.retrieval.query_intent import the_ask
 from bot.vietnamese.lexicon import Lexicon
 
 
@@ -200,3 +201,48 @@ def test_what_someone_must_do_is_told_from_other_questions(folded: str, duty: bo
     from bot.retrieval.query_intent import names_a_duty
 
     assert names_a_duty(folded) is duty
+
+
+# --------------------------------------------------------------------------- the ask
+
+
+def test_a_long_message_is_searched_by_the_sentence_it_asks(lexicon: Lexicon) -> None:
+    message = (
+        "Ông tôi ngày xưa là cán bộ Sở Xây dựng, lúc sinh thời hay kể chuyện Hà Nội. "
+        "Giờ ông mất rồi, tôi muốn ghi chép lại cho con cháu biết về phố phường. "
+        "Kế hoạch có kể ra những nghị quyết nào về Thủ đô không?"
+    )
+    query = analyze(message, lexicon)
+    assert query.dense_text == "kế hoạch có kể ra những nghị quyết nào về thủ đô không"
+    assert "xay dung" not in " ".join(term_words(query))
+    assert query.text == message  # what the story tells still counts (names, prices)
+
+
+def test_the_ask_is_the_last_question_even_with_an_afterthought() -> None:
+    message = (
+        "Cho tôi hỏi kế hoạch này giao cho cơ quan nào chủ trì việc tuyên truyền vậy? "
+        "Tôi ở phường Ba Đình, hôm trước có đi họp tổ dân phố nhưng không nghe rõ."
+    )
+    assert the_ask(message).startswith("Cho tôi hỏi kế hoạch này giao")
+
+
+def test_a_short_ask_keeps_the_sentence_before_it() -> None:
+    message = (
+        "Tôi đọc thấy kế hoạch nhắc đến năm 2045 như một cột mốc quan trọng của Thủ đô. "
+        "Năm đó có ý nghĩa gì?"
+    )
+    assert the_ask(message) == (
+        "Tôi đọc thấy kế hoạch nhắc đến năm 2045 như một cột mốc quan trọng của Thủ đô. "
+        "Năm đó có ý nghĩa gì"
+    )
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Kế hoạch 57 do ai ký?",  # short: the whole message
+        "Chỉ tiêu thu nhập 12.000 USD năm 2030 và 2.5 lần so với 2025 thì tính theo đầu người hay theo hộ gia đình ạ",
+    ],
+)
+def test_short_messages_and_numbers_are_not_cut(message: str) -> None:
+    assert the_ask(message) == message
