@@ -406,4 +406,13 @@ async def test_concurrent_ask_matches_sync_answers(engine):
 
     answers = await asyncio.gather(*(engine.ask(q) for q in ASYNC_QUESTIONS))
 
-    assert [a.to_dict() for a in answers] == [a.to_dict() for a in expected]
+    # Encoded together, the questions' vectors may differ from one-by-one in the last
+    # float bits (padding changes the kernels' summation order): the confidence may move in
+    # its third decimal, nothing else.
+    def shown(answer: Answer) -> dict:
+        return {k: v for k, v in answer.to_dict().items() if k != "confidence"}
+
+    assert [shown(a) for a in answers] == [shown(a) for a in expected]
+    assert [a.confidence for a in answers] == pytest.approx(
+        [a.confidence for a in expected], abs=0.01
+    )
