@@ -44,29 +44,20 @@ class Query:
     asks_duty: bool = False  # "… làm gì", "nhiệm vụ của …", "what is … asked to do"
 
 
+STORY_WEIGHT = 0.3  # a word only the story around the ask uses, for ranking (not judging)
+
+
 def analyze(text: str, lexicon: Lexicon, corpus: Corpus | None = None) -> Query:
     """What to search for: the ask of a long message (``the_ask``) is searched and judged;
+    the story around it adds its words to the ranking at ``STORY_WEIGHT``, and
     ``Query.text`` keeps the whole message (its names, prices and documents count)."""
     language = detect_language(text, lexicon)
     asked = the_ask(text)
-    if language == "en":
-        words = [t.lower() for t in tokens(asked)]
-        abbreviations: list[Expansion] = []
-    else:
-        words, abbreviations = _expand_shorthand(asked, lexicon)
-    words = [canonical_tone(w) for w in words]
-    folded = [fold(w) for w in words]
-
-    if language == "en":
-        expansions = lexicon.find_phrases([stem_english(w) for w in folded], lexicon.english)
-    else:
-        expansions = lexicon.find_phrases(folded, lexicon.synonyms)
-    # An abbreviation the documents may also use ("MTTQ") stays a term of its own unless
-    # a synonym phrase already covers those words.
-    taken = {i for e in expansions for i in range(e.start, e.end)}
-    expansions += [a for a in abbreviations if not taken & set(range(a.start, a.end))]
-    expansions.sort(key=lambda e: e.start)
-    terms, lexical = _terms(words, folded, expansions, language, lexicon, corpus or _NoCorpus())
+    words, folded, terms, lexical = _read(asked, language, lexicon, corpus or _NoCorpus())
+    if asked != text and STORY_WEIGHT:
+        story = _read(text, language, lexicon, corpus or _NoCorpus())[3]
+        for term, weight in story.items():
+            lexical[term] = max(lexical.get(term, 0.0), STORY_WEIGHT * weight)
 
     folded_question = " ".join(folded)
     return Query(
@@ -82,3 +73,28 @@ def analyze(text: str, lexicon: Lexicon, corpus: Corpus | None = None) -> Query:
         asks_signer=bool(_SIGNER_QUESTION.search(folded_question)),
         asks_duty=names_a_duty(folded_question),
     )
+
+
+def _read(
+    text: str, language: Language, lexicon: Lexicon, corpus: Corpus
+) -> tuple[list[str], list[str], list[Term], dict[str, float]]:
+    """Words (shorthand written out), their folded forms, the terms and the lexical query."""
+    if language == "en":
+        words = [t.lower() for t in tokens(text)]
+        abbreviations: list[Expansion] = []
+    else:
+        words, abbreviations = _expand_shorthand(text, lexicon)
+    words = [canonical_tone(w) for w in words]
+    folded = [fold(w) for w in words]
+
+    if language == "en":
+        expansions = lexicon.find_phrases([stem_english(w) for w in folded], lexicon.english)
+    else:
+        expansions = lexicon.find_phrases(folded, lexicon.synonyms)
+    # An abbreviation the documents may also use ("MTTQ") stays a term of its own unless
+    # a synonym phrase already covers those words.
+    taken = {i for e in expansions for i in range(e.start, e.end)}
+    expansions += [a for a in abbreviations if not taken & set(range(a.start, a.end))]
+    expansions.sort(key=lambda e: e.start)
+    terms, lexical = _terms(words, folded, expansions, language, lexicon, corpus)
+    return words, folded, terms, lexical

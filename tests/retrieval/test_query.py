@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.retrieval.lexical import ACCENTED, BIGRAM, FOLDED
-from bot.retrieval.query import Query, analyze
+from bot.retrieval.query import STORY_WEIGHT, Query, analyze
 from bot.retrieval.query_intent import the_ask
 from bot.vietnamese.lexicon import Lexicon
 
@@ -246,3 +246,16 @@ def test_a_short_ask_keeps_the_sentence_before_it() -> None:
 )
 def test_short_messages_and_numbers_are_not_cut(message: str) -> None:
     assert the_ask(message) == message
+
+
+def test_the_story_around_the_ask_helps_ranking_but_not_judging(lexicon: Lexicon) -> None:
+    story = "Tôi làm cán bộ phường đã lâu, thấy giao quyền xuống dễ sinh lạm quyền, cửa quyền. "
+    ask = "Vậy kế hoạch nói việc phân cấp này đi kèm với cái gì để kiểm soát?"
+    query = analyze(story + ask, lexicon)
+    alone = analyze(ask, lexicon)
+    assert query.terms == alone.terms  # coverage is judged on the ask
+    assert query.dense_text == alone.dense_text
+    story_only = set(query.lexical) - set(alone.lexical)
+    assert any("lam" in term for term in story_only)  # "lạm quyền" helps find the section
+    told = analyze(story, lexicon).lexical
+    assert all(query.lexical[t] == pytest.approx(STORY_WEIGHT * told[t]) for t in story_only)
