@@ -52,10 +52,16 @@ def analyze(text: str, lexicon: Lexicon, corpus: Corpus | None = None) -> Query:
     the story around it adds its words to the ranking at ``STORY_WEIGHT``, and
     ``Query.text`` keeps the whole message (its names, prices and documents count)."""
     language = detect_language(text, lexicon)
+    corpus = corpus or _NoCorpus()
     asked = the_ask(text)
-    words, folded, terms, lexical = _read(asked, language, lexicon, corpus or _NoCorpus())
+    words, folded, terms, lexical = _read(asked, language, lexicon, corpus)
+    if asked != text and not corpus.content_terms(terms):
+        # "… Kế hoạch này có nói không?" names only the documents: the story holds what
+        # is asked about, so the whole message is the ask.
+        asked = text
+        words, folded, terms, lexical = _read(asked, language, lexicon, corpus)
     if asked != text and STORY_WEIGHT:
-        story = _read(text, language, lexicon, corpus or _NoCorpus())[3]
+        story = _read(text, language, lexicon, corpus)[3]
         for term, weight in story.items():
             lexical[term] = max(lexical.get(term, 0.0), STORY_WEIGHT * weight)
 

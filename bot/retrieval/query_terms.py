@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -39,6 +40,10 @@ class Corpus(Protocol):
         """Some content word of the documents folds to these letters ("ha" ← "Hà")."""
         ...
 
+    def content_terms(self, terms: Iterable[Term]) -> list[Term]:
+        """The terms that say what is asked, not which document it is asked of."""
+        ...
+
 
 class _NoCorpus:
     def is_word(self, a: str, b: str) -> bool:
@@ -46,6 +51,9 @@ class _NoCorpus:
 
     def has_content_word(self, folded: str) -> bool:
         return False
+
+    def content_terms(self, terms: Iterable[Term]) -> list[Term]:
+        return list(terms)
 
 
 def _expand_shorthand(text: str, lexicon: Lexicon) -> tuple[list[str], list[Expansion]]:

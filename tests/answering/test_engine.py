@@ -416,3 +416,30 @@ async def test_concurrent_ask_matches_sync_answers(engine):
     assert [a.confidence for a in answers] == pytest.approx(
         [a.confidence for a in expected], abs=0.01
     )
+
+
+# -- long messages: the ask, and the story it asks about --------------------------------
+STORY_ASKS = (
+    "Con tôi học cấp 3 ở Đống Đa, cô giáo giao bài tìm hiểu về Thủ đô, cháu hỏi các chỉ "
+    "tiêu thu nhập bình quân đầu người của Hà Nội đến năm 2045 như thế nào. "
+    "Kế hoạch 57 có nói không ạ?"
+)
+
+
+def test_an_ask_that_only_names_the_plan_is_about_its_story(engine, no_engine_failure):
+    """ "… Kế hoạch 57 có nói không?" asks about the story before it, not for an overview."""
+    answer = engine.answer(STORY_ASKS)
+
+    assert answer.kind == "answer"
+    assert [c.section for c in answer.citations][:1] == ["II.2.2"]
+    assert "42.000 USD" in answer.answer
+
+
+def test_a_story_about_something_else_is_not_answered_with_the_plans_opening(engine):
+    answer = engine.answer(
+        "Hàng xóm tôi bảo năm nay giá điện sinh hoạt sẽ tăng mạnh vì Hà Nội làm nhiều dự án "
+        "lớn, tôi là hưu trí nên lo lắm. Nghị quyết 02 hay kế hoạch này có nói gì không?"
+    )
+
+    assert answer.grounded is False
+    assert "preamble" not in [c.section for c in answer.citations]
