@@ -20,6 +20,7 @@ from bot.vietnamese.text import folded_tokens
 
 PLACES_FILE = resources.files("bot.vietnamese") / "data" / "places_hanoi.txt"
 UNIT_WORDS = ("phuong ", "xa ", "quan ", "huyen ", "thi xa ", "thi tran ")
+_SHORT_PREFIX = {"phuong ": "p ", "xa ": "x "}  # "P. Láng", "X. Bình Minh"
 
 
 def padded(text: str) -> str:
@@ -27,9 +28,16 @@ def padded(text: str) -> str:
 
 
 @cache
-def _listed() -> tuple[str, ...]:
-    lines = PLACES_FILE.read_text(encoding="utf-8").splitlines()
-    return tuple(padded(line).strip() for line in lines if line and not line.startswith("#"))
+def _listed() -> tuple[tuple[str, str], ...]:
+    """Each listed name, folded, with the prefix the file writes it with ("phuong " for
+    "phường Láng"; "" for "Phương Liệt", which only folds like one)."""
+    listed = []
+    for line in PLACES_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            first = line.split()[0]
+            prefix = padded(first).lstrip() if first.lower() in ("phường", "xã") else ""
+            listed.append((padded(line).strip(), prefix))
+    return tuple(listed)
 
 
 @cache
@@ -37,17 +45,16 @@ def known_places() -> frozenset[str]:
     """The listed names as a question may write them: a name listed with its prefix (an
     everyday word too: "phường Láng", not "làng") counts only with it, written out or "P."."""
     names = set()
-    for name in _listed():
-        bare = _without_prefix(name)
+    for name, prefix in _listed():
         names.add(name)
-        if bare != name:
-            names.add(f"{name[0]} {bare}")
+        if prefix:
+            names.add(_SHORT_PREFIX[prefix] + name[len(prefix) :])
     return frozenset(names)
 
 
 @cache
 def _prefix_needed() -> frozenset[str]:
-    return frozenset(b for n in _listed() if (b := _without_prefix(n)) != n)
+    return frozenset(name[len(prefix) :] for name, prefix in _listed() if prefix)
 
 
 def _without_prefix(name: str) -> str:
@@ -71,8 +78,10 @@ def places_in(folded: str, names: frozenset[str]) -> set[str]:
 
 
 def _written_out(name: str) -> str:
-    short = {"p ": "phuong ", "x ": "xa "}.get(name[:2])
-    return short + name[2:] if short else name
+    for written, short in _SHORT_PREFIX.items():
+        if name.startswith(short):
+            return written + name[len(short) :]
+    return name
 
 
 @dataclass(frozen=True)

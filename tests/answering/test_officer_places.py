@@ -23,3 +23,9 @@ def test_a_unit_is_named_as_questions_name_it() -> None:
     assert place_of("Phường Hoàn Kiếm") == "hoan kiem"
     assert place_of("Phường Láng") == "phuong lang"  # "lang" alone is "làng"
     assert place_of("Xã Liên Minh") == "xa lien minh"
+
+
+def test_a_name_that_only_folds_like_a_prefix_is_not_cut() -> None:
+    # "Phương Liệt", "Phượng Dực" fold to "phuong …" but are names, not "phường Liệt".
+    assert not {"p liet", "p duc"} & known_places()
+    assert named("Phuong Liet co hop dan khong") == {"phuong liet"}
