@@ -152,6 +152,11 @@ def document_references(text: str) -> set[tuple[str, int]]:
     return found
 
 
+def document_kinds(text: str) -> set[str]:
+    """The kinds of document a text names, with or without a number ("kế hoạch" → "kh")."""
+    return {_KIND_OF[k] for k in re.findall(rf"\b({_KIND_WORDS})\b", fold(text.lower()))}
+
+
 def accented_share(text: str) -> float:
     """The share of a text's words typed with tone marks."""
     words = [w for w in tokens(text) if not w.isdigit()]

@@ -24,6 +24,7 @@ from bot.answering.features import (
     accented_share,
     capitalised_names,
     cues,
+    document_kinds,
     document_references,
     figures,
     names_a_body,
@@ -41,6 +42,7 @@ from bot.vietnamese.text import folded_tokens
 CANDIDATES = 12
 COVERAGE_WEIGHT = 0.6  # how much the share of the question found lifts a sentence
 HEADING_WEIGHT = 0.3  # … and the share found in its own heading
+ANOTHER_DOCUMENT_PENALTY = 1.0  # a letterhead line, when the question is about another text
 TYPE_PENALTY = 0.15  # a sentence without the number, date or amount the question asks for
 REASON_BONUS = 0.1
 SIGNER_BONUS = 0.5  # "ai ký": the signer's line, whatever else matches
@@ -86,6 +88,10 @@ class QuoteFinder:
         # The indexed documents themselves; any other one a question names is not here.
         self._documents_named = frozenset(ref for n in names for ref in document_references(n))
         self._document_numbers = frozenset(number for n in names for number in figures(n))
+        self._own_references = {
+            doc: document_references(d.document.meta.citation_name)
+            for doc, d in index.documents.items()
+        }
 
     def in_scope(self, unit: int, scope: Section | None) -> bool:
         if scope is None:
@@ -160,6 +166,11 @@ class QuoteFinder:
     ) -> Callable[[int], float]:
         coverage = {i: self.judge.coverage(terms, [i]) for i in candidates}
         heading = {i: self.judge.heading_coverage(terms, i) for i in candidates}
+        named, kinds = document_references(query.text), document_kinds(query.text)
+        another = {  # the question names another document, not this one ("NQ 02 ký ngày nào")
+            doc: bool(named) and not (named & own or kinds & {k for k, _ in own})
+            for doc, own in self._own_references.items()
+        }
         cache: dict[int, float] = {}
 
         def final(i: int) -> float:
@@ -179,6 +190,10 @@ class QuoteFinder:
             section = self._section_of[i][1]
             if signer and section == SIGNATURE and unit_role(section, text) is not None:
                 score += SIGNER_BONUS
+            # A letterhead's date and number are its own document's: "Nghị quyết 02 ban
+            # hành ngày nào" is not answered by the plan's "Hà Nội, ngày 13 tháng 4…".
+            if another[self._section_of[i][0]] and unit_role(section, text) is not None:
+                score -= ANOTHER_DOCUMENT_PENALTY
             cache[i] = score
             return score
 

@@ -25,7 +25,7 @@ _ANSWER_TYPES = (
     (
         "date",
         re.compile(
-            r"\b(ngay nao|khi nao|bao gio|nam nao|thang nao|thang may|nam may|luc nao|thoi gian nao|thoi han|han chot|when|what year|which year|what date|which month|date|deadline)\b"
+            r"\b(ngay nao|khi nao|bao gio|nam nao|thang nao|thang may|nam may|luc nao|thoi gian nao|thoi han|han chot|ngay (ban hanh|ky|thong qua|phat hanh)|when|what year|which year|what date|which month|date|deadline)\b"
         ),
     ),
 )
