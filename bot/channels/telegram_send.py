@@ -89,6 +89,8 @@ class TelegramSender:
                 return SendResult("blocked", str(exc))
             except MaybeSent as exc:  # not again: Telegram may have it (a second repeats it)
                 return SendResult("failed", f"Telegram không xác nhận: {exc}")
+            except BadRequest as exc:  # a NetworkError too (chat not found…): again will not help
+                return SendResult("failed", str(exc))
             except (TimedOut, NetworkError) as exc:  # not reached, or Telegram's own 5xx
                 if attempt == SEND_ATTEMPTS:
                     return SendResult("failed", str(exc))
@@ -113,6 +115,8 @@ class TelegramSender:
             )
         except RetryAfter as exc:
             return seconds(exc.retry_after)
+        except BadRequest:  # not modified, deleted: a NetworkError too, but nothing to retry
+            return None
         except (TimedOut, NetworkError):  # NetworkError: also Telegram's own 5xx
             return RETRY_EDIT_AFTER
         except TelegramError:
