@@ -4,15 +4,19 @@ minute for 2,000 answers).
 
 Content-addressed: a file is named by a hash of the model's fingerprint and the texts
 embedded, so it can never serve the vectors of other words (another database, an edited
-version, another model). Written whole then renamed: a crash leaves no half file.
+version, another model). Written whole then renamed: a crash leaves no half file. The
+vectors of answers no longer served (withdrawn, edited) are pruned after a grace period:
+another process may still be installing them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -21,10 +25,14 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 
+PRUNE_GRACE = 3600.0  # seconds an unused file is kept (another process may serve it)
+
+
 class VectorCache:
     def __init__(self, folder: Path | None, fingerprint: str) -> None:
         self.folder = folder  # None: keep nothing (tests, one-shot commands)
         self.fingerprint = fingerprint
+        self._next_prune = 0.0  # monotonic time from which prune_unused prunes again
 
     def _path(self, texts: Sequence[str]) -> Path:
         assert self.folder is not None
@@ -51,6 +59,30 @@ class VectorCache:
             os.replace(temporary, self._path(texts))
         except OSError as exc:  # a full or read-only disk: embedding again next start
             logger.warning("officer answer vectors not kept: %s", exc)
+
+    def prune(self, served: Sequence[Sequence[str]], grace: float = PRUNE_GRACE) -> int:
+        """Delete the vectors of texts not in ``served`` untouched for ``grace`` seconds;
+        how many files went."""
+        if self.folder is None or not self.folder.is_dir():
+            return 0
+        keep = {self._path(texts).name for texts in served}
+        oldest = time.time() - grace
+        gone = 0
+        for path in self.folder.glob("*.npy"):
+            try:
+                if path.name not in keep and path.stat().st_mtime < oldest:
+                    path.unlink()
+                    gone += 1
+            except OSError:  # gone already (another process pruned it), or read-only
+                continue
+        return gone
+
+    async def prune_unused(self, served: Sequence[Sequence[str]]) -> None:
+        """``prune`` in a thread, at most once per grace period (it lists the folder)."""
+        if time.monotonic() < self._next_prune:
+            return
+        self._next_prune = time.monotonic() + PRUNE_GRACE
+        await asyncio.to_thread(self.prune, served)
 
 
 async def embedded(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -81,3 +82,32 @@ def test_a_new_engine_serves_kept_answers_without_the_model(engine, tmp_path, mo
     finally:
         monkeypatch.undo()
         asyncio.run(engine.serve_officer_answers([]))
+
+
+def test_vectors_of_answers_no_longer_served_are_pruned_after_a_grace(tmp_path: Path) -> None:
+    cache = VectorCache(tmp_path, "model-a")
+    withdrawn = ["Câu hỏi đã rút?", "Giải đáp đã rút."]
+    cache.put(TEXTS, np.zeros((2, 4), np.float32))
+    cache.put(withdrawn, np.ones((2, 4), np.float32))
+
+    assert cache.prune([TEXTS]) == 0  # written just now: another process may serve it
+    for path in tmp_path.glob("*.npy"):
+        os.utime(path, (0, 0))  # untouched since long ago
+    assert cache.prune([TEXTS]) == 1
+
+    assert cache.get(withdrawn) is None
+    assert cache.get(TEXTS) is not None  # still served: kept, however old
+    assert VectorCache(None, "model-a").prune([TEXTS]) == 0
+
+
+async def test_pruning_runs_at_most_once_a_grace_period(tmp_path: Path) -> None:
+    cache = VectorCache(tmp_path, "model-a")
+    cache.put(TEXTS, np.zeros((2, 4), np.float32))
+    os.utime(next(tmp_path.glob("*.npy")), (0, 0))
+    await cache.prune_unused([TEXTS])
+    cache.put(["Khác?"], np.zeros((1, 4), np.float32))
+    os.utime(cache._path(["Khác?"]), (0, 0))
+
+    await cache.prune_unused([TEXTS])  # too soon after the last: nothing listed
+
+    assert cache.get(["Khác?"]) is not None
