@@ -88,10 +88,11 @@ class QuoteFinder:
         # The indexed documents themselves; any other one a question names is not here.
         self._documents_named = frozenset(ref for n in names for ref in document_references(n))
         self._document_numbers = frozenset(number for n in names for number in figures(n))
-        self._own_references = {
-            doc: document_references(d.document.meta.citation_name)
-            for doc, d in index.documents.items()
-        }
+        # Each document's own references and kinds ("Kế hoạch 57-KH/TU": kh 57, "kh").
+        self._own: dict[str, tuple[set[tuple[str, int]], set[str]]] = {}
+        for doc, d in index.documents.items():
+            refs = document_references(d.document.meta.citation_name)
+            self._own[doc] = (refs, {kind for kind, _ in refs})
 
     def in_scope(self, unit: int, scope: Section | None) -> bool:
         if scope is None:
@@ -168,8 +169,8 @@ class QuoteFinder:
         heading = {i: self.judge.heading_coverage(terms, i) for i in candidates}
         named, kinds = document_references(query.text), document_kinds(query.text)
         another = {  # the question names another document, not this one ("NQ 02 ký ngày nào")
-            doc: bool(named) and not (named & own or kinds & {k for k, _ in own})
-            for doc, own in self._own_references.items()
+            doc: bool(named) and not (named & refs or kinds & own_kinds)
+            for doc, (refs, own_kinds) in self._own.items()
         }
         cache: dict[int, float] = {}
 
@@ -187,12 +188,13 @@ class QuoteFinder:
             if query.wants_reason and _REASON.search(text):
                 score += REASON_BONUS
             # The index names the signer's line by its role (documents/passages.py).
-            section = self._section_of[i][1]
-            if signer and section == SIGNATURE and unit_role(section, text) is not None:
+            doc, section = self._section_of[i]
+            role = unit_role(section, text)
+            if signer and section == SIGNATURE and role is not None:
                 score += SIGNER_BONUS
             # A letterhead's date and number are its own document's: "Nghị quyết 02 ban
             # hành ngày nào" is not answered by the plan's "Hà Nội, ngày 13 tháng 4…".
-            if another[self._section_of[i][0]] and unit_role(section, text) is not None:
+            if another[doc] and role is not None:
                 score -= ANOTHER_DOCUMENT_PENALTY
             cache[i] = score
             return score

@@ -49,7 +49,7 @@ class OfficerAnswering:
         await asyncio.get_running_loop().run_in_executor(
             self._executor, self.officers.install, served, by_key
         )
-        await self.vector_cache.prune_unused([OfficerIndex.texts(s) for s in served])
+        await self.vector_cache.prune_unused(OfficerIndex.texts(s) for s in served)
 
     def _officers(
         self, query: Query, vector: np.ndarray, answer: Answer, scope: Section | None

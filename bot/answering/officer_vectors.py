@@ -17,7 +17,7 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -60,7 +60,7 @@ class VectorCache:
         except OSError as exc:  # a full or read-only disk: embedding again next start
             logger.warning("officer answer vectors not kept: %s", exc)
 
-    def prune(self, served: Sequence[Sequence[str]], grace: float = PRUNE_GRACE) -> int:
+    def prune(self, served: Iterable[Sequence[str]], grace: float = PRUNE_GRACE) -> int:
         """Delete the vectors of texts not in ``served`` untouched for ``grace`` seconds;
         how many files went."""
         if self.folder is None or not self.folder.is_dir():
@@ -77,8 +77,9 @@ class VectorCache:
                 continue
         return gone
 
-    async def prune_unused(self, served: Sequence[Sequence[str]]) -> None:
-        """``prune`` in a thread, at most once per grace period (it lists the folder)."""
+    async def prune_unused(self, served: Iterable[Sequence[str]]) -> None:
+        """``prune`` in a thread, at most once per grace period (it lists the folder);
+        ``served`` is read only then, so a generator costs nothing when it is not due."""
         if time.monotonic() < self._next_prune:
             return
         self._next_prune = time.monotonic() + PRUNE_GRACE

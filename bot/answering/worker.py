@@ -117,7 +117,7 @@ class EngineProcess:
         }
         self._officers = (list(served), known)
         await (await self._send(self._officers, OFFICERS))
-        await self._vector_cache.prune_unused([OfficerIndex.texts(s) for s in served])
+        await self._vector_cache.prune_unused(OfficerIndex.texts(s) for s in served)
 
     async def _send(self, payload: object, scope: object) -> asyncio.Future[Any]:
         """The request sent to the child; its future resolves when the child replies."""

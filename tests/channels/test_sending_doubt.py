@@ -20,9 +20,9 @@ from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_send import TelegramSender
 from bot.channels.zalo_bot_client import ZaloBotClient, ZaloBotError
 from bot.core.messages import Outbound
-
-TOKEN = "123:abc"
-ME = {"id": 123, "is_bot": True, "first_name": "Bot", "username": "bot"}
+from tests.fakes.loopback import TELEGRAM_ME as ME
+from tests.fakes.loopback import TELEGRAM_PATH, loopback
+from tests.fakes.loopback import TELEGRAM_TOKEN as TOKEN
 
 
 class DroppingServer:
@@ -45,17 +45,8 @@ class DroppingServer:
 @pytest.fixture
 async def dropping() -> AsyncIterator[tuple[DroppingServer, str]]:
     server = DroppingServer()
-    app = web.Application()
-    app.router.add_post("/bot{token}/{method}", server.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        yield server, f"http://127.0.0.1:{port}/bot"
-    finally:
-        await runner.cleanup()
+    async with loopback(TELEGRAM_PATH, server.handle) as base:
+        yield server, f"{base}/bot"
 
 
 def closed_port() -> str:
@@ -115,27 +106,20 @@ async def test_zalo_oa_sends_a_consultation_message_once_when_zalo_hangs_up() ->
         request.transport.close()
         return web.Response()
 
-    app = web.Application()
-    app.router.add_post(zp.OA_CS_PATH, hang_up)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    base = f"http://127.0.0.1:{runner.addresses[0][1]}"
-    client = ZaloOAClient(
-        MemoryStore(),
-        app_id="1",
-        app_secret=None,
-        access_token="token",
-        refresh_token=None,
-        api_base_url=base,
-        oauth_base_url=base,
-    )
-    await client.start()
-    try:
-        with pytest.raises(ZaloOAError) as doubt:
-            await client.send_text("8490001", "Trả lời")
-        assert doubt.value.code == -1 and taken == [zp.OA_CS_PATH]  # once, not three times
-    finally:
-        await client.close()
-        await runner.cleanup()
+    async with loopback(zp.OA_CS_PATH, hang_up) as base:
+        client = ZaloOAClient(
+            MemoryStore(),
+            app_id="1",
+            app_secret=None,
+            access_token="token",
+            refresh_token=None,
+            api_base_url=base,
+            oauth_base_url=base,
+        )
+        await client.start()
+        try:
+            with pytest.raises(ZaloOAError) as doubt:
+                await client.send_text("8490001", "Trả lời")
+            assert doubt.value.code == -1 and taken == [zp.OA_CS_PATH]  # once, not three times
+        finally:
+            await client.close()

@@ -14,9 +14,10 @@ from telegram import Bot
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_send import TelegramSender
 from bot.core.messages import Outbound
+from tests.fakes.loopback import TELEGRAM_ME as ME
+from tests.fakes.loopback import TELEGRAM_PATH, loopback
+from tests.fakes.loopback import TELEGRAM_TOKEN as TOKEN
 
-TOKEN = "123:abc"
-ME = {"id": 123, "is_bot": True, "first_name": "Bot", "username": "bot"}
 REFUSALS = {
     "sendMessage": "Bad Request: chat not found",
     "editMessageText": "Bad Request: message is not modified",
@@ -40,15 +41,8 @@ class RefusingServer:
 @pytest.fixture
 async def refusing() -> AsyncIterator[tuple[RefusingServer, str]]:
     server = RefusingServer()
-    app = web.Application()
-    app.router.add_post("/bot{token}/{method}", server.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    try:
-        yield server, f"http://127.0.0.1:{runner.addresses[0][1]}/bot"
-    finally:
-        await runner.cleanup()
+    async with loopback(TELEGRAM_PATH, server.handle) as base:
+        yield server, f"{base}/bot"
 
 
 async def test_a_refused_reply_fails_at_once(refusing) -> None:
