@@ -2,61 +2,41 @@
 
 Two shapes of answer:
 - a fact: the best sentence, plus at most two more that add something the question
-  asks for;
+  asks for (for "những … nào", also the same thing said in another section);
 - a list: when the best match is a heading ("05 quan điểm phát triển", "Đảng ủy HĐND
   Thành phố"), the answer is what sits under it: the first sentence of each
-  subsection or bullet, trimmed to fit.
-Every quote is a span of the document; a trimmed quote is a prefix that ends on a
-clause or comma boundary and is shown with "…".
+  subsection or bullet (with the sentence that leads into the bullets), sub-headings
+  followed by their own few items, all trimmed to share the budget.
+Every quote is a span of the document (see ``quoting``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from bot.documents.segment import Unit
+from bot.answering.quoting import (
+    FACT_SENTENCE_LIMIT,
+    Composition,
+    Quote,
+    Quoting,
+    fit,
+)
+from bot.documents.passages import short_title
 from bot.documents.structure import PREAMBLE, within
-from bot.retrieval.index import SearchIndex
 
-FACT_SENTENCE_LIMIT = 600  # longer sentences are cut to their best clause
 LIST_BUDGET = 1650  # characters for all items of a list answer (Zalo allows 2,000 in all)
-LIST_ITEM_MAX = 400
+LIST_OVERRUN = 400  # a list of many short-cut items may run this far past the budget
+EXPANDED_MAX_ITEMS = 12  # sub-headings with their items; more stay a table of contents
 LIST_ITEM_MIN = 90  # many items: each shorter, none dropped
 MAX_FACT_QUOTES = 3
 NEAR_TIE = 0.98
 OPENING_MIN_CHARS = 60  # shorter letterhead lines (number, date) are not the opening
 
-_CUT = re.compile(r"[;,:](?=\s)|\s[-–]\s")
-_PIECE_END = re.compile(r"[;,:](?=\s)")
 _PURPOSE = re.compile(r"\b(nhằm|vì vậy|do đó|qua đó|nhờ đó|từ đó|bởi vì|điều này)\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Quote:
-    unit: int
-    start: int
-    end: int
-    trimmed: bool  # the sentence goes on after the quote
-    cut_before: bool = False  # the sentence starts before the quote
-
-
-@dataclass(frozen=True)
-class Composition:
-    quotes: tuple[Quote, ...]
-    shape: str  # "fact" | "list" | "overview"
-    units: tuple[int, ...]  # the units the quotes come from, for coverage
-    head: int | None = None  # the heading a list answer enumerates
-
-
-class Composer:
-    def __init__(self, index: SearchIndex) -> None:
-        self.index = index
-        self._by_section: dict[tuple[str, str], list[int]] = {}
-        for i, unit in enumerate(index.units):
-            self._by_section.setdefault((unit.doc, unit.section), []).append(i)
-
+class Composer(Quoting):
     # -- list answers -----------------------------------------------------------
     def is_title(self, unit_index: int) -> bool:
         """A heading paragraph with no body of its own ("2.2. Thông tin … mục tiêu, chỉ tiêu")."""
@@ -109,19 +89,23 @@ class Composer:
             i for i in members if self.index.units[i].bullet and self.index.units[i].order == 0
         ]
         if len(bullets) >= 2:
-            return bullets
+            # A sentence before the bullets says what they are for ("Lãnh đạo UBND Thành phố
+            # xây dựng, ban hành Kế hoạch chỉ đạo …:"): it is part of the answer.
+            lead = [i for i in members if i < bullets[0] and self.index.units[i].order == 0]
+            return [*lead, *bullets]
         return members
 
     def named_child(self, heading_unit: int, named: Callable[[int], float]) -> int:
         """The heading to enumerate: when its items are headings ("I. MỤC ĐÍCH, YÊU CẦU" →
-        "1. Mục đích", "2. Yêu cầu"), the one the question clearly names best (``named``)."""
+        "1. Mục đích", "2. Yêu cầu"), the one the question clearly names best (``named``),
+        unless it names the heading itself more ("mục đích, yêu cầu" is all of I)."""
         head = heading_unit
         while True:
             items = self.list_items(head)
             if len(items) < 2 or not all(self.is_title(i) for i in items):
                 return head
             shares = sorted(((named(i), i) for i in items), reverse=True)
-            if shares[0][0] <= 0 or shares[0][0] == shares[1][0]:
+            if shares[0][0] <= 0 or shares[0][0] == shares[1][0] or shares[0][0] < named(head):
                 return head
             head = shares[0][1]
 
@@ -164,13 +148,50 @@ class Composer:
         return Composition(tuple(quotes), "list", units)
 
     def compose_list(self, heading_unit: int, items: list[int]) -> Composition:
-        quotes = self._items(items, LIST_BUDGET + LIST_ITEM_MAX)
+        items = self._expanded(items)
+        # A heading that states its content after ":" ("Những nội dung cơ bản …: Quan điểm,
+        # mục tiêu, …") is quoted whole first: the lead-in shows only its name.
+        title = self.index.section(
+            self.index.units[heading_unit].doc, self.index.units[heading_unit].section
+        ).title
+        stated = short_title(title) != " ".join(title.split())
+        shown = [heading_unit, *items] if stated else items
+        quotes = self._items(shown, LIST_BUDGET + LIST_OVERRUN)
         return Composition(tuple(quotes), "list", (heading_unit, *items), head=heading_unit)
 
+    def _expanded(self, items: list[int]) -> list[int]:
+        """Sub-headings that each open a plain list ("1. Mục đích", "2. Yêu cầu"), each
+        followed by its items: their names alone answer nothing. Deeper trees stay a table
+        of contents."""
+        if not items or not all(self.is_title(i) for i in items):
+            return items
+        below = [self.list_items(i) for i in items]
+        if any(not b or any(self.is_title(j) for j in b) for b in below):
+            return items
+        if len(items) + sum(len(b) for b in below) > EXPANDED_MAX_ITEMS:
+            return items
+        return [unit for i, b in zip(items, below, strict=True) for unit in (i, *b)]
+
     def _items(self, items: list[int], budget: int) -> list[Quote]:
-        """Items trimmed to their share of the list budget, as many as ``budget`` holds."""
-        each = max(LIST_ITEM_MIN, min(LIST_ITEM_MAX, LIST_BUDGET // max(len(items), 1)))
-        return _fit([self._trim(i, each) for i in items], budget)
+        """Items trimmed to share the list budget, as many as ``budget`` holds. Short items
+        keep their words and leave the rest of the budget to the long ones."""
+        limits = self._shares(items)
+        return fit([self.trim(i, limit) for i, limit in zip(items, limits, strict=True)], budget)
+
+    def _shares(self, items: list[int]) -> list[int]:
+        """Each item's length limit: whole when all fit; else the short ones whole and the
+        long ones an equal share of what is left (at least ``LIST_ITEM_MIN``)."""
+        lengths = [self.index.units[i].end - self.index.units[i].start for i in items]
+        if sum(lengths) <= LIST_BUDGET:
+            return lengths
+        left, open_items = LIST_BUDGET, len(items)
+        for length in sorted(lengths):
+            if length > left // open_items:
+                break
+            left -= length
+            open_items -= 1
+        each = max(LIST_ITEM_MIN, min(FACT_SENTENCE_LIMIT, left // max(open_items, 1)))
+        return [min(length, each) for length in lengths]
 
     def opening(self, doc: str) -> Composition | None:
         """A document's title and opening paragraph (they come last in the letterhead)."""
@@ -190,11 +211,14 @@ class Composer:
         adds_coverage: Callable[[list[int], int], float],
         clause_score: Callable[[str], float],
         reason: bool = False,
+        plural: bool = False,
     ) -> Composition:
         """``adds_coverage(chosen, u)``: what unit u adds; ``clause_score(text)``: fit of a clause.
 
         With ``reason`` (a "why" question) the purpose statement that follows the best
-        sentence in its paragraph ("Điều này nhằm bảo đảm …") is added.
+        sentence in its paragraph ("Điều này nhằm bảo đảm …") is added. With ``plural``
+        ("những đơn vị nào …") a close match in another section is added even when it
+        repeats the words: each place that says it is one of the answers.
         """
         best = ranked[0]
         chosen = [best]
@@ -212,14 +236,18 @@ class Composer:
             ) >= 0.9 * score(best)
             # A near tie elsewhere is shown too: better two sourced candidates than a wrong pick.
             near_tie = score(candidate) >= NEAR_TIE * score(best)
-            if neighbour or near_tie or adds_coverage(chosen, candidate) > 0.05:
+            elsewhere = plural and all(
+                (unit.doc, unit.section) != (self.index.units[c].doc, self.index.units[c].section)
+                for c in chosen
+            )
+            if neighbour or near_tie or elsewhere or adds_coverage(chosen, candidate) > 0.05:
                 chosen.append(candidate)
         if reason:
             purpose = self._purpose_after(best)
             if purpose is not None and purpose not in chosen:
                 chosen.append(purpose)
         chosen.sort(key=lambda i: (self.index.units[i].doc, self.index.units[i].start))
-        quotes = [self._best_part(i, clause_score) for i in chosen]
+        quotes = [self.best_part(i, clause_score) for i in chosen]
         return Composition(tuple(quotes), "fact", tuple(chosen))
 
     def _purpose_after(self, unit_index: int, reach: int = 3) -> int | None:
@@ -233,66 +261,6 @@ class Composer:
                 return nxt
         return None
 
-    def _best_part(self, unit_index: int, clause_score: Callable[[str], float]) -> Quote:
-        """The whole sentence if short; else the run of its pieces that fits and matches best."""
-        unit = self.index.units[unit_index]
-        if unit.end - unit.start <= FACT_SENTENCE_LIMIT:
-            return Quote(unit_index, unit.start, unit.end, trimmed=False)
-        text = self.index.documents[unit.doc].document.text
-        pieces = _pieces(text, unit.start, unit.end)
-        best_span, best_key = (unit.start, unit.end), None
-        for i in range(len(pieces)):
-            for j in range(i, len(pieces)):
-                start, end = pieces[i][0], pieces[j][1]
-                if end - start > FACT_SENTENCE_LIMIT:
-                    break
-                key = (clause_score(text[start:end]), end - start, -i)
-                if best_key is None or key > best_key:
-                    best_span, best_key = (start, end), key
-        if best_key is None:  # one piece longer than the limit: keep its beginning
-            return self._trim(unit_index, FACT_SENTENCE_LIMIT)
-        start, end = best_span
-        return Quote(unit_index, start, end, trimmed=end < unit.end, cut_before=start > unit.start)
-
-    def whole(self, unit_index: int) -> Quote:
-        unit = self.index.units[unit_index]
-        return Quote(unit_index, unit.start, unit.end, trimmed=False)
-
-    def _trim(self, unit_index: int, limit: int) -> Quote:
-        unit: Unit = self.index.units[unit_index]
-        if unit.end - unit.start <= limit:
-            return Quote(unit_index, unit.start, unit.end, trimmed=False)
-        text = self.index.documents[unit.doc].document.text
-        window = text[unit.start : unit.start + limit]
-        cuts = [m.start() for m in _CUT.finditer(window) if m.start() >= limit * 0.4]
-        cut = cuts[-1] if cuts else window.rstrip().rfind(" ")
-        end = unit.start + (cut if cut > 0 else limit)
-        return Quote(unit_index, unit.start, end, trimmed=True)
-
 
 def _no_sentence_end(text: str) -> bool:
     return not text.rstrip().endswith((".", "!", "?", "…", ":", ";"))
-
-
-def _fit(quotes: list[Quote], budget: int) -> list[Quote]:
-    kept, used = [], 0
-    for q in quotes:
-        length = q.end - q.start
-        if kept and used + length > budget:
-            break
-        kept.append(q)
-        used += length
-    return kept
-
-
-def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A sentence cut after each ";", "," or ":" (the cut mark stays with its piece)."""
-    pieces, pos = [], start
-    for match in _PIECE_END.finditer(text, start, end):
-        pieces.append((pos, match.end()))
-        pos = match.end()
-        while pos < end and text[pos].isspace():
-            pos += 1
-    if pos < end:
-        pieces.append((pos, end))
-    return pieces

@@ -37,7 +37,9 @@ class CoverageJudge:
         self._accented = [f" {' '.join(words)} " for words in accented]
         self._folded = [f" {' '.join(fold(w) for w in words)} " for words in accented]
         # The nearest heading of each sentence: the strongest sign of what it is about.
-        self._headings = [_folded_text(_own_heading(index, u)) for u in index.units]
+        headings = [_own_heading(index, u) for u in index.units]
+        self._headings = [_folded_text(h) for h in headings]
+        self._headings_accented = [_accented_text(h) for h in headings]
         self._weights: dict[str, float] = {}
         self._content_folds = frozenset(
             fold(w) for words in accented for w in words if w not in lexicon.stopwords_vi
@@ -80,18 +82,23 @@ class CoverageJudge:
 
     def heading_coverage(self, terms: Iterable[Term], unit: int) -> float:
         """Share of the question found in the sentence's own heading ("Mục đích", "Đảng ủy HĐND…")."""
-        return self._coverage_in(terms, self._headings[unit])
+        return self._coverage_in(terms, self._headings[unit], self._headings_accented[unit])
 
     def coverage_of_text(self, terms: Iterable[Term], text: str) -> float:
-        return self._coverage_in(terms, _folded_text(text))
+        return self._coverage_in(terms, _folded_text(text), _accented_text(text))
 
-    def _coverage_in(self, terms: Iterable[Term], folded: str) -> float:
+    def _coverage_in(self, terms: Iterable[Term], folded: str, accented: str) -> float:
+        """Like ``found``: a word typed with its tone marks that matches only without them
+        ("Phần" and "Phân công") counts for little."""
         total = found = 0.0
         for term in terms:
             w = self.weight(term)
             total += w
-            hit = f" {term.folded} " in folded or any(f" {a} " in folded for a in term.alternatives)
-            found += w * hit
+            if f" {term.folded} " in folded:
+                same = not term.accented or f" {term.accented} " in accented
+                found += w * (1.0 if same else TONE_MISMATCH_CREDIT)
+            elif any(f" {a} " in folded for a in term.alternatives):
+                found += w
         return found / total if total else 0.0
 
     def unknown(self, terms: Iterable[Term]) -> list[Term]:
@@ -118,6 +125,10 @@ class CoverageJudge:
 
 def _folded_text(text: str) -> str:
     return f" {' '.join(folded_tokens(text))} "
+
+
+def _accented_text(text: str) -> str:
+    return f" {' '.join(accented_tokens(text))} "
 
 
 def _own_heading(index: SearchIndex, unit) -> str:

@@ -129,6 +129,7 @@ class QuoteFinder:
                 adds,
                 lambda text: self.judge.coverage_of_text(terms, text),
                 reason=query.wants_reason,
+                plural=query.wants_list,
             )
 
         # The fact answer is composed only when no list is asked for, or to see whether

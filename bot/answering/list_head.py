@@ -37,12 +37,14 @@ class ListHeads:
         in_scope: Callable[[int], bool],
     ) -> int | None:
         terms = list(terms)
-        if self.composer.is_title(best):
+        title = self.composer.is_title(best)
+        if title or query.wants_list:
+            # The heading the question names most: "mục đích, yêu cầu" is all of I, not I.1.
+            named = [h for h in self.composer.headings_above(best) if self._names_a_list(terms, h)]
+            if named:
+                return max(named, key=lambda h: self.judge.heading_coverage(terms, h))
+        if title:
             return best
-        if query.wants_list:
-            above = self.composer.headings_above(best)
-            if above and self._names_a_list(terms, above[0]):
-                return above[0]
         if query.asks_duty:
             # The duties under the heading that names the body, even when a sentence
             # elsewhere names it too ("Đề nghị … Ủy ban Mặt trận Tổ quốc …"). Only the

@@ -63,3 +63,65 @@ def test_what_a_body_does_is_listed_from_the_heading_that_names_it(composing):
     text = norm(answer.answer)
     assert "đợt sinh hoạt chính trị" in text
     assert "tiên phong ứng dụng chuyển đổi số" in text
+
+
+def test_a_question_naming_both_sub_headings_gets_both_with_their_items(composing):
+    # "Mục đích, yêu cầu" names all of I: its two sub-headings, each with its bullets
+    # (before, only "1. Mục đích" was quoted).
+    answer = composing.answer("Mục đích và yêu cầu của kế hoạch là gì?")
+
+    text = norm(answer.answer)
+    assert "thống nhất cao về tư tưởng và hành động" in text  # I.1
+    assert "nghiêm túc, sáng tạo, khoa học" in text  # I.2
+    assert {c.section for c in answer.citations} == {"I.1", "I.2"}
+
+
+def test_a_word_typed_with_tone_marks_names_a_heading_only_with_them(engine):
+    # "Phần" is not "Phân công nhiệm vụ" (IV.1); typed without marks, "phan" may be either.
+    from bot.retrieval.query import analyze
+
+    heading = next(
+        i for i, u in enumerate(engine.index.units) if u.section == "IV.1" and u.order == 0
+    )
+
+    def named(question: str) -> float:
+        query = analyze(question, engine.lexicon, engine.judge)
+        return engine.judge.heading_coverage(engine.judge.content_terms(query.terms), heading)
+
+    assert named("Phân công") == pytest.approx(1.0)
+    assert named("phan cong") == pytest.approx(1.0)
+    assert named("Phần") < 0.5 * named("phan")
+
+
+def test_a_heading_that_states_its_content_is_quoted_whole(composing):
+    answer = composing.answer("nội dung cơ bản của nghị quyết 02 gồm những gì")
+
+    text = norm(answer.answer)
+    assert "Quan điểm, mục tiêu, chỉ tiêu, nhiệm vụ trọng tâm, giải pháp chủ yếu" in text
+    assert "II.2" in {c.section for c in answer.citations}
+
+
+def test_short_items_leave_their_share_to_long_ones(composing):
+    # The ten forms of III: the short ones are quoted whole, so the longer ones keep more
+    # of their words ("Facebook, Zalo, Youtube" ends III.2, 180 characters).
+    answer = composing.answer("Các hình thức tuyên truyền?")
+
+    assert [c.section for c in answer.citations] == [f"III.{i}" for i in range(1, 11)]
+    assert "(Facebook, Zalo, Youtube...)" in norm(answer.answer)
+    assert len(answer.answer) <= 2000
+
+
+def test_the_sentence_that_leads_into_a_body_s_bullets_is_quoted(composing):
+    answer = composing.answer("Đảng ủy UBND thành phố có nhiệm vụ gì?")
+
+    text = norm(answer.answer)
+    assert "Lãnh đạo UBND Thành phố xây dựng, ban hành Kế hoạch chỉ đạo" in text
+    assert "tối thiểu 10 tin, bài/tháng" in text
+
+
+def test_which_bodies_brings_each_section_that_says_it(composing):
+    # The same duty ("tối thiểu 10 tin, bài/tháng") is given to several bodies.
+    answer = composing.answer("Những đơn vị nào phải đăng tối thiểu 10 tin bài mỗi tháng?")
+
+    sections = {c.section for c in answer.citations}
+    assert {"IV.1.5", "IV.1.10"} <= sections
