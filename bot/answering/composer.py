@@ -91,8 +91,8 @@ class Composer(Quoting):
         if len(bullets) >= 2:
             # A sentence before the bullets says what they are for ("Lãnh đạo UBND Thành phố
             # xây dựng, ban hành Kế hoạch chỉ đạo …:"): it is part of the answer.
-            lead = [i for i in members if i < bullets[0] and self.index.units[i].order == 0]
-            return [*lead, *bullets]
+            # So do the paragraphs that carry a bullet on ("Nhấn mạnh … tỷ trọng kinh tế số").
+            return [i for i in members if self.index.units[i].order == 0]
         return members
 
     def named_child(self, heading_unit: int, named: Callable[[int], float]) -> int:
@@ -222,6 +222,8 @@ class Composer(Quoting):
         """
         best = ranked[0]
         chosen = [best]
+        if plural:  # the bullet's own further paragraphs hold the rest of what it lists
+            chosen += self.continuation(best)[: MAX_FACT_QUOTES - 1]
         home = self.index.units[best]
         for candidate in ranked[1:8]:
             if len(chosen) >= MAX_FACT_QUOTES:
@@ -249,6 +251,21 @@ class Composer(Quoting):
         chosen.sort(key=lambda i: (self.index.units[i].doc, self.index.units[i].start))
         quotes = [self.best_part(i, clause_score) for i in chosen]
         return Composition(tuple(quotes), "fact", tuple(chosen))
+
+    def continuation(self, unit_index: int) -> list[int]:
+        """The paragraphs that carry on a bullet (no dash of their own), up to the next one."""
+        unit = self.index.units[unit_index]
+        if not unit.bullet or unit.order != 0:
+            return []
+        after = []
+        for i in self._by_section[(unit.doc, unit.section)]:
+            other = self.index.units[i]
+            if i <= unit_index or other.paragraph == unit.paragraph:
+                continue
+            if other.bullet or self.is_title(i):
+                break
+            after.append(i)
+        return after
 
     def _purpose_after(self, unit_index: int, reach: int = 3) -> int | None:
         """The next sentence of the same paragraph that states a purpose or a cause."""

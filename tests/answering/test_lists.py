@@ -125,3 +125,22 @@ def test_which_bodies_brings_each_section_that_says_it(composing):
 
     sections = {c.section for c in answer.citations}
     assert {"IV.1.5", "IV.1.10"} <= sections
+
+
+def test_a_bullet_s_further_paragraph_is_part_of_what_it_lists(composing):
+    # "Tuyên truyền các chỉ tiêu kinh tế - xã hội cốt lõi: … 12.000 USD …" goes on in a
+    # paragraph of its own: "Nhấn mạnh … tỷ trọng kinh tế số (đạt tối thiểu 40% GRDP …)".
+    answer = composing.answer("Nghị quyết 02 đặt ra những chỉ tiêu kinh tế nào?")
+
+    text = norm(answer.answer)
+    assert "12.000 USD" in text
+    assert "tỷ trọng kinh tế số" in text
+
+
+def test_which_bodies_asks_for_bodies_not_for_the_word_co_quan(composing):
+    # "cơ quan nào" asks who; it does not ask for "Cơ quan Báo và Phát thanh…" (IV.1.9).
+    answer = composing.answer("phân công cho những cơ quan nào?")
+
+    sections = [c.section for c in answer.citations]
+    assert sections[:3] == ["IV.1.1", "IV.1.2", "IV.1.3"]
+    assert "IV.1.10" in sections
