@@ -30,6 +30,7 @@ from bot.answering.features import (
     names_a_body,
 )
 from bot.answering.list_head import ListHeads
+from bot.answering.signers import Signers
 from bot.documents.passages import unit_role
 from bot.documents.structure import PREAMBLE, SIGNATURE, within
 from bot.retrieval.examples import NONE
@@ -93,6 +94,7 @@ class QuoteFinder:
         for doc, d in index.documents.items():
             refs = document_references(d.document.meta.citation_name)
             self._own[doc] = (refs, {kind for kind, _ in refs})
+        self.signers = Signers(index, composer, {doc: own[1] for doc, own in self._own.items()})
 
     def in_scope(self, unit: int, scope: Section | None) -> bool:
         if scope is None:
@@ -134,17 +136,21 @@ class QuoteFinder:
 
         # The fact answer is composed only when no list is asked for, or to see whether
         # it quotes a bare heading (then the list under it answers) or a lead-in.
-        composed = None
-        head = self.list_heads.choose(
-            query, terms, best, candidates, final, lambda u: self.in_scope(u, scope)
-        )
-        if head is None:
+        signers = self.signers.of_each(query) if scope is None else None
+        composed, head = None, None
+        if signers is None:
+            head = self.list_heads.choose(
+                query, terms, best, candidates, final, lambda u: self.in_scope(u, scope)
+            )
+        if head is None and signers is None:
             composed = fact()
             head = self.composer.quoted_heading(composed, best)
         if head is not None:
             head = self.composer.named_child(head, lambda u: self.judge.heading_coverage(terms, u))
         items = self.composer.list_items(head) if head is not None else []
-        if head is not None and len(items) >= 2:
+        if signers is not None:
+            composition = signers
+        elif head is not None and len(items) >= 2:
             composition = self.composer.compose_list(head, items)
         else:
             composed = composed or fact()
@@ -205,11 +211,9 @@ class QuoteFinder:
     def _distinct_sections(
         self, candidates: list[int], order: list[int], final
     ) -> list[tuple[Section, float]]:
-        """Sections by their best sentence, leaving out any that overlaps a better one.
-
-        The re-scored candidates come first; further sentences (in retrieval order) are
-        scored only when they bring a section not seen yet, which keeps this cheap.
-        """
+        """Sections by their best sentence, leaving out any that overlaps a better one. The
+        re-scored candidates come first; further sentences (in retrieval order) are scored
+        only when they bring a section not seen yet, which keeps this cheap."""
         chosen: list[tuple[Section, float]] = []
         for i in candidates:  # already sorted by final score
             section = self._section_of[i]

@@ -46,9 +46,18 @@ class Renderer:
                 shown = _shown(quote, citation)
                 lines.append(f"• {shown}" if len(citations) > 1 else shown)
         else:
-            lines = [replies.lead_in(name, None, english)]
+            # Quotes from several documents: each names its own, never the first one's.
+            several = len({c.doc for c in citations}) > 1
+            lines = [
+                replies.lead_in_documents(english)
+                if several
+                else replies.lead_in(name, None, english)
+            ]
             for quote, citation in zip(composition.quotes, citations, strict=True):
-                lines.append(f"• {_shown(quote, citation)} ({self._place(citation, english)})")
+                place = self._place(citation, english)
+                if several:
+                    place = f"{self.index.meta(citation.doc).citation_name}, {place}"
+                lines.append(f"• {_shown(quote, citation)} ({place})")
         while len("\n".join(lines)) > MAX_ANSWER_CHARS and len(lines) > 2:
             lines.pop()
             citations.pop()

@@ -126,6 +126,11 @@ def lead_in(citation_name: str, section_label: str | None, english: bool) -> str
     return f"Theo {where}:"
 
 
+def lead_in_documents(english: bool) -> str:
+    """Before quotes from more than one document (each then names its own)."""
+    return "According to the documents (quoted in Vietnamese):" if english else "Theo các văn bản:"
+
+
 def suggest(labels: Sequence[str], english: bool = False) -> str:
     """ "Did you mean": the sections found, numbered; the reply states no fact of its own."""
     if english:

@@ -260,6 +260,9 @@ def test_an_ordinary_question_is_not_handed_over_by_the_probe(engine) -> None:
         ("xin chào", "greeting"),
         ("chao ban", "greeting"),
         ("bạn làm được gì?", "help"),
+        ("hướng dẫn", "help"),
+        ("huong dan su dung di ad", "help"),
+        ("dùng bot thế nào?", "help"),
         ("hello", "greeting"),
         ("cảm ơn", "thanks"),
     ],
@@ -272,6 +275,19 @@ def test_small_talk_gets_a_fixed_reply(engine, no_engine_failure, message, kind)
     assert answer.grounded is False
     assert answer.handoff is False
     assert answer.answer.strip()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Kế hoạch 57 hướng dẫn tuyên truyền thế nào?",
+        "Ban Tuyên giáo hướng dẫn những gì?",
+        "phường in bao nhiêu tờ gấp hướng dẫn",
+    ],
+)
+def test_a_question_about_guidance_is_not_a_request_for_help(engine, question):
+    # "hướng dẫn" is the documents' word too: it used to get the bot's help text.
+    assert engine.answer(question).kind not in {"help", "greeting"}
 
 
 # -- bad input ----------------------------------------------------------------------------
