@@ -291,7 +291,6 @@ class QuoteFinder:
             **flags,
         )
 
-    # -- a question that names only a document ------------------------------------
     def overview(self, query: Query, vector: np.ndarray) -> Composition | None:
         """The title and opening paragraph of the document the question names."""
         ranked = self.retriever.rank(query, vector)
