@@ -10,7 +10,7 @@ unaccented letters match ("dần" for "dân"), the term counts for less.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.documents.structure import PREAMBLE, SIGNATURE
 from bot.retrieval.index import SearchIndex
@@ -82,20 +82,27 @@ class CoverageJudge:
 
     def heading_coverage(self, terms: Iterable[Term], unit: int) -> float:
         """Share of the question found in the sentence's own heading ("Mục đích", "Đảng ủy HĐND…")."""
-        return self._coverage_in(terms, self._headings[unit], self._headings_accented[unit])
+        accented = self._headings_accented[unit]
+        return self._coverage_in(terms, self._headings[unit], lambda: accented)
 
     def coverage_of_text(self, terms: Iterable[Term], text: str) -> float:
-        return self._coverage_in(terms, _folded_text(text), _accented_text(text))
+        return self._coverage_in(terms, _folded_text(text), lambda: _accented_text(text))
 
-    def _coverage_in(self, terms: Iterable[Term], folded: str, accented: str) -> float:
+    def _coverage_in(
+        self, terms: Iterable[Term], folded: str, accented: Callable[[], str]
+    ) -> float:
         """Like ``found``: a word typed with its tone marks that matches only without them
-        ("Phần" and "Phân công") counts for little."""
+        ("Phần" and "Phân công") counts for little. (``accented`` is read only then: the
+        composer scores many clauses.)"""
         total = found = 0.0
+        marked: str | None = None
         for term in terms:
             w = self.weight(term)
             total += w
             if f" {term.folded} " in folded:
-                same = not term.accented or f" {term.accented} " in accented
+                if term.accented and marked is None:
+                    marked = accented()
+                same = not term.accented or f" {term.accented} " in (marked or "")
                 found += w * (1.0 if same else TONE_MISMATCH_CREDIT)
             elif any(f" {a} " in folded for a in term.alternatives):
                 found += w
