@@ -9,6 +9,7 @@ unaccented letters match ("dần" for "dân"), the term counts for less.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable
 
@@ -73,12 +74,7 @@ class CoverageJudge:
         return cached
 
     def found(self, term: Term, unit: int) -> float:
-        folded = self._folded[unit]
-        if f" {term.folded} " in folded:
-            if term.accented and f" {term.accented} " not in self._accented[unit]:
-                return TONE_MISMATCH_CREDIT
-            return 1.0
-        return 1.0 if any(f" {alt} " in folded for alt in term.alternatives) else 0.0
+        return _credit(term, self._folded[unit], lambda: self._accented[unit])
 
     def heading_coverage(self, terms: Iterable[Term], unit: int) -> float:
         """Share of the question found in the sentence's own heading ("Mục đích", "Đảng ủy HĐND…")."""
@@ -91,21 +87,14 @@ class CoverageJudge:
     def _coverage_in(
         self, terms: Iterable[Term], folded: str, accented: Callable[[], str]
     ) -> float:
-        """Like ``found``: a word typed with its tone marks that matches only without them
-        ("Phần" and "Phân công") counts for little. (``accented`` is read only then: the
-        composer scores many clauses.)"""
+        # The accented text is built at most once, and only when a word typed with tone
+        # marks matches folded: the composer scores many clauses.
+        once = functools.cache(accented)
         total = found = 0.0
-        marked: str | None = None
         for term in terms:
             w = self.weight(term)
             total += w
-            if f" {term.folded} " in folded:
-                if term.accented and marked is None:
-                    marked = accented()
-                same = not term.accented or f" {term.accented} " in (marked or "")
-                found += w * (1.0 if same else TONE_MISMATCH_CREDIT)
-            elif any(f" {a} " in folded for a in term.alternatives):
-                found += w
+            found += w * _credit(term, folded, once)
         return found / total if total else 0.0
 
     def unknown(self, terms: Iterable[Term]) -> list[Term]:
@@ -128,6 +117,16 @@ class CoverageJudge:
             total += w
             found += w * max((self.found(term, u) for u in units), default=0.0)
         return found / total if total else 0.0
+
+
+def _credit(term: Term, folded: str, accented: Callable[[], str]) -> float:
+    """1 when the term (or a synonym) is in the folded text; little when only its letters
+    are, typed with tone marks the text does not have ("Phần" is not "Phân công")."""
+    if f" {term.folded} " in folded:
+        if term.accented and f" {term.accented} " not in accented():
+            return TONE_MISMATCH_CREDIT
+        return 1.0
+    return 1.0 if any(f" {alt} " in folded for alt in term.alternatives) else 0.0
 
 
 def _folded_text(text: str) -> str:

@@ -134,27 +134,27 @@ class QuoteFinder:
                 plural=query.wants_list,
             )
 
-        # The fact answer is composed only when no list is asked for, or to see whether
-        # it quotes a bare heading (then the list under it answers) or a lead-in.
-        signers = self.signers.of_each(query) if scope is None else None
-        composed, head = None, None
-        if signers is None:
+        # Each plan's signer ("ai ký kế hoạch này", several plans here); else a list when one
+        # is asked for or the fact answer quotes a bare heading; else the fact (and lead-in).
+        composition = self.signers.of_each(query) if scope is None else None
+        if composition is None:
+            composed = None
             head = self.list_heads.choose(
                 query, terms, best, candidates, final, lambda u: self.in_scope(u, scope)
             )
-        if head is None and signers is None:
-            composed = fact()
-            head = self.composer.quoted_heading(composed, best)
-        if head is not None:
-            head = self.composer.named_child(head, lambda u: self.judge.heading_coverage(terms, u))
-        items = self.composer.list_items(head) if head is not None else []
-        if signers is not None:
-            composition = signers
-        elif head is not None and len(items) >= 2:
-            composition = self.composer.compose_list(head, items)
-        else:
-            composed = composed or fact()
-            composition = self.composer.with_introduced(composed) or composed
+            if head is None:
+                composed = fact()
+                head = self.composer.quoted_heading(composed, best)
+            if head is not None:
+                head = self.composer.named_child(
+                    head, lambda u: self.judge.heading_coverage(terms, u)
+                )
+            items = self.composer.list_items(head) if head is not None else []
+            if head is not None and len(items) >= 2:
+                composition = self.composer.compose_list(head, items)
+            else:
+                composed = composed or fact()
+                composition = self.composer.with_introduced(composed) or composed
         sections = self._distinct_sections(candidates, order, final)
         quote_vector = self.index.unit_vectors[list(composition.units)].mean(axis=0)
         quote_vector = quote_vector / (float(np.linalg.norm(quote_vector)) or 1.0)
