@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.documents.segment import Unit
+from bot.documents.segment import Unit, split_after
 from bot.retrieval.index import SearchIndex
 
 FACT_SENTENCE_LIMIT = 600  # longer sentences are cut to their best clause
@@ -95,12 +95,4 @@ def fit(quotes: list[Quote], budget: int) -> list[Quote]:
 
 def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A sentence cut after each ";", "," or ":" (the cut mark stays with its piece)."""
-    pieces, pos = [], start
-    for match in _PIECE_END.finditer(text, start, end):
-        pieces.append((pos, match.end()))
-        pos = match.end()
-        while pos < end and text[pos].isspace():
-            pos += 1
-    if pos < end:
-        pieces.append((pos, end))
-    return pieces
+    return split_after(_PIECE_END, text, start, end)

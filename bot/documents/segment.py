@@ -80,9 +80,15 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if end - start <= LONG_SENTENCE:
         return [(start, end)]
+    return split_after(_CLAUSE_END, text, start, end)
+
+
+def split_after(mark: re.Pattern[str], text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span cut after each match of ``mark`` (the mark stays with its piece; the spaces
+    after it go), as (start, end) pairs."""
     spans: list[tuple[int, int]] = []
     pos = start
-    for match in _CLAUSE_END.finditer(text, start, end):
+    for match in mark.finditer(text, start, end):
         spans.append((pos, match.end()))
         pos = match.end()
         while pos < end and text[pos].isspace():
