@@ -50,12 +50,12 @@ class Composer(Quoting):
             and _no_sentence_end(self.index.unit_text(unit_index))
         )
 
-    def headings_above(self, unit_index: int) -> list[int]:
-        """Title units of the sentence's section and of its parent section."""
+    def headings_above(self, unit_index: int, levels: int = 2) -> list[int]:
+        """Title units of the sentence's section and of its parents (``levels`` in all)."""
         unit = self.index.units[unit_index]
         found = []
         section: str | None = unit.section
-        for _ in range(2):
+        for _ in range(levels):
             if section is None or (unit.doc, section) not in self._by_section:
                 break
             first = self._by_section[(unit.doc, section)][0]

@@ -19,6 +19,12 @@ from bot.retrieval.query_terms import Term
 
 LIST_MARGIN = 0.1  # a heading this close to the best sentence under it answers instead
 NAMED_HEADING = 0.5  # share of the question's words in a heading that it names
+ALL_LEVELS = 9
+# "Kế hoạch dùng những cách nào…": the best sentences fall in many parts of one heading and
+# none of them says much of the question; the heading's whole list answers it.
+SPREAD_TOP = 6  # best candidates looked at
+SPREAD_PARTS = 4  # distinct parts of one heading among them
+SPREAD_COVERAGE = 0.6  # … while none covers this share of the question
 
 
 class ListHeads:
@@ -40,7 +46,9 @@ class ListHeads:
         title = self.composer.is_title(best)
         if title or query.wants_list:
             # The heading the question names most: "mục đích, yêu cầu" is all of I, not I.1.
-            named = [h for h in self.composer.headings_above(best) if self._names_a_list(terms, h)]
+            # Any level up: "phần tổ chức thực hiện" names IV from a sentence of IV.1.3.
+            above = self.composer.headings_above(best, levels=ALL_LEVELS)
+            named = [h for h in above if self._names_a_list(terms, h)]
             if named:
                 return max(named, key=lambda h: self.judge.heading_coverage(terms, h))
         if title:
@@ -56,11 +64,39 @@ class ListHeads:
             )
             if named is not None:
                 return named
+        if query.wants_list:
+            spread = self._spread(terms, best, candidates)
+            if spread is not None:
+                return spread
         for candidate in candidates:
             if final(candidate) < final(best) - LIST_MARGIN:
                 break
             if self.composer.is_title(candidate) and self.composer.contains(candidate, best):
                 return candidate
+        return None
+
+    def _spread(self, terms: list[Term], best: int, candidates: list[int]) -> int | None:
+        """The heading whose parts the best candidates are spread over, when the question
+        asks for several things: the best section is not repeated, and either none of them
+        covers much of the question or the heading says some of it ("những cách nào" →
+        "HÌNH THỨC …"). "Những đơn vị nào phải đạt 10 tin, bài" is answered by the sentences
+        that say it, not by every body's duties."""
+        units = self.composer.index.units
+        top = candidates[:SPREAD_TOP]
+        sections = [units[i].section for i in top]
+        if sections.count(sections[0]) > 1:
+            return None
+        answered = max(self.judge.coverage(terms, [i]) for i in top) >= SPREAD_COVERAGE
+        for head in self.composer.headings_above(best):
+            if answered and self.judge.heading_coverage(terms, head) <= 0:
+                continue
+            parts = {
+                _part_of(units[head].section, units[i].section)
+                for i in top
+                if self.composer.contains(head, i) and units[i].section != units[head].section
+            }
+            if len(parts) >= SPREAD_PARTS and len(self.composer.list_items(head)) >= 2:
+                return head
         return None
 
     def _names_a_list(self, terms: list[Term], head: int) -> bool:
@@ -81,6 +117,11 @@ class ListHeads:
             if self._names_a_list(terms, head):
                 return head
         return None
+
+
+def _part_of(head: str, section: str) -> str:
+    """The child of ``head`` that holds ``section`` ("III", "III.5.2" → "III.5")."""
+    return f"{head}.{section[len(head) + 1 :].split('.')[0]}"
 
 
 def _without_duty(terms: list[Term]) -> list[Term]:

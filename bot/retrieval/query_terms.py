@@ -83,6 +83,17 @@ def is_stopword(word: str, lexicon: Lexicon, language: Language) -> bool:
     return word in _folded_stopwords(lexicon)
 
 
+# "Phần tổ chức thực hiện gồm những gì", "trong mục đối ngoại": the word points at a part
+# of the document, it is not what the question is about. Typed without tone marks "phan"
+# may be "phân" too, but then it is mostly part of a word ("phân công", "phân cấp").
+_PART_WORDS = {"phần", "mục"}
+
+
+def names_a_part(word: str) -> bool:
+    lowered = word.lower()
+    return lowered in _PART_WORDS or (not has_diacritics(word) and lowered in {"phan", "muc"})
+
+
 _FOLDED_STOP_CACHE: dict[int, frozenset[str]] = {}
 
 
@@ -118,7 +129,16 @@ def _terms(
             and words[i] not in lexicon.stopwords_vi
         ) and corpus.has_content_word(folded[i]):
             add(FOLDED + folded[i], 0.5)
-    expansion_at = {e.start: e for e in expansions}
+    # A synonym phrase inside a longer framing one frames the question too ("gồm những nội
+    # dung gì"); one that is all of it still counts ("làm gì" → "nhiệm vụ").
+    expansion_at = {
+        e.start: e
+        for e in expansions
+        if not (
+            all(j in framing for j in range(e.start, e.end))
+            and (e.start - 1 in framing or e.end in framing)
+        )
+    }
     terms: list[Term] = []
     seen: set[str] = set()
 
@@ -160,7 +180,7 @@ def _terms(
             continue
         size = sizes.get(i, 1)
         span = range(i, i + size)
-        if size == 1 and i in stop:
+        if size == 1 and (i in stop or names_a_part(words[i])):
             i += 1
             continue
         for j in span:

@@ -77,7 +77,7 @@ def test_a_question_naming_both_sub_headings_gets_both_with_their_items(composin
 
 
 def test_a_word_typed_with_tone_marks_names_a_heading_only_with_them(engine):
-    # "Phần" is not "Phân công nhiệm vụ" (IV.1); typed without marks, "phan" may be either.
+    # "Phấn" is not "Phân công nhiệm vụ" (IV.1); typed without marks, "phan" may be either.
     from bot.retrieval.query import analyze
 
     heading = next(
@@ -90,7 +90,7 @@ def test_a_word_typed_with_tone_marks_names_a_heading_only_with_them(engine):
 
     assert named("Phân công") == pytest.approx(1.0)
     assert named("phan cong") == pytest.approx(1.0)
-    assert named("Phần") < 0.5 * named("phan")
+    assert named("Phấn") < 0.5 * named("Phân")
 
 
 def test_a_heading_that_states_its_content_is_quoted_whole(composing):
@@ -144,3 +144,28 @@ def test_which_bodies_asks_for_bodies_not_for_the_word_co_quan(composing):
     sections = [c.section for c in answer.citations]
     assert sections[:3] == ["IV.1.1", "IV.1.2", "IV.1.3"]
     assert "IV.1.10" in sections
+
+
+def test_a_part_named_by_phan_lists_its_own_parts(composing):
+    # "Phần tổ chức thực hiện" is IV (IV.1, IV.2, IV.3), not the ten bodies of IV.1
+    # ("Phân công nhiệm vụ"), whether typed with tone marks or without.
+    for question in (
+        "Phần tổ chức thực hiện của kế hoạch có những nội dung gì?",
+        "phan to chuc thuc hien co nhung muc nao",
+    ):
+        answer = composing.answer(question)
+        assert [c.section for c in answer.citations] == ["IV.1", "IV.2", "IV.3"], question
+
+
+def test_ways_spread_over_a_heading_s_parts_bring_the_whole_list(composing):
+    # The best sentences for "những cách nào" are III.5, III.3, III.6…: each one form of
+    # III, none the answer alone.
+    answer = composing.answer("Thành ủy dùng những cách nào để người dân biết Nghị quyết?")
+
+    assert [c.section for c in answer.citations] == [f"III.{i}" for i in range(1, 11)]
+
+
+def test_by_what_means_asks_for_the_forms(composing):
+    answer = composing.answer("nghi quyet duoc tuyen truyen bang cach nao")
+
+    assert [c.section for c in answer.citations] == [f"III.{i}" for i in range(1, 11)]

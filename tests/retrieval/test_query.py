@@ -150,6 +150,34 @@ def test_stop_words_are_not_terms(lexicon: Lexicon, question: str, words: list[s
         assert FOLDED + stop not in query.lexical
 
 
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        # "phần", "mục" point at a part of the document; the part's name is what is asked.
+        ("Phần tổ chức thực hiện gồm những gì", ["to", "chuc", "thuc", "hien"]),
+        ("phan to chuc thuc hien gom nhung muc nao", ["to", "chuc", "thuc", "hien"]),
+        ("trong phần mục đích nói gì", ["muc", "dich"]),
+        # … but not inside a word: "phân công", "phần trăm", "phan cong" stay.
+        ("phân công nhiệm vụ", ["phan", "cong", "nhiem", "vu"]),
+        ("phan cong nhiem vu", ["phan", "cong", "nhiem", "vu"]),
+        ("tăng bao nhiêu phần trăm", ["tang", "phan", "tram"]),
+        # "gồm những nội dung gì" frames the question, though "nội dung" alone is a synonym
+        ("phần kiểm tra gồm những nội dung gì", ["kiem", "tra"]),
+        ("nội dung tuyên truyền", ["noi", "dung", "tuyen", "truyen"]),
+    ],
+)
+def test_words_that_name_a_part_of_the_document_are_not_terms(
+    lexicon: Lexicon, question: str, words: list[str]
+) -> None:
+    assert term_words(analyze(question, lexicon)) == words
+
+
+def test_a_synonym_that_is_a_whole_framing_phrase_still_counts(lexicon: Lexicon) -> None:
+    # "làm gì" frames the question and also asks for duties ("nhiệm vụ").
+    query = analyze("MTTQ làm gì", lexicon)
+    assert "lam gi" in folded_terms(query)
+
+
 def test_number_and_list_questions(lexicon: Lexicon) -> None:
     assert analyze("thu nhập năm 2030 là bao nhiêu", lexicon).wants_number
     assert analyze("Kế hoạch giao nhiệm vụ gì cho các xã, phường?", lexicon).wants_list
