@@ -1,10 +1,9 @@
 """Find what to quote for an analysed question, and measure how well it fits.
 
-The retriever scores every sentence; here the best dozen (and the headings above them)
-are re-scored with what the question's words cover, the best place is chosen, the
-composer picks the quotes, and ``Features`` describe the choice for the decision model.
-The distinct sections that scored best are kept as suggestions for when the decision
-is not sure which one the citizen means.
+The retriever scores every sentence; the best dozen (and the headings above them) are
+re-scored with what the question's words cover, the composer picks the quotes, and
+``Features`` describe the choice for the decision model. The distinct sections that
+scored best (a list's heading first) are the suggestions when the decision is unsure.
 """
 
 from __future__ import annotations
@@ -110,8 +109,7 @@ class QuoteFinder:
         if not order:
             return None
         candidates = order[:CANDIDATES]
-        # The headings above the best sentences compete too: a question may ask for
-        # everything under one ("mục đích của Kế hoạch là gì").
+        # The headings above the best sentences compete too ("mục đích của Kế hoạch là gì").
         for i in list(candidates[:8]):
             for heading in self.composer.headings_above(i):
                 if heading not in candidates and self.in_scope(heading, scope):
@@ -134,8 +132,7 @@ class QuoteFinder:
                 plural=query.wants_list,
             )
 
-        # Each plan's signer ("ai ký kế hoạch này", several plans here); else a list when one
-        # is asked for or the fact answer quotes a bare heading; else the fact (and lead-in).
+        # Each plan's signer ("ai ký", several plans); else a list (asked for); else the fact.
         composition = self.signers.of_each(query) if scope is None else None
         if composition is None:
             composed = None
@@ -166,6 +163,9 @@ class QuoteFinder:
             if "match" in self.probes
             else 0.0,
         )
+        if composition.head is not None:  # a part of the list would answer only that part
+            listed = self._section_of[composition.head]
+            sections = [(listed, 0.0), *(p for p in sections if not overlaps(p[0], listed))]
         top = tuple(s for s, _ in sections[:MAX_SUGGESTIONS])
         return Found(composition, features, top, quote_vector)
 

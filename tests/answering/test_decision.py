@@ -167,6 +167,19 @@ def test_a_suggestion_names_sections_and_states_no_fact(suggesting) -> None:
 
 
 @pytest.mark.slow
+def test_a_list_s_heading_is_offered_first_and_answers_with_the_whole_list(suggesting) -> None:
+    # The best sentences are single forms (III.5, III.3, …); offering one of them would
+    # answer with that form only, the list under III answers the question.
+    question = "Thành ủy dùng những cách nào để người dân biết Nghị quyết?"
+    offered = [s.section for s in suggesting.answer(question).suggestions]
+
+    assert offered[0] == "III"
+    assert not any(s.startswith("III.") for s in offered)
+    chosen = suggesting.answer(question, (PLAN, "III"))
+    assert [c.section for c in chosen.citations] == [f"III.{i}" for i in range(1, 11)]
+
+
+@pytest.mark.slow
 def test_english_suggestions_are_in_english(suggesting) -> None:
     answer = suggesting.answer("What is the income target for 2045?")
     assert answer.kind == "suggest" and "Did you mean" in answer.answer
