@@ -163,11 +163,11 @@ class QuoteFinder:
             if "match" in self.probes
             else 0.0,
         )
+        places = [s for s, _ in sections]
         if composition.head is not None:  # a part of the list would answer only that part
             listed = self._section_of[composition.head]
-            sections = [(listed, 0.0), *(p for p in sections if not overlaps(p[0], listed))]
-        top = tuple(s for s, _ in sections[:MAX_SUGGESTIONS])
-        return Found(composition, features, top, quote_vector)
+            places = [listed, *(s for s in places if not overlaps(s, listed))]
+        return Found(composition, features, tuple(places[:MAX_SUGGESTIONS]), quote_vector)
 
     def _scorer(
         self, query: Query, ranked: Ranked, terms, candidates: list[int], signer: bool

@@ -19,7 +19,7 @@ from bot.retrieval.query_terms import Term
 
 LIST_MARGIN = 0.1  # a heading this close to the best sentence under it answers instead
 NAMED_HEADING = 0.5  # share of the question's words in a heading that it names
-ALL_LEVELS = 9
+ALL_LEVELS = 9  # deeper than any document's outline: every heading up to the part
 # "Kế hoạch dùng những cách nào…": the best sentences fall in many parts of one heading and
 # none of them says much of the question; the heading's whole list answers it.
 SPREAD_TOP = 6  # best candidates looked at

@@ -86,12 +86,13 @@ def is_stopword(word: str, lexicon: Lexicon, language: Language) -> bool:
 # "Phần tổ chức thực hiện gồm những gì", "trong mục đối ngoại": the word points at a part
 # of the document, it is not what the question is about. Typed without tone marks "phan"
 # may be "phân" too, but then it is mostly part of a word ("phân công", "phân cấp").
-_PART_WORDS = {"phần", "mục"}
+_PART_WORDS = frozenset({"phần", "mục"})
+_PART_WORDS_FOLDED = frozenset(fold(w) for w in _PART_WORDS)
 
 
 def names_a_part(word: str) -> bool:
     lowered = word.lower()
-    return lowered in _PART_WORDS or (not has_diacritics(word) and lowered in {"phan", "muc"})
+    return lowered in _PART_WORDS or (not has_diacritics(word) and lowered in _PART_WORDS_FOLDED)
 
 
 _FOLDED_STOP_CACHE: dict[int, frozenset[str]] = {}
@@ -118,7 +119,8 @@ def _terms(
     def add(term: str, weight: float) -> None:
         lexical[term] = max(lexical.get(term, 0.0), weight)
 
-    framing = lexicon.framing_positions(folded) if language != "en" else set()
+    spans = lexicon.framing_spans(folded) if language != "en" else []
+    framing = {j for start, end in spans for j in range(start, end)}
     stop = {i for i, w in enumerate(words) if is_stopword(w, lexicon, language)}
     # Typed without tone marks, "ban" may be "bạn" or "Ban": such words do not count as
     # what the question is about, but still help ranking when the documents use them.
@@ -134,9 +136,9 @@ def _terms(
     expansion_at = {
         e.start: e
         for e in expansions
-        if not (
-            all(j in framing for j in range(e.start, e.end))
-            and (e.start - 1 in framing or e.end in framing)
+        if not any(
+            start <= e.start and e.end <= end and end - start > e.end - e.start
+            for start, end in spans
         )
     }
     terms: list[Term] = []

@@ -96,16 +96,17 @@ class Lexicon:
             if line.strip() and not line.startswith("#")
         )
 
-    def framing_positions(self, folded: list[str]) -> set[int]:
-        """Token positions that belong to question-framing phrases ("đưa ra", "là gì")."""
-        positions: set[int] = set()
+    def framing_spans(self, folded: list[str]) -> list[tuple[int, int]]:
+        """Token spans (start, end) of question-framing phrases ("đưa ra", "là gì"): the
+        longest one starting at each position."""
+        spans: list[tuple[int, int]] = []
         longest = max((len(p) for p in self.framing), default=0)
         for i in range(len(folded)):
             for size in range(min(longest, len(folded) - i), 0, -1):
                 if tuple(folded[i : i + size]) in self.framing:
-                    positions.update(range(i, i + size))
+                    spans.append((i, i + size))
                     break
-        return positions
+        return spans
 
     @cached_property
     def intents(self) -> list[tuple[str, re.Pattern[str]]]:
