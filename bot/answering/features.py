@@ -53,6 +53,13 @@ _KIND_OF = {word: code for code, words in _KINDS.items() for word in words}
 _KIND_WORDS = "|".join(sorted(_KIND_OF, key=len, reverse=True))
 _NAMED_FIRST = re.compile(rf"\b({_KIND_WORDS})\s*(?:so|no\.?|number)?\s*(\d{{1,4}})\b")
 _NUMBER_FIRST = re.compile(rf"\b(\d{{1,4}})\s*-\s*({_KIND_WORDS})\b")
+# A document given with its date, as Vietnamese texts cite one: "Nghị quyết số 02 - NQ/TW
+# ngày 17/3/2026", "Kết luận số 22-KL/TW ngày 07/11/2017".
+_DATED = re.compile(
+    rf"\b({_KIND_WORDS})\s*(?:so\s*)?(\d{{1,4}})\b[^.;:()]{{0,30}}?"
+    r"\bngay\s+\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}"
+)
+_FOLDED_DATE = re.compile(r"\b(19|20)\d\d\b|\d{1,2}/\d{4}|thang\s+\d")
 
 
 @dataclass(frozen=True)
@@ -150,6 +157,14 @@ def document_references(text: str) -> set[tuple[str, int]]:
     found = {(_KIND_OF[k], int(n)) for k, n in _NAMED_FIRST.findall(folded)}
     found |= {(_KIND_OF[k], int(n)) for n, k in _NUMBER_FIRST.findall(folded)}
     return found
+
+
+def dated_documents(text: str) -> tuple[set[tuple[str, int]], bool]:
+    """The documents a text gives with their date, and whether it holds any other date
+    ("đến năm 2030", "Hà Nội, ngày 13 tháng 4 năm 2026")."""
+    folded = fold(text.lower())
+    owners = {(_KIND_OF[m.group(1)], int(m.group(2))) for m in _DATED.finditer(folded)}
+    return owners, bool(_FOLDED_DATE.search(_DATED.sub(" ", folded)))
 
 
 def document_kinds(text: str) -> set[str]:

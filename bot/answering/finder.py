@@ -8,8 +8,6 @@ scored best (a list's heading first) are the suggestions when the decision is un
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -23,15 +21,14 @@ from bot.answering.features import (
     accented_share,
     capitalised_names,
     cues,
-    document_kinds,
     document_references,
     figures,
     names_a_body,
 )
 from bot.answering.list_head import ListHeads
+from bot.answering.scoring import SentenceScorer
 from bot.answering.signers import Signers
-from bot.documents.passages import unit_role
-from bot.documents.structure import PREAMBLE, SIGNATURE, within
+from bot.documents.structure import PREAMBLE, within
 from bot.retrieval.examples import NONE
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.query import Query
@@ -40,15 +37,8 @@ from bot.retrieval.retriever import HybridRetriever, Ranked
 from bot.vietnamese.text import folded_tokens
 
 CANDIDATES = 12
-COVERAGE_WEIGHT = 0.6  # how much the share of the question found lifts a sentence
-HEADING_WEIGHT = 0.3  # … and the share found in its own heading
-ANOTHER_DOCUMENT_PENALTY = 1.0  # a letterhead line, when the question is about another text
-TYPE_PENALTY = 0.15  # a sentence without the number, date or amount the question asks for
-REASON_BONUS = 0.1
-SIGNER_BONUS = 0.5  # "ai ký": the signer's line, whatever else matches
 NEAR = 0.1  # sections scoring this close to the best are "near" (features)
 MAX_SUGGESTIONS = 3
-_REASON = re.compile(r"\b(nhằm|để|vì|bởi|nhờ|do đó|qua đó)\b", re.IGNORECASE)
 
 Section = tuple[str, str]  # (doc id, section id)
 
@@ -94,6 +84,7 @@ class QuoteFinder:
             refs = document_references(d.document.meta.citation_name)
             self._own[doc] = (refs, {kind for kind, _ in refs})
         self.signers = Signers(index, composer, {doc: own[1] for doc, own in self._own.items()})
+        self.scorer = SentenceScorer(index, judge, self._own)
 
     def in_scope(self, unit: int, scope: Section | None) -> bool:
         if scope is None:
@@ -114,7 +105,7 @@ class QuoteFinder:
             for heading in self.composer.headings_above(i):
                 if heading not in candidates and self.in_scope(heading, scope):
                     candidates.append(heading)
-        final = self._scorer(query, ranked, terms, candidates, query.asks_signer)
+        final = self.scorer.for_question(query, ranked, terms, candidates)
         candidates.sort(key=final, reverse=True)
         best = candidates[0]
 
@@ -168,45 +159,6 @@ class QuoteFinder:
             listed = self._section_of[composition.head]
             places = [listed, *(s for s in places if not overlaps(s, listed))]
         return Found(composition, features, tuple(places[:MAX_SUGGESTIONS]), quote_vector)
-
-    def _scorer(
-        self, query: Query, ranked: Ranked, terms, candidates: list[int], signer: bool
-    ) -> Callable[[int], float]:
-        coverage = {i: self.judge.coverage(terms, [i]) for i in candidates}
-        heading = {i: self.judge.heading_coverage(terms, i) for i in candidates}
-        named, kinds = document_references(query.text), document_kinds(query.text)
-        another = {  # the question names another document, not this one ("NQ 02 ký ngày nào")
-            doc: bool(named) and not (named & refs or kinds & own_kinds)
-            for doc, (refs, own_kinds) in self._own.items()
-        }
-        cache: dict[int, float] = {}
-
-        def final(i: int) -> float:
-            if i in cache:
-                return cache[i]
-            text = self.index.unit_text(i)
-            score = (
-                float(ranked.scores[i])
-                + COVERAGE_WEIGHT * coverage.get(i, self.judge.coverage(terms, [i]))
-                + HEADING_WEIGHT * heading.get(i, self.judge.heading_coverage(terms, i))
-            )
-            if not shows_answer_type(query.answer_type, text):
-                score -= TYPE_PENALTY
-            if query.wants_reason and _REASON.search(text):
-                score += REASON_BONUS
-            # The index names the signer's line by its role (documents/passages.py).
-            doc, section = self._section_of[i]
-            role = unit_role(section, text)
-            if signer and section == SIGNATURE and role is not None:
-                score += SIGNER_BONUS
-            # A letterhead's date and number are its own document's: "Nghị quyết 02 ban
-            # hành ngày nào" is not answered by the plan's "Hà Nội, ngày 13 tháng 4…".
-            if another[doc] and role is not None:
-                score -= ANOTHER_DOCUMENT_PENALTY
-            cache[i] = score
-            return score
-
-        return final
 
     def _distinct_sections(
         self, candidates: list[int], order: list[int], final
