@@ -7,7 +7,9 @@ heading. Each line must be a JSON object with ``id, question, style, kind,
 answer_contains, section`` (``note``, ``writer`` and ``form``: short/normal/long optional). For fact and list
 questions the section must exist and every ``answer_contains`` string must occur, after
 NFC and whitespace normalisation, in that section's text (its subsections included), as
-an answer quoting it would contain it. Exit status 1 when any line is wrong.
+an answer quoting it would contain it. A ``not_handoff`` line is a message that must not
+be handed to an officer (greetings, thanks, questions that talk about officers) and whose
+answer is not judged. Exit status 1 when any line is wrong.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import json
 import unicodedata
 from pathlib import Path
 
-KINDS = {"fact", "list", "out_of_scope", "handoff"}
+KINDS = {"fact", "list", "out_of_scope", "handoff", "not_handoff"}  # not_handoff: no answer judged
 STYLES = {"diacritics", "no_diacritics", "colloquial", "english"}
 FORMS = {"short", "normal", "long"}
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +70,9 @@ def problems(item: dict, sections: dict, seen: set[str]) -> list[str]:
                 if norm(s) not in text:
                     wrong.append(f"{s!r} không có nguyên văn trong mục {item['section']}")
     elif item["answer_contains"] or item["section"]:
-        wrong.append("câu ngoài phạm vi/chuyển cán bộ phải có answer_contains [] và section ''")
+        wrong.append(
+            "câu ngoài phạm vi/chuyển cán bộ/không chuyển phải có answer_contains [] và section ''"
+        )
     return wrong
 
 

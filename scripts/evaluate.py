@@ -42,6 +42,8 @@ def judge(item: dict, answer: dict) -> tuple[bool, str]:
         return not answer["grounded"], "phải từ chối"
     if kind == "handoff":
         return bool(answer["handoff"]), "phải chuyển cán bộ"
+    if kind == "not_handoff":
+        return not answer["handoff"], "không được chuyển cán bộ"
     if not answer["grounded"]:
         return False, "gợi ý" if answer.get("kind") == "suggest" else "không trả lời"
     text = norm(answer["answer"])
@@ -66,8 +68,9 @@ def suggested_right(item: dict, answer: dict) -> bool:
 
 def outcome(item: dict, answer: dict, ok: bool) -> str:
     """One word per question (``ok``: what ``judge`` said): right, suggested, wrong, declined
-    (in scope); declined, suggested, answered (out of scope); right, wrong (handoff)."""
-    if item["kind"] == "handoff":
+    (in scope); declined, suggested, answered (out of scope); right, wrong (handoff and
+    not_handoff)."""
+    if item["kind"] in {"handoff", "not_handoff"}:
         return "right" if ok else "wrong"
     if item["kind"] == "out_of_scope":
         if answer["grounded"]:
@@ -188,6 +191,9 @@ def report(items: list[dict], results: list[dict], lengths: list[int], not_verba
             print(f"   {style:<22} trả lời sai {_rate(rows)}")
     if handoff:
         print(f"chuyển cán bộ: {_rate([r['outcome'] == 'right' for r in handoff])}")
+    kept = [r["outcome"] == "right" for r in results if r["kind"] == "not_handoff"]
+    if kept:
+        print(f"không chuyển nhầm (tin nhắn không cần cán bộ): {_rate(kept)}")
     if lengths:
         print(
             f"độ dài trả lời: trung vị {statistics.median(lengths):.0f}, lớn nhất {max(lengths)}, "

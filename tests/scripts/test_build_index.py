@@ -117,6 +117,14 @@ EVAL_ITEMS = [
         "answer_contains": [],
         "section": "",
     },
+    {
+        "id": "n001",
+        "question": "Kế hoạch giao ai tiếp nhận phản ánh, kiến nghị của Nhân dân?",
+        "style": "diacritics",
+        "kind": "not_handoff",
+        "answer_contains": [],
+        "section": "",
+    },
 ]
 
 
@@ -268,7 +276,7 @@ def test_build_refuses_a_folder_without_documents(tmp_path, exists):
 
 @pytest.mark.slow
 def test_evaluate_reports_every_kind_and_no_invented_quotes(tmp_path):
-    questions = tmp_path / "four.jsonl"
+    questions = tmp_path / "kinds.jsonl"
     questions.write_text(
         "\n".join(json.dumps(i, ensure_ascii=False) for i in EVAL_ITEMS) + "\n", encoding="utf-8"
     )
@@ -277,8 +285,9 @@ def test_evaluate_reports_every_kind_and_no_invented_quotes(tmp_path):
 
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "== 4 câu hỏi ==" in out
+    assert "== 5 câu hỏi ==" in out
     assert "kind fact" in out and "kind list" in out
     assert "ngoài phạm vi: trả lời như có căn cứ" in out
     assert "chuyển cán bộ: 1/1" in out
+    assert "không chuyển nhầm (tin nhắn không cần cán bộ): 1/1" in out
     assert "trích dẫn không nguyên văn: 0" in out
