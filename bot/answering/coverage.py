@@ -30,10 +30,11 @@ class CoverageJudge:
         # Words of a document's name and title ("Kế hoạch … thông tin, tuyên truyền …")
         # only say which document the question is about: "mục đích của Kế hoạch …" must
         # find "mục đích", not "Kế hoạch", so such terms do not count either way.
-        self._identity = [
-            _folded_text(f"{d.document.meta.citation_name} {d.document.meta.title}")
+        names = [
+            f"{d.document.meta.citation_name} {d.document.meta.title}"
             for d in index.documents.values()
         ]
+        self._identity = [(_folded_text(n), _accented_text(n)) for n in names]
         accented = [accented_tokens(ctx) for ctx in index.unit_context]
         self._accented = [f" {' '.join(words)} " for words in accented]
         self._folded = [f" {' '.join(fold(w) for w in words)} " for words in accented]
@@ -102,8 +103,12 @@ class CoverageJudge:
         return [t for t in terms if not any(self.found(t, u) for u in range(len(self._folded)))]
 
     def is_identity(self, term: Term) -> bool:
-        needles = (term.folded, *term.alternatives)
-        return any(f" {n} " in ident for ident in self._identity for n in needles)
+        """A word of a document's name, as typed: "ký" (sign) is not the "kỷ" of "kỷ
+        nguyên mới" in the title, though "ky" typed without marks may be either."""
+        return any(
+            _credit(term, folded, lambda accented=accented: accented) >= 1.0
+            for folded, accented in self._identity
+        )
 
     def content_terms(self, terms: Iterable[Term]) -> list[Term]:
         """The terms that say what is asked, not which document it is asked of."""

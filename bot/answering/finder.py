@@ -95,7 +95,9 @@ class QuoteFinder:
     def find(self, query: Query, vector: np.ndarray, scope: Section | None = None) -> Found | None:
         """The best quotes (within ``scope`` when the citizen chose a section)."""
         ranked = self.retriever.rank(query, vector)
-        terms = self.judge.content_terms(query.terms)
+        # A question made only of a document's name and what it asks for ("NQ 02 ngày
+        # nào", "ai ký nghị quyết 02") is judged on those words: the name is the subject.
+        terms = self.judge.content_terms(query.terms) or list(query.terms)
         order = [int(i) for i in ranked.order if self.in_scope(int(i), scope)]
         if not order:
             return None
