@@ -45,6 +45,19 @@ _BUILDER_MODULES = (
     "retrieval/query_terms.py",
     "vietnamese/text.py",
 )
+# The word lists the builder reads text with (segmentation, shorthand, synonyms, the
+# English glossary, function words, framing phrases): sample questions and sentences are
+# read through them, so a change to one makes an index stale too. The handoff patterns
+# and the places list are not read by the builder.
+_BUILDER_DATA = (
+    "vietnamese/data/words.txt",
+    "vietnamese/data/abbreviations.tsv",
+    "vietnamese/data/synonyms.tsv",
+    "vietnamese/data/english.tsv",
+    "vietnamese/data/stopwords_vi.txt",
+    "vietnamese/data/stopwords_en.txt",
+    "vietnamese/data/framing.txt",
+)
 
 
 def builder_fingerprint() -> str:
@@ -54,6 +67,8 @@ def builder_fingerprint() -> str:
         target = package / name
         for file in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
             digest.update(file.name.encode() + file.read_bytes())
+    for name in _BUILDER_DATA:
+        digest.update(name.encode() + (package / name).read_bytes())
     return digest.hexdigest()[:16]
 
 
