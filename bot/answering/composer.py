@@ -50,12 +50,15 @@ class Composer(Quoting):
             and _no_sentence_end(self.index.unit_text(unit_index))
         )
 
-    def headings_above(self, unit_index: int, levels: int = 2) -> list[int]:
-        """Title units of the sentence's section and of its parents (``levels`` in all)."""
+    def headings_above(self, unit_index: int, levels: int | None = 2) -> list[int]:
+        """Title units of the sentence's section and of its parents (``levels`` sections
+        in all; None: every one up to the top of the outline)."""
         unit = self.index.units[unit_index]
         found = []
         section: str | None = unit.section
-        for _ in range(levels):
+        climbed = 0
+        while levels is None or climbed < levels:
+            climbed += 1
             if section is None or (unit.doc, section) not in self._by_section:
                 break
             first = self._by_section[(unit.doc, section)][0]

@@ -19,7 +19,6 @@ from bot.retrieval.query_terms import Term
 
 LIST_MARGIN = 0.1  # a heading this close to the best sentence under it answers instead
 NAMED_HEADING = 0.5  # share of the question's words in a heading that it names
-ALL_LEVELS = 9  # deeper than any document's outline: every heading up to the part
 # "Kế hoạch dùng những cách nào…": the best sentences fall in many parts of one heading and
 # none of them says much of the question; the heading's whole list answers it.
 SPREAD_TOP = 6  # best candidates looked at
@@ -47,7 +46,7 @@ class ListHeads:
         if title or query.wants_list:
             # The heading the question names most: "mục đích, yêu cầu" is all of I, not I.1.
             # Any level up: "phần tổ chức thực hiện" names IV from a sentence of IV.1.3.
-            above = self.composer.headings_above(best, levels=ALL_LEVELS)
+            above = self.composer.headings_above(best, levels=None)
             named = [h for h in above if self._names_a_list(terms, h)]
             if named:
                 return max(named, key=lambda h: self.judge.heading_coverage(terms, h))

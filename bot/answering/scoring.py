@@ -15,6 +15,7 @@ from bot.documents.structure import SIGNATURE
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.query import Query
 from bot.retrieval.query_intent import shows_answer_type
+from bot.retrieval.query_terms import Term
 from bot.retrieval.retriever import Ranked
 
 COVERAGE_WEIGHT = 0.6  # how much the share of the question found lifts a sentence
@@ -39,10 +40,9 @@ class SentenceScorer:
         self.index = index
         self.judge = judge
         self.own = own
-        self._section_of = [(u.doc, u.section) for u in index.units]
 
     def for_question(
-        self, query: Query, ranked: Ranked, terms, candidates: Iterable[int]
+        self, query: Query, ranked: Ranked, terms: list[Term], candidates: Iterable[int]
     ) -> Callable[[int], float]:
         """The final score of a sentence for this question (cached; ``candidates`` first)."""
         coverage = {i: self.judge.coverage(terms, [i]) for i in candidates}
@@ -70,7 +70,7 @@ class SentenceScorer:
             if query.wants_reason and _REASON.search(text):
                 score += REASON_BONUS
             # The index names the signer's line by its role (documents/passages.py).
-            doc, section = self._section_of[i]
+            doc, section = self.index.units[i].doc, self.index.units[i].section
             role = unit_role(section, text)
             if query.asks_signer and section == SIGNATURE and role is not None:
                 score += SIGNER_BONUS
