@@ -25,39 +25,10 @@ class Renderer:
 
     def answer(self, composition: Composition, language: str, confidence: float) -> Answer:
         english = language == "en"
-        citations = [self.citation(q) for q in composition.quotes]
-        places = list(dict.fromkeys((c.doc, c.section) for c in citations))
-        first = citations[0]
-        name = self.index.meta(first.doc).citation_name
-        if composition.head is not None:
-            # A list: the lead-in names the heading, each item its own subsection.
-            head = self.citation(self.composer.whole(composition.head))
-            lines = [replies.lead_in(name, self._place(head, english, heading=True), english)]
-            for quote, citation in zip(composition.quotes, citations, strict=True):
-                own = (
-                    ""
-                    if citation.section == head.section
-                    else f" ({section_label(citation.section, english)})"
-                )
-                lines.append(f"• {_shown(quote, citation)}{own}")
-        elif len(places) == 1:
-            lines = [replies.lead_in(name, self._place(first, english), english)]
-            for quote, citation in zip(composition.quotes, citations, strict=True):
-                shown = _shown(quote, citation)
-                lines.append(f"• {shown}" if len(citations) > 1 else shown)
-        else:
-            # Quotes from several documents: each names its own, never the first one's.
-            several = len({c.doc for c in citations}) > 1
-            lines = [
-                replies.lead_in_documents(english)
-                if several
-                else replies.lead_in(name, None, english)
-            ]
-            for quote, citation in zip(composition.quotes, citations, strict=True):
-                place = self._place(citation, english)
-                if several:
-                    place = f"{self.index.meta(citation.doc).citation_name}, {place}"
-                lines.append(f"• {_shown(quote, citation)} ({place})")
+        quotes = list(composition.quotes)
+        lines, citations = self._lines(composition, quotes, english)
+        if composition.shape == "list":
+            lines, citations = self._widened(composition, quotes, lines, citations, english)
         while len("\n".join(lines)) > MAX_ANSWER_CHARS and len(lines) > 2:
             lines.pop()
             citations.pop()
@@ -71,6 +42,67 @@ class Renderer:
             language=language,
             index_version=self.version,
         )
+
+    def _widened(
+        self,
+        composition: Composition,
+        quotes: list[Quote],
+        lines: list[str],
+        citations: list[Citation],
+        english: bool,
+    ) -> tuple[list[str], list[Citation]]:
+        """List items cut to share the budget are shown whole where the message has room
+        left, the nearly whole first: the end of an item ("… (khẩu hiệu, panô, áp phích)")
+        is often what the question asks, and a message may hold 2,000 characters."""
+        cut = [i for i, q in enumerate(quotes) if q.trimmed and not q.cut_before]
+        cut.sort(key=lambda i: self.index.units[quotes[i].unit].end - quotes[i].end)
+        for i in cut:
+            trial = [*quotes[:i], self.composer.whole(quotes[i].unit), *quotes[i + 1 :]]
+            trial_lines, trial_citations = self._lines(composition, trial, english)
+            if len("\n".join(trial_lines)) <= MAX_ANSWER_CHARS:
+                quotes[:], lines, citations = trial, trial_lines, trial_citations
+        return lines, citations
+
+    def _lines(
+        self, composition: Composition, quotes: list[Quote], english: bool
+    ) -> tuple[list[str], list[Citation]]:
+        citations = [self.citation(q) for q in quotes]
+        places = list(dict.fromkeys((c.doc, c.section) for c in citations))
+        first = citations[0]
+        name = self.index.meta(first.doc).citation_name
+        if composition.head is not None:
+            # A list: the lead-in names the heading, each item its own subsection.
+            head = self.citation(self.composer.whole(composition.head))
+            lines = [replies.lead_in(name, self._place(head, english, heading=True), english)]
+            for quote, citation in zip(quotes, citations, strict=True):
+                own = (
+                    ""
+                    if citation.section == head.section
+                    # under "mục III", "(III.8)" says it and leaves room for the quotes
+                    else f" ({citation.section})"
+                    if citation.section.startswith(head.section + ".")
+                    else f" ({section_label(citation.section, english)})"
+                )
+                lines.append(f"• {_shown(quote, citation)}{own}")
+        elif len(places) == 1:
+            lines = [replies.lead_in(name, self._place(first, english), english)]
+            for quote, citation in zip(quotes, citations, strict=True):
+                shown = _shown(quote, citation)
+                lines.append(f"• {shown}" if len(citations) > 1 else shown)
+        else:
+            # Quotes from several documents: each names its own, never the first one's.
+            several = len({c.doc for c in citations}) > 1
+            lines = [
+                replies.lead_in_documents(english)
+                if several
+                else replies.lead_in(name, None, english)
+            ]
+            for quote, citation in zip(quotes, citations, strict=True):
+                place = self._place(citation, english)
+                if several:
+                    place = f"{self.index.meta(citation.doc).citation_name}, {place}"
+                lines.append(f"• {_shown(quote, citation)} ({place})")
+        return lines, citations
 
     def suggestions(
         self, sections: tuple[tuple[str, str], ...], language: str, confidence: float

@@ -29,10 +29,14 @@ SPECIAL_LABELS = {
 
 
 def named_in(section: str, text: str) -> bool:
-    """The answer tells the user where a quote is from: "mục II.2.2" or "section II.2.2"."""
+    """The answer tells the user where a quote is from: "mục II.2.2" or "section II.2.2",
+    or "(III.8)" for an item of a list whose lead-in names "mục III"."""
     if section in {"preamble", "signature"}:
         return any(label in text for label in SPECIAL_LABELS[section])
-    return re.search(rf"(mục|section) {re.escape(section)}(?!\.?\d)", text) is not None
+    if re.search(rf"(mục|section) {re.escape(section)}(?!\.?\d)", text):
+        return True
+    parents = [section.rsplit(".", k)[0] for k in range(1, section.count(".") + 1)]
+    return f"({section})" in text and any(named_in(p, text) for p in parents)
 
 
 def section_matches(cited: str, expected: str) -> bool:

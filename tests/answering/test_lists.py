@@ -169,3 +169,20 @@ def test_by_what_means_asks_for_the_forms(composing):
     answer = composing.answer("nghi quyet duoc tuyen truyen bang cach nao")
 
     assert [c.section for c in answer.citations] == [f"III.{i}" for i in range(1, 11)]
+
+
+def test_a_cut_item_is_shown_whole_when_the_message_has_room(composing):
+    # The ten forms of III share a 1,650-character budget, which cut III.8 before its
+    # last form, "(khẩu hiệu, panô, áp phích,...)". The message may hold 2,000 characters:
+    # the nearly whole item is completed, items are labelled "(III.8)" under "mục III".
+    for question in (
+        "Hình thức tuyên truyền?",
+        "Could you list the channels this plan says will be used to spread the resolution"
+        " — press, social media, contests, posters, anything else?",
+    ):
+        answer = composing.answer(question)
+        text = norm(answer.answer)
+        assert [c.section for c in answer.citations] == [f"III.{i}" for i in range(1, 11)]
+        assert "tuyên truyền, cổ động trực quan (khẩu hiệu, panô, áp phích,...).” (III.8)" in text
+        assert len(answer.answer) <= 2000
+        assert "…” (III.4)" in text  # the long ones that do not fit stay cut
