@@ -114,6 +114,14 @@ def test_english_stop_words_are_not_terms(lexicon: Lexicon) -> None:
         assert FOLDED + word not in query.lexical
 
 
+def test_what_is_left_of_a_contraction_is_not_a_term(lexicon: Lexicon) -> None:
+    # The apostrophe splits "What's", "Hanoi's", "I'm", "we're": the pieces "s", "m", "re"
+    # are in no document, and as terms they read as words the documents never answer.
+    query = analyze("What's Hanoi's target? I'm asking because we're curious, I'd say", lexicon)
+    assert query.language == "en"
+    assert folded_terms(query) == ["hanoi", "target"]
+
+
 def test_english_policy_vocabulary_finds_the_documents_words(lexicon: Lexicon) -> None:
     query = analyze("Who leads the outreach campaign of the people's committee?", lexicon)
     outreach = next(t for t in query.terms if t.folded == "outreach")
