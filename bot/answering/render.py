@@ -98,7 +98,7 @@ class Renderer:
                 else replies.lead_in(name, None, english)
             ]
             for quote, citation in zip(quotes, citations, strict=True):
-                place = self._place(citation, english)
+                place = self._place(citation, english, bracketed=True)
                 if several:
                     place = f"{self.index.meta(citation.doc).citation_name}, {place}"
                 lines.append(f"• {_shown(quote, citation)} ({place})")
@@ -135,8 +135,15 @@ class Renderer:
             label=f"{meta.citation_name}, {section_label(section, english)}",
         )
 
-    def _place(self, citation: Citation, english: bool = False, heading: bool = False) -> str:
-        """ "mục IV.1.2 (Ban Tuyên giáo và Dân vận Thành ủy)": the heading tells who or what.
+    def _place(
+        self,
+        citation: Citation,
+        english: bool = False,
+        heading: bool = False,
+        bracketed: bool = False,
+    ) -> str:
+        """ "mục IV.1.2 (Ban Tuyên giáo và Dân vận Thành ủy)": the heading tells who or what;
+        "mục IV.1.2 – Ban …" when the place itself goes in brackets after a quote.
 
         The heading is left out when the quote itself starts with it, unless it names the
         list that follows (``heading``).
@@ -146,7 +153,7 @@ class Renderer:
         repeated = citation.quote.startswith(short) and not heading
         if citation.section in {PREAMBLE, SIGNATURE} or len(short) > TITLE_IN_LABEL or repeated:
             return label
-        return f"{label} ({short})"
+        return f"{label} – {short}" if bracketed else f"{label} ({short})"
 
     def citation(self, quote: Quote) -> Citation:
         unit = self.index.units[quote.unit]

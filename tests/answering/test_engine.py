@@ -204,6 +204,8 @@ def test_every_answer_is_faithful_and_short(engine, knowledge_texts, no_engine_f
         assert SECTION_ID.match(c.section), c.section
         assert c.section in engine.index.documents[c.doc].structure.sections
         assert named_in(c.section, answer.answer), f"section {c.section} not named in the answer"
+    # a place given after a quote reads "(mục IV.1.10 – Đảng ủy …)", not brackets in brackets
+    assert not re.search(r"\((mục|section) [^()]*\(", answer.answer), answer.answer
 
 
 def test_index_holds_the_same_text_as_knowledge(engine, knowledge_texts):
