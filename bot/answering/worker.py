@@ -12,6 +12,7 @@ that arrived with it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import itertools
 import logging
@@ -23,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.answering.engine import EMBED_CHUNK
+from bot.answering.engine import EMBED_CHUNK, AnswerEngine
 from bot.answering.finder import Section
 from bot.answering.loading import officer_vector_cache
 from bot.answering.officer_index import OfficerIndex
@@ -228,7 +229,16 @@ def _child_main(connection: Connection, settings: Settings) -> None:
     except BotError as exc:
         connection.send(str(exc))
         return
-    connection.send(True)
+    # A parent killed meanwhile leaves nobody to answer (it retries when it restarts):
+    # leave quietly instead of a traceback in the log.
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        connection.send(True)
+        _serve(connection, engine)
+    engine.close()
+
+
+def _serve(connection: Connection, engine: AnswerEngine) -> None:
+    """Answer whatever has queued up, batch after batch, until told to stop."""
     stopping = False
     trim = _memory_trimmer()
     batches = 0
@@ -265,7 +275,6 @@ def _child_main(connection: Connection, settings: Settings) -> None:
             batches += 1
             if batches % TRIM_EVERY == 0:
                 trim()
-    engine.close()
 
 
 def _memory_trimmer() -> Callable[[], object]:

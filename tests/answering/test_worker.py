@@ -58,3 +58,31 @@ async def test_embeds_unit_vectors_in_which_paraphrases_are_closer(engine) -> No
     similarity = vectors @ vectors.T
     assert similarity[0, 1] > max(similarity[0, 2], similarity[0, 3])
     assert similarity[2, 3] > max(similarity[2, 0], similarity[2, 1])
+
+
+def test_a_child_whose_parent_was_killed_leaves_quietly(monkeypatch) -> None:
+    # SIGKILL on the bot leaves the child with a question and nobody to send the answer
+    # to: it used to die with a BrokenPipeError traceback in the log. The question is not
+    # lost: the restarted bot answers it again (tests/channels/test_crash.py).
+    import multiprocessing
+
+    from bot.answering import loading, worker
+
+    class Engine:
+        closed = False
+
+        def answer_batch(self, texts, scopes):
+            return [f"answer to {t}" for t in texts]
+
+        def close(self) -> None:
+            self.closed = True
+
+    engine = Engine()
+    monkeypatch.setattr(loading, "load_engine", lambda settings: engine)
+    parent, child = multiprocessing.Pipe()
+    parent.send((1, "câu hỏi", None))
+    parent.close()  # the bot is gone before the answer comes back
+
+    worker._child_main(child, repo_settings())  # returns instead of raising
+
+    assert engine.closed
