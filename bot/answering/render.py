@@ -25,10 +25,7 @@ class Renderer:
 
     def answer(self, composition: Composition, language: str, confidence: float) -> Answer:
         english = language == "en"
-        quotes = list(composition.quotes)
-        lines, citations = self._lines(composition, quotes, english)
-        if composition.shape == "list":
-            lines, citations = self._widened(composition, quotes, lines, citations, english)
+        lines, citations = self._rendered(composition, english)
         while len("\n".join(lines)) > MAX_ANSWER_CHARS and len(lines) > 2:
             lines.pop()
             citations.pop()
@@ -43,24 +40,23 @@ class Renderer:
             index_version=self.version,
         )
 
-    def _widened(
-        self,
-        composition: Composition,
-        quotes: list[Quote],
-        lines: list[str],
-        citations: list[Citation],
-        english: bool,
+    def _rendered(
+        self, composition: Composition, english: bool
     ) -> tuple[list[str], list[Citation]]:
-        """List items cut to share the budget are shown whole where the message has room
-        left, the nearly whole first: the end of an item ("… (khẩu hiệu, panô, áp phích)")
-        is often what the question asks, and a message may hold 2,000 characters."""
+        """The answer's lines. List items cut to share the budget are shown whole where the
+        message has room left, the nearly whole first: the end of an item ("… (khẩu hiệu,
+        panô, áp phích)") is often what the question asks, and a message holds 2,000."""
+        quotes = list(composition.quotes)
+        lines, citations = self._lines(composition, quotes, english)
+        if composition.shape != "list":
+            return lines, citations
         cut = [i for i, q in enumerate(quotes) if q.trimmed and not q.cut_before]
         cut.sort(key=lambda i: self.index.units[quotes[i].unit].end - quotes[i].end)
         for i in cut:
             trial = [*quotes[:i], self.composer.whole(quotes[i].unit), *quotes[i + 1 :]]
             trial_lines, trial_citations = self._lines(composition, trial, english)
             if len("\n".join(trial_lines)) <= MAX_ANSWER_CHARS:
-                quotes[:], lines, citations = trial, trial_lines, trial_citations
+                quotes, lines, citations = trial, trial_lines, trial_citations
         return lines, citations
 
     def _lines(

@@ -70,7 +70,8 @@ class SentenceScorer:
             if query.wants_reason and _REASON.search(text):
                 score += REASON_BONUS
             # The index names the signer's line by its role (documents/passages.py).
-            doc, section = self.index.units[i].doc, self.index.units[i].section
+            unit = self.index.units[i]
+            doc, section = unit.doc, unit.section
             role = unit_role(section, text)
             if query.asks_signer and section == SIGNATURE and role is not None:
                 score += SIGNER_BONUS
