@@ -1,8 +1,7 @@
 """Choose what to quote: a few sentences (or list items) from the best-matching place.
 
 Two shapes of answer:
-- a fact: the best sentence, plus at most two more that add something the question
-  asks for (for "những … nào", also the same thing said in another section);
+- a fact (``facts``): the best sentence, plus what completes it;
 - a list: when the best match is a heading ("05 quan điểm phát triển", "Đảng ủy HĐND
   Thành phố"), the answer is what sits under it: the first sentence of each
   subsection or bullet (with the sentence that leads into the bullets), sub-headings
@@ -12,14 +11,13 @@ Every quote is a span of the document (see ``quoting``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
+from bot.answering.facts import FactComposer
 from bot.answering.quoting import (
     FACT_SENTENCE_LIMIT,
     Composition,
     Quote,
-    Quoting,
     fit,
 )
 from bot.documents.passages import short_title
@@ -29,27 +27,11 @@ LIST_BUDGET = 1650  # characters for all items of a list answer (Zalo allows 2,0
 LIST_OVERRUN = 400  # a list of many short-cut items may run this far past the budget
 EXPANDED_MAX_ITEMS = 12  # sub-headings with their items; more stay a table of contents
 LIST_ITEM_MIN = 90  # many items: each shorter, none dropped
-MAX_FACT_QUOTES = 3
-NEAR_TIE = 0.98
 OPENING_MIN_CHARS = 60  # shorter letterhead lines (number, date) are not the opening
 
-_PURPOSE = re.compile(r"\b(nhằm|vì vậy|do đó|qua đó|nhờ đó|từ đó|bởi vì|điều này)\b", re.IGNORECASE)
 
-
-class Composer(Quoting):
+class Composer(FactComposer):
     # -- list answers -----------------------------------------------------------
-    def is_title(self, unit_index: int) -> bool:
-        """A heading paragraph with no body of its own ("2.2. Thông tin … mục tiêu, chỉ tiêu")."""
-        unit = self.index.units[unit_index]
-        if not unit.heading:
-            return False
-        section = self.index.section(unit.doc, unit.section)
-        return (
-            unit.order == 0
-            and unit.end >= section.heading_end - 1
-            and _no_sentence_end(self.index.unit_text(unit_index))
-        )
-
     def headings_above(self, unit_index: int, levels: int | None = 2) -> list[int]:
         """Title units of the sentence's section and of its parents (``levels`` sections
         in all; None: every one up to the top of the outline)."""
@@ -98,17 +80,20 @@ class Composer(Quoting):
             return [i for i in members if self.index.units[i].order == 0]
         return members
 
-    def named_child(self, heading_unit: int, named: Callable[[int], float]) -> int:
+    def named_child(self, heading_unit: int, named: Callable[[int], tuple[float, float]]) -> int:
         """The heading to enumerate: when its items are headings ("I. MỤC ĐÍCH, YÊU CẦU" →
-        "1. Mục đích", "2. Yêu cầu"), the one the question clearly names best (``named``),
-        unless it names the heading itself more ("mục đích, yêu cầu" is all of I)."""
+        "1. Mục đích", "2. Yêu cầu"), the one the question clearly names best (``named``:
+        the share of what it asks, then of all its words, the document's name included),
+        unless it names the heading itself more ("mục đích, yêu cầu" is all of I; "nội
+        dung tuyên truyền" is II, "NỘI DUNG THÔNG TIN, TUYÊN TRUYỀN…", not its part
+        "Những nội dung cơ bản…", though "tuyên truyền" is also the plan's name)."""
         head = heading_unit
         while True:
             items = self.list_items(head)
             if len(items) < 2 or not all(self.is_title(i) for i in items):
                 return head
             shares = sorted(((named(i), i) for i in items), reverse=True)
-            if shares[0][0] <= 0 or shares[0][0] == shares[1][0] or shares[0][0] < named(head):
+            if shares[0][0][0] <= 0 or shares[0][0] == shares[1][0] or shares[0][0] < named(head):
                 return head
             head = shares[0][1]
 
@@ -163,13 +148,13 @@ class Composer(Quoting):
         return Composition(tuple(quotes), "list", (heading_unit, *items), head=heading_unit)
 
     def _expanded(self, items: list[int]) -> list[int]:
-        """Sub-headings that each open a plain list ("1. Mục đích", "2. Yêu cầu"), each
-        followed by its items: their names alone answer nothing. Deeper trees stay a table
-        of contents."""
+        """Sub-headings each followed by what they open ("1. Mục đích", "2. Yêu cầu" and
+        their bullets; "1. … sự cần thiết …", "2. Những nội dung cơ bản …" and its three
+        parts): their names alone say little. Larger trees stay a table of contents."""
         if not items or not all(self.is_title(i) for i in items):
             return items
         below = [self.list_items(i) for i in items]
-        if any(not b or any(self.is_title(j) for j in b) for b in below):
+        if any(not b for b in below):
             return items
         if len(items) + sum(len(b) for b in below) > EXPANDED_MAX_ITEMS:
             return items
@@ -205,82 +190,3 @@ class Composer(Quoting):
         ][-2:]
         quotes = tuple(self.whole(i) for i in opening)
         return Composition(quotes, "overview", tuple(opening)) if quotes else None
-
-    # -- fact answers -----------------------------------------------------------
-    def compose_fact(
-        self,
-        ranked: list[int],
-        score: Callable[[int], float],
-        adds_coverage: Callable[[list[int], int], float],
-        clause_score: Callable[[str], float],
-        reason: bool = False,
-        plural: bool = False,
-    ) -> Composition:
-        """``adds_coverage(chosen, u)``: what unit u adds; ``clause_score(text)``: fit of a clause.
-
-        With ``reason`` (a "why" question) the purpose statement that follows the best
-        sentence in its paragraph ("Điều này nhằm bảo đảm …") is added. With ``plural``
-        ("những đơn vị nào …") a close match in another section is added even when it
-        repeats the words: each place that says it is one of the answers.
-        """
-        best = ranked[0]
-        chosen = [best]
-        if plural:  # the bullet's own further paragraphs hold the rest of what it lists
-            chosen += self.continuation(best)[: MAX_FACT_QUOTES - 1]
-        home = self.index.units[best]
-        for candidate in ranked[1:8]:
-            if len(chosen) >= MAX_FACT_QUOTES:
-                break
-            if score(candidate) < 0.8 * score(best):
-                break
-            unit = self.index.units[candidate]
-            # A close neighbour in the same section usually finishes the thought
-            # ("… báo cáo kết quả …" then "Báo cáo phải đầy đủ số liệu …").
-            neighbour = (unit.doc, unit.section) == (home.doc, home.section) and score(
-                candidate
-            ) >= 0.9 * score(best)
-            # A near tie elsewhere is shown too: better two sourced candidates than a wrong pick.
-            near_tie = score(candidate) >= NEAR_TIE * score(best)
-            elsewhere = plural and all(
-                (unit.doc, unit.section) != (self.index.units[c].doc, self.index.units[c].section)
-                for c in chosen
-            )
-            if neighbour or near_tie or elsewhere or adds_coverage(chosen, candidate) > 0.05:
-                chosen.append(candidate)
-        if reason:
-            purpose = self._purpose_after(best)
-            if purpose is not None and purpose not in chosen:
-                chosen.append(purpose)
-        chosen.sort(key=lambda i: (self.index.units[i].doc, self.index.units[i].start))
-        quotes = [self.best_part(i, clause_score) for i in chosen]
-        return Composition(tuple(quotes), "fact", tuple(chosen))
-
-    def continuation(self, unit_index: int) -> list[int]:
-        """The paragraphs that carry on a bullet (no dash of their own), up to the next one."""
-        unit = self.index.units[unit_index]
-        if not unit.bullet or unit.order != 0:
-            return []
-        after = []
-        for i in self._by_section[(unit.doc, unit.section)]:
-            other = self.index.units[i]
-            if i <= unit_index or other.paragraph == unit.paragraph:
-                continue
-            if other.bullet or self.is_title(i):
-                break
-            after.append(i)
-        return after
-
-    def _purpose_after(self, unit_index: int, reach: int = 3) -> int | None:
-        """The next sentence of the same paragraph that states a purpose or a cause."""
-        unit = self.index.units[unit_index]
-        for nxt in range(unit_index + 1, min(unit_index + 1 + reach, len(self.index.units))):
-            other = self.index.units[nxt]
-            if other.paragraph != unit.paragraph or other.doc != unit.doc:
-                return None
-            if _PURPOSE.search(self.index.unit_text(nxt)):
-                return nxt
-        return None
-
-
-def _no_sentence_end(text: str) -> bool:
-    return not text.rstrip().endswith((".", "!", "?", "…", ":", ";"))

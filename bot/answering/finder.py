@@ -137,7 +137,11 @@ class QuoteFinder:
                 head = self.composer.quoted_heading(composed, best)
             if head is not None:
                 head = self.composer.named_child(
-                    head, lambda u: self.judge.heading_coverage(terms, u)
+                    head,
+                    lambda u: (
+                        self.judge.heading_coverage(terms, u),
+                        self.judge.heading_coverage(query.terms, u),
+                    ),
                 )
             items = self.composer.list_items(head) if head is not None else []
             if head is not None and len(items) >= 2:

@@ -49,7 +49,16 @@ class ListHeads:
             above = self.composer.headings_above(best, levels=None)
             named = [h for h in above if self._names_a_list(terms, h)]
             if named:
-                return max(named, key=lambda h: self.judge.heading_coverage(terms, h))
+                # A tie is broken by all the question's words, the document's name included:
+                # "kế hoạch tuyên truyền những nội dung gì" is II ("NỘI DUNG THÔNG TIN,
+                # TUYÊN TRUYỀN…"), not its part II.2 ("Những nội dung cơ bản …").
+                return max(
+                    named,
+                    key=lambda h: (
+                        self.judge.heading_coverage(terms, h),
+                        self.judge.heading_coverage(query.terms, h),
+                    ),
+                )
         if title:
             return best
         if query.asks_duty:

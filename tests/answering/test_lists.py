@@ -186,3 +186,26 @@ def test_a_cut_item_is_shown_whole_when_the_message_has_room(composing):
         assert "tuyên truyền, cổ động trực quan (khẩu hiệu, panô, áp phích,...).” (III.8)" in text
         assert len(answer.answer) <= 2000
         assert "…” (III.4)" in text  # the long ones that do not fit stay cut
+
+
+def test_the_part_named_as_well_as_its_parent_is_not_preferred_to_it(composing):
+    # "nội dung tuyên truyền" is II, "NỘI DUNG THÔNG TIN, TUYÊN TRUYỀN, VẬN ĐỘNG"; its part
+    # II.2 "Những nội dung cơ bản …" also holds "nội dung", and "tuyên truyền" is a word of
+    # the plan's name, so both named the question's content word equally and II.2 won.
+    answer = composing.answer("noi dung tuyen truyen cua ke hoach gom nhung gi")
+
+    text = norm(answer.answer)
+    assert "sự cần thiết phải ban hành Nghị quyết chiến lược mới" in text  # II.1
+    assert "Những nội dung cơ bản của Nghị quyết 02-NQ/TW" in text  # II.2
+    assert {"II.1", "II.2"} <= {c.section for c in answer.citations}
+
+
+def test_sub_headings_are_followed_by_the_headings_they_open(composing):
+    # II's two parts are named with what they open: II.1 its bullets, II.2 its three
+    # parts (05 quan điểm, mục tiêu, nhiệm vụ); the two names alone said little.
+    answer = composing.answer("noi dung tuyen truyen cua ke hoach gom nhung gi")
+
+    text = norm(answer.answer)
+    assert "Thông tin, tuyên truyền về 05 quan điểm phát triển" in text  # II.2.1
+    assert "Thông tin, tuyên truyền về mục tiêu, chỉ tiêu" in text  # II.2.2
+    assert len(answer.answer) <= 2000

@@ -1,0 +1,131 @@
+"""Fact answers: the best sentence, plus at most two more that add something the question
+asks for, the sentence of a close runner-up section, or (for "những … nào") the same
+thing said in another section. Every quote is a span of the document (see ``quoting``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.answering.quoting import Composition, Quoting
+from bot.documents.segment import Unit
+from bot.documents.structure import PREAMBLE, SIGNATURE, within
+
+MAX_FACT_QUOTES = 3
+CLOSE = 0.8  # sentences scoring below this share of the best are not quoted
+NEAR_TIE = 0.98
+
+_PURPOSE = re.compile(r"\b(nhằm|vì vậy|do đó|qua đó|nhờ đó|từ đó|bởi vì|điều này)\b", re.IGNORECASE)
+
+
+class FactComposer(Quoting):
+    def is_title(self, unit_index: int) -> bool:
+        """A heading paragraph with no body of its own ("2.2. Thông tin … mục tiêu, chỉ tiêu")."""
+        unit = self.index.units[unit_index]
+        if not unit.heading:
+            return False
+        section = self.index.section(unit.doc, unit.section)
+        return (
+            unit.order == 0
+            and unit.end >= section.heading_end - 1
+            and _no_sentence_end(self.index.unit_text(unit_index))
+        )
+
+    def compose_fact(
+        self,
+        ranked: list[int],
+        score: Callable[[int], float],
+        adds_coverage: Callable[[list[int], int], float],
+        clause_score: Callable[[str], float],
+        reason: bool = False,
+        plural: bool = False,
+    ) -> Composition:
+        """``adds_coverage(chosen, u)``: what unit u adds; ``clause_score(text)``: fit of a clause.
+
+        With ``reason`` (a "why" question) the purpose statement that follows the best
+        sentence in its paragraph ("Điều này nhằm bảo đảm …") is added. With ``plural``
+        ("những đơn vị nào …") a close match in another section is added even when it
+        repeats the words: each place that says it is one of the answers.
+        """
+        best = ranked[0]
+        chosen = [best]
+        if plural:  # the bullet's own further paragraphs hold the rest of what it lists
+            chosen += self.continuation(best)[: MAX_FACT_QUOTES - 1]
+        home = self.index.units[best]
+        # The letterhead and the signature answer questions about the document itself
+        # (its date, number, signer): another place would only add noise.
+        placed_twice = home.section in {PREAMBLE, SIGNATURE}
+        for candidate in ranked[1:8]:
+            if len(chosen) >= MAX_FACT_QUOTES:
+                break
+            if score(candidate) < CLOSE * score(best):
+                break
+            unit = self.index.units[candidate]
+            # A close neighbour in the same section usually finishes the thought
+            # ("… báo cáo kết quả …" then "Báo cáo phải đầy đủ số liệu …").
+            neighbour = (unit.doc, unit.section) == (home.doc, home.section) and score(
+                candidate
+            ) >= 0.9 * score(best)
+            # A near tie elsewhere is shown too: better two sourced candidates than a wrong pick.
+            near_tie = score(candidate) >= NEAR_TIE * score(best)
+            elsewhere = plural and all(
+                (unit.doc, unit.section) != (self.index.units[c].doc, self.index.units[c].section)
+                for c in chosen
+            )
+            # One more place scoring close: where the ranking hesitates between two
+            # sections, quoting both beats a confident wrong pick.
+            runner_up = not placed_twice and not any(
+                _same_place(unit, self.index.units[c]) for c in chosen
+            )
+            placed_twice = placed_twice or runner_up
+            if (
+                neighbour
+                or near_tie
+                or elsewhere
+                or runner_up
+                or adds_coverage(chosen, candidate) > 0.05
+            ):
+                chosen.append(candidate)
+        if reason:
+            purpose = self._purpose_after(best)
+            if purpose is not None and purpose not in chosen:
+                chosen.append(purpose)
+        chosen.sort(key=lambda i: (self.index.units[i].doc, self.index.units[i].start))
+        quotes = [self.best_part(i, clause_score) for i in chosen]
+        return Composition(tuple(quotes), "fact", tuple(chosen))
+
+    def continuation(self, unit_index: int) -> list[int]:
+        """The paragraphs that carry on a bullet (no dash of their own), up to the next one."""
+        unit = self.index.units[unit_index]
+        if not unit.bullet or unit.order != 0:
+            return []
+        after = []
+        for i in self._by_section[(unit.doc, unit.section)]:
+            other = self.index.units[i]
+            if i <= unit_index or other.paragraph == unit.paragraph:
+                continue
+            if other.bullet or self.is_title(i):
+                break
+            after.append(i)
+        return after
+
+    def _purpose_after(self, unit_index: int, reach: int = 3) -> int | None:
+        """The next sentence of the same paragraph that states a purpose or a cause."""
+        unit = self.index.units[unit_index]
+        for nxt in range(unit_index + 1, min(unit_index + 1 + reach, len(self.index.units))):
+            other = self.index.units[nxt]
+            if other.paragraph != unit.paragraph or other.doc != unit.doc:
+                return None
+            if _PURPOSE.search(self.index.unit_text(nxt)):
+                return nxt
+        return None
+
+
+def _same_place(a: Unit, b: Unit) -> bool:
+    """Two sentences of one section, or of a section and its part."""
+    return a.doc == b.doc and (within(a.section, b.section) or within(b.section, a.section))
+
+
+def _no_sentence_end(text: str) -> bool:
+    return not text.rstrip().endswith((".", "!", "?", "…", ":", ";"))
