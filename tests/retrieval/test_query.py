@@ -31,6 +31,9 @@ def term_words(query: Query) -> list[str]:
         ("ko biết TU là gì", "không biết thành ủy là gì"),
         ("dc ko", "được không"),
         ("ktxh tăng bn", "kinh tế xã hội tăng bao nhiêu"),
+        # Officers' shorthand for bodies and paperwork.
+        ("cq nào ktra", "cơ quan nào kiểm tra"),
+        ("bc gửi ubkt ko", "báo cáo gửi ủy ban kiểm tra không"),
     ],
 )
 def test_abbreviations_are_expanded(lexicon: Lexicon, question: str, dense_text: str) -> None:
