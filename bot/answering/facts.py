@@ -9,8 +9,7 @@ import re
 from collections.abc import Callable
 
 from bot.answering.quoting import Composition, Quoting
-from bot.documents.segment import Unit
-from bot.documents.structure import PREAMBLE, SIGNATURE, within
+from bot.documents.structure import PREAMBLE, SIGNATURE, overlaps
 
 MAX_FACT_QUOTES = 3
 CLOSE = 0.8  # sentences scoring below this share of the best are not quoted
@@ -76,7 +75,7 @@ class FactComposer(Quoting):
             # One more place scoring close: where the ranking hesitates between two
             # sections, quoting both beats a confident wrong pick.
             runner_up = not placed_twice and not any(
-                _same_place(unit, self.index.units[c]) for c in chosen
+                overlaps((unit.doc, unit.section), self._place_of(c)) for c in chosen
             )
             placed_twice = placed_twice or runner_up
             if (
@@ -94,6 +93,10 @@ class FactComposer(Quoting):
         chosen.sort(key=lambda i: (self.index.units[i].doc, self.index.units[i].start))
         quotes = [self.best_part(i, clause_score) for i in chosen]
         return Composition(tuple(quotes), "fact", tuple(chosen))
+
+    def _place_of(self, unit_index: int) -> tuple[str, str]:
+        unit = self.index.units[unit_index]
+        return unit.doc, unit.section
 
     def continuation(self, unit_index: int) -> list[int]:
         """The paragraphs that carry on a bullet (no dash of their own), up to the next one."""
@@ -120,11 +123,6 @@ class FactComposer(Quoting):
             if _PURPOSE.search(self.index.unit_text(nxt)):
                 return nxt
         return None
-
-
-def _same_place(a: Unit, b: Unit) -> bool:
-    """Two sentences of one section, or of a section and its part."""
-    return a.doc == b.doc and (within(a.section, b.section) or within(b.section, a.section))
 
 
 def _no_sentence_end(text: str) -> bool:

@@ -28,7 +28,7 @@ from bot.answering.features import (
 from bot.answering.list_head import ListHeads
 from bot.answering.scoring import SentenceScorer
 from bot.answering.signers import Signers
-from bot.documents.structure import PREAMBLE, within
+from bot.documents.structure import PREAMBLE, overlaps, within
 from bot.retrieval.examples import NONE
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.query import Query
@@ -49,11 +49,6 @@ class Found:
     features: Features
     sections: tuple[Section, ...]  # distinct places that matched best, best first
     quote_vector: np.ndarray  # the quoted sentences' mean vector (for the match probe)
-
-
-def overlaps(a: Section, b: Section) -> bool:
-    """One section is the other, or contains it."""
-    return a[0] == b[0] and (within(a[1], b[1]) or within(b[1], a[1]))
 
 
 class QuoteFinder:
@@ -136,13 +131,7 @@ class QuoteFinder:
                 composed = fact()
                 head = self.composer.quoted_heading(composed, best)
             if head is not None:
-                head = self.composer.named_child(
-                    head,
-                    lambda u: (
-                        self.judge.heading_coverage(terms, u),
-                        self.judge.heading_coverage(query.terms, u),
-                    ),
-                )
+                head = self.composer.named_child(head, self.list_heads.naming(query, terms))
             items = self.composer.list_items(head) if head is not None else []
             if head is not None and len(items) >= 2:
                 composition = self.composer.compose_list(head, items)

@@ -49,16 +49,7 @@ class ListHeads:
             above = self.composer.headings_above(best, levels=None)
             named = [h for h in above if self._names_a_list(terms, h)]
             if named:
-                # A tie is broken by all the question's words, the document's name included:
-                # "kế hoạch tuyên truyền những nội dung gì" is II ("NỘI DUNG THÔNG TIN,
-                # TUYÊN TRUYỀN…"), not its part II.2 ("Những nội dung cơ bản …").
-                return max(
-                    named,
-                    key=lambda h: (
-                        self.judge.heading_coverage(terms, h),
-                        self.judge.heading_coverage(query.terms, h),
-                    ),
-                )
+                return max(named, key=self.naming(query, terms))
         if title:
             return best
         if query.asks_duty:
@@ -82,6 +73,16 @@ class ListHeads:
             if self.composer.is_title(candidate) and self.composer.contains(candidate, best):
                 return candidate
         return None
+
+    def naming(self, query: Query, terms: list[Term]) -> Callable[[int], tuple[float, float]]:
+        """How well the question names a heading: the share of what it asks (``terms``),
+        a tie broken by all its words, the document's name included ("kế hoạch tuyên
+        truyền những nội dung gì" is II, "NỘI DUNG THÔNG TIN, TUYÊN TRUYỀN…", not its
+        part II.2 "Những nội dung cơ bản …")."""
+        return lambda heading: (
+            self.judge.heading_coverage(terms, heading),
+            self.judge.heading_coverage(query.terms, heading),
+        )
 
     def _spread(self, terms: list[Term], best: int, candidates: list[int]) -> int | None:
         """The heading whose parts the best candidates are spread over, when the question

@@ -23,6 +23,11 @@ def within(section_id: str, parent_id: str) -> bool:
     return section_id == parent_id or section_id.startswith(parent_id + ".")
 
 
+def overlaps(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Two (document, section) places where one is the other or contains it."""
+    return a[0] == b[0] and (within(a[1], b[1]) or within(b[1], a[1]))
+
+
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 _ROMAN = re.compile(r"(?P<label>(?P<num>[IVXL]{1,6})\.)[ \t]+(?=\S)")
 # "2." or "2.3." or "2.3.1." or "1.5 " (a multi-part number may omit the final dot)
