@@ -150,11 +150,12 @@ class Composer(FactComposer):
     def _expanded(self, items: list[int]) -> list[int]:
         """Sub-headings each followed by what they open ("1. Mục đích", "2. Yêu cầu" and
         their bullets; "1. … sự cần thiết …", "2. Những nội dung cơ bản …" and its three
-        parts): their names alone say little. Larger trees stay a table of contents."""
-        if not items or not all(self.is_title(i) for i in items):
-            return items
-        below = [self.list_items(i) for i in items]
-        if any(not b for b in below):
+        parts): their names alone say little. So is a bare name among whole items ("2.1.
+        Ban Tuyên giáo và Dân vận Thành ủy" beside "2.2. Ủy ban Kiểm tra Thành ủy chủ trì
+        …"). Larger trees stay a table of contents."""
+        titles = [self.is_title(i) for i in items]
+        below = [self.list_items(i) if t else [] for i, t in zip(items, titles, strict=True)]
+        if not any(below) or any(t and not b for t, b in zip(titles, below, strict=True)):
             return items
         if len(items) + sum(len(b) for b in below) > EXPANDED_MAX_ITEMS:
             return items

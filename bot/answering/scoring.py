@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from bot.answering.coverage import CoverageJudge
 from bot.answering.features import dated_documents, document_kinds, document_references
 from bot.documents.passages import unit_role
-from bot.documents.structure import SIGNATURE
+from bot.documents.structure import PREAMBLE, SIGNATURE
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.query import Query
 from bot.retrieval.query_intent import shows_answer_type
@@ -24,6 +24,13 @@ ANOTHER_DOCUMENT_PENALTY = 1.0  # a letterhead line, when the question is about 
 TYPE_PENALTY = 0.15  # a sentence without the number, date or amount the question asks for
 REASON_BONUS = 0.1
 SIGNER_BONUS = 0.5  # "ai ký": the signer's line, whatever else matches
+ISSUER_BONUS = 0.5  # "ai ban hành": the sentence that names the issuing body
+# How Vietnamese documents say who issues them: "… Ban Thường vụ Thành ủy ban hành Kế hoạch …".
+_ISSUES = re.compile(
+    r"\bban hành\s+(Kế hoạch|Nghị quyết|Quyết định|Chỉ thị|Chương trình|Kết luận|Thông báo|"
+    r"Hướng dẫn|Đề án|Quy định|Quy chế|Công văn)",
+    re.IGNORECASE,
+)
 _REASON = re.compile(r"\b(nhằm|để|vì|bởi|nhờ|do đó|qua đó)\b", re.IGNORECASE)
 
 DocumentRef = tuple[str, int]  # ("nq", 2): a document by kind and number
@@ -75,6 +82,8 @@ class SentenceScorer:
             role = unit_role(section, text)
             if query.asks_signer and section == SIGNATURE and role is not None:
                 score += SIGNER_BONUS
+            if query.asks_issuer and _names_issuer(text, section, another[doc], named):
+                score += ISSUER_BONUS
             # A letterhead's date and number are its own document's: "Nghị quyết 02 ban
             # hành ngày nào" is not answered by the plan's "Hà Nội, ngày 13 tháng 4…".
             if another[doc] and role is not None:
@@ -97,3 +106,12 @@ def _dates_of_others(text: str, named: set[DocumentRef], kinds: set[str]) -> boo
     if named:
         return not any(owner in named for owner in owners)
     return not any(kind in kinds for kind, _ in owners)
+
+
+def _names_issuer(text: str, section: str, another: bool, named: set[DocumentRef]) -> bool:
+    """Whether the sentence says who issued the document asked about: its own opening
+    ("… Ban Thường vụ Thành ủy ban hành Kế hoạch …"), or, for a document cited in it, the
+    citation with its date ("Nghị quyết số 02 - NQ/TW ngày 17/3/2026 của Bộ Chính trị")."""
+    if not another:
+        return section == PREAMBLE and bool(_ISSUES.search(text))
+    return bool(named & dated_documents(text)[0])

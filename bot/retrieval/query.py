@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.retrieval.query_intent import (
+    _ISSUER_QUESTION,
     _LIST_QUESTION,
     _NUMBER_QUESTION,
     _REASON_QUESTION,
@@ -42,6 +43,7 @@ class Query:
     wants_reason: bool  # "tại sao", "để làm gì", "why"
     asks_signer: bool = False  # "ai ký", "who signed": the signature block answers
     asks_duty: bool = False  # "… làm gì", "nhiệm vụ của …", "what is … asked to do"
+    asks_issuer: bool = False  # "ai ban hành", "which body put it out": who issued a document
 
 
 STORY_WEIGHT = 0.3  # a word only the story around the ask uses, for ranking (not judging)
@@ -78,6 +80,8 @@ def analyze(text: str, lexicon: Lexicon, corpus: Corpus | None = None) -> Query:
         wants_reason=bool(_REASON_QUESTION.search(folded_question)),
         asks_signer=bool(_SIGNER_QUESTION.search(folded_question)),
         asks_duty=names_a_duty(folded_question),
+        asks_issuer=bool(_ISSUER_QUESTION.search(folded_question))
+        and not _SIGNER_QUESTION.search(folded_question),
     )
 
 

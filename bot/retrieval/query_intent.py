@@ -55,6 +55,21 @@ _REASON_QUESTION = re.compile(
 _SIGNER_QUESTION = re.compile(
     r"\b(ai ky|nguoi ky|ky ten|ky boi|do ai ky|ai la nguoi ky|who signed|signed by|signatory|signer)\b"
 )
+# Who issued a document ("ai ban hành", "cơ quan nào ra", "Thành ủy hay UBND ban hành",
+# "which body put it out"): the sentence that says "… ban hành Kế hoạch …" answers.
+_WHO = (
+    r"(ai|co quan nao|don vi nao|cap nao|ban nao|noi nao|to chuc nao|who|which body|what body|"
+    r"which agency|which authority|which organi[sz]ation|which office)"
+)
+_ISSUE = (
+    r"(ban hanh|phat hanh|issued?|issues|issuing|puts? (?:it |this |them )?out|released?|publish(?:ed|es)?|"
+    r"adopted|came out with)"
+)
+_ISSUER_QUESTION = re.compile(
+    rf"\b{_WHO}\b.{{0,40}}\b{_ISSUE}\b|\b{_ISSUE}\b.{{0,40}}\b{_WHO}\b"
+    rf"|\b(co quan nao|ai|don vi nao|cap nao) ra\b|\bhay\b.{{0,40}}\bban hanh\b"
+    rf"|\b(la )?cua (co quan nao|ai|don vi nao|cap nao)\b"
+)
 # What a body must do: answered by everything under the heading that names the body.
 _DUTY_QUESTION = re.compile(
     r"\b((?<!de )lam gi|lam nhung gi|nhiem vu|duoc giao|giao gi|trach nhiem|"

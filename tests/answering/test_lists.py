@@ -209,3 +209,21 @@ def test_sub_headings_are_followed_by_the_headings_they_open(composing):
     assert "Thông tin, tuyên truyền về 05 quan điểm phát triển" in text  # II.2.1
     assert "Thông tin, tuyên truyền về mục tiêu, chỉ tiêu" in text  # II.2.2
     assert len(answer.answer) <= 2000
+
+
+def test_a_bare_name_among_whole_items_is_followed_by_its_duties(composing):
+    # IV.2 holds "2.1. Ban Tuyên giáo và Dân vận Thành ủy" (a name, its duties below it)
+    # beside two whole sentences: the name alone would not say what that body checks.
+    answer = composing.answer("Công tác kiểm tra, đánh giá gồm những gì?")
+
+    text = norm(answer.answer)
+    assert "rà soát tiến độ, kiểm điểm kết quả" in text  # IV.2.1's first duty
+    assert "kiểm tra, giám sát chuyên đề" in text  # IV.2.2
+    assert len(answer.answer) <= 2000
+
+
+def test_many_bare_names_stay_a_list_of_names(composing):
+    # IV.1 names ten bodies, six of them with duties below: all of it would not fit.
+    answer = composing.answer("cq nào được giao việc?")
+
+    assert [c.section for c in answer.citations] == [f"IV.1.{i}" for i in range(1, 11)]
