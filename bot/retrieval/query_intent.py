@@ -14,14 +14,26 @@ _NUMBER_QUESTION = re.compile(
     r"nam may|khi nao|bao gio|luc nao|ty le|phan tram|how many|how much|what percentage|what share|"
     r"what rate|growth rate|when|what date|which year|what year|which month)\b"
 )
+# Words of money, folded. Folding merges "đồng" (money) with "động" (hoạt động, lao
+# động), "giá" with "gia" (tham gia, quốc gia), "lương" with "lượng" (số lượng, lực
+# lượng) and "tỷ" with "tỷ lệ / tỷ trọng" (a share): those neighbours are not money.
+_MONEY = (
+    r"(tien|trieu|usd|do la|von|kinh phi|ngan sach|chi phi|phi|money|budget|cost|billion|million"
+    r"|(?<!hoat )(?<!lao )(?<!van )(?<!cong )(?<!chu )(?<!tac )(?<!bien )(?<!phat )(?<!khoi )"
+    r"dong(?! (bo|thuan|chi|bang|hanh|y|nghiep|thoi|deu|loat|gop))"
+    r"|ty(?! (trong|le))|(?<!tham )(?<!quoc )gia(?! (dinh|tri|tang|dinh))"
+    r"|(?<!so )(?<!chat )(?<!luc )(?<!nang )(?<!khoi )(?<!san )(?<!dung )luong)"
+)
 _ANSWER_TYPES = (
+    # A share first: "tỷ trọng kinh tế số … bao nhiêu" asks for a percentage, not an amount.
+    ("percent", re.compile(r"\b(phan tram|ty le|ty trong|percentage|percent|share)\b|%")),
     (
         "money",
         re.compile(
-            r"\b(bao nhieu|bn|may|how much|how many)\b.*\b(tien|dong|ty|trieu|usd|do la|von|kinh phi|ngan sach|chi phi|gia|luong|phi|money|budget|cost|dong|billion|million)\b|\b(tien|dong|ty|trieu|von|kinh phi|ngan sach|chi phi|gia|luong|phi|money|budget|cost|billion|million)\b.*\b(bao nhieu|bn|how much)\b"
+            rf"\b(bao nhieu|bn|how much|how many)\b.*\b{_MONEY}\b|\bmay {_MONEY}\b"
+            rf"|\b{_MONEY}\b.*\b(bao nhieu|bn|how much)\b"
         ),
     ),
-    ("percent", re.compile(r"\b(phan tram|ty le|ty trong|percentage|percent|share)\b|%")),
     (
         "date",
         re.compile(

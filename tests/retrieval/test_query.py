@@ -6,8 +6,9 @@ import pytest
 
 from bot.retrieval.lexical import ACCENTED, BIGRAM, FOLDED
 from bot.retrieval.query import STORY_WEIGHT, Query, analyze
-from bot.retrieval.query_intent import the_ask
+from bot.retrieval.query_intent import answer_type, the_ask
 from bot.vietnamese.lexicon import Lexicon
+from bot.vietnamese.text import folded_tokens
 
 
 def folded_terms(query: Query) -> list[str]:
@@ -196,6 +197,27 @@ def test_number_and_list_questions(lexicon: Lexicon) -> None:
     assert analyze("thu nhập năm 2030 là bao nhiêu", lexicon).wants_number
     assert analyze("Kế hoạch giao nhiệm vụ gì cho các xã, phường?", lexicon).wants_list
     assert not analyze("kẹt xe", lexicon).wants_number
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Tỷ trọng kinh tế số trong GRDP năm 2030 phải đạt bao nhiêu?", "percent"),
+        ("ty le do thi hoa nam 2030 la bao nhieu", "percent"),
+        ("Cuộc thi có bao nhiêu người tham gia?", "count"),  # "gia" of "tham gia": no price
+        ("bao nhiêu lao động được đào tạo", "count"),  # "động", not "đồng"
+        ("lực lượng nào tuyên truyền, bao nhiêu người", "count"),  # "lượng", not "lương"
+        ("nhà máy ở đâu", ""),  # "máy" is not "mấy"
+        ("vé Văn Miếu bn tiền", "money"),
+        ("hoc phi bao nhieu", "money"),
+        ("thu nhập 2065 bn USD?", "money"),
+        ("kinh phí hết mấy tỷ", "money"),
+        ("Kế hoạch ban hành ngày nào?", "date"),
+    ],
+)
+def test_the_kind_of_number_asked_for(question: str, kind: str) -> None:
+    folded = " ".join(folded_tokens(question))
+    assert answer_type(folded) == kind
 
 
 class _Corpus:
