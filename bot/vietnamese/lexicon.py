@@ -159,11 +159,16 @@ _NOT_PLURAL = frozenset({"news", "series", "species", "means", "politics", "econ
 
 
 def stem_english(word: str) -> str:
-    """Just enough stemming for a glossary: plural and third-person "s"."""
+    """Just enough stemming for a glossary: plural and third-person "s" ("es" after a
+    hissing sound: "taxes", "approaches", "addresses", "quizzes")."""
     if word in _NOT_PLURAL:
         return word
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 5 and word.endswith("zzes"):
+        return word[:-3]
+    if len(word) > 4 and word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word

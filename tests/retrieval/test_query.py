@@ -7,7 +7,7 @@ import pytest
 from bot.retrieval.lexical import ACCENTED, BIGRAM, FOLDED
 from bot.retrieval.query import STORY_WEIGHT, Query, analyze
 from bot.retrieval.query_intent import answer_type, the_ask
-from bot.vietnamese.lexicon import Lexicon
+from bot.vietnamese.lexicon import Lexicon, stem_english
 from bot.vietnamese.text import folded_tokens
 
 
@@ -109,6 +109,23 @@ def test_english_per_capita_income(lexicon: Lexicon) -> None:
     income = next(t for t in query.terms if t.folded == "per capita income")
     assert income.alternatives == ("thu nhap binh quan dau nguoi",)
     assert "b:thu_nhap" in query.lexical and "b:dau_nguoi" in query.lexical
+
+
+@pytest.mark.parametrize(("plural", "singular"), [("quizzes", "quiz"), ("approaches", "approach")])
+def test_english_plurals_in_es_find_the_glossary(
+    lexicon: Lexicon, plural: str, singular: str
+) -> None:
+    many = analyze(f"Any {plural} planned?", lexicon)
+    one = analyze(f"Any {singular} planned?", lexicon)
+    assert [t.alternatives for t in many.terms] == [t.alternatives for t in one.terms]
+    assert many.terms[0].alternatives  # the glossary knows the word
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"), [("uses", "use"), ("addresses", "address"), ("taxes", "tax")]
+)
+def test_english_stemming_keeps_the_word(word: str, stem: str) -> None:
+    assert stem_english(word) == stem
 
 
 def test_english_stop_words_are_not_terms(lexicon: Lexicon) -> None:
