@@ -37,7 +37,9 @@ _ANSWER_TYPES = (
     (
         "date",
         re.compile(
-            r"\b(ngay nao|khi nao|bao gio|nam nao|thang nao|thang may|nam may|luc nao|thoi gian nao|thoi han|han chot|ngay (ban hanh|ky|thong qua|phat hanh)|when|what year|which year|what date|which month|date|deadline)\b"
+            r"\b(ngay nao|khi nao|bao gio|nam nao|thang nao|(?<!moi )(?<!hang )thang may|nam may|luc nao|thoi gian nao|thoi han|han chot|ngay (ban hanh|ky|thong qua|phat hanh)|when|what year|which year|what date|which month|date|deadline"
+            # "ngày bao nhiêu", "hôm nào"; "năm bao nhiêu" but not "mỗi năm bao nhiêu" (a rate)
+            r"|ngay (bao nhieu|bn|may)|(?<!moi )(?<!hang )nam (bao nhieu|bn)|hom nao|bua nao)\b"
         ),
     ),
 )

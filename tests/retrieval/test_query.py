@@ -230,6 +230,11 @@ def test_number_and_list_questions(lexicon: Lexicon) -> None:
         ("thu nhập 2065 bn USD?", "money"),
         ("kinh phí hết mấy tỷ", "money"),
         ("Kế hoạch ban hành ngày nào?", "date"),
+        ("NQ 02 của BCT ra ngày bn vậy ad?", "date"),
+        ("nq02 ra hôm nào", "date"),
+        ("Nghị quyết 08 ra năm bao nhiêu", "date"),
+        ("tăng trưởng mỗi năm bao nhiêu", "count"),  # a rate, not a year
+        ("UBND mỗi tháng mấy bài?", "count"),  # how many a month, not which month
     ],
 )
 def test_the_kind_of_number_asked_for(question: str, kind: str) -> None:
