@@ -68,6 +68,7 @@ def analyze(text: str, lexicon: Lexicon, corpus: Corpus | None = None) -> Query:
             lexical[term] = max(lexical.get(term, 0.0), STORY_WEIGHT * weight)
 
     folded_question = " ".join(folded)
+    asks_signer = bool(_SIGNER_QUESTION.search(folded_question))
     return Query(
         text=text,
         language=language,
@@ -78,10 +79,10 @@ def analyze(text: str, lexicon: Lexicon, corpus: Corpus | None = None) -> Query:
         answer_type=answer_type(folded_question),
         wants_list=bool(_LIST_QUESTION.search(folded_question)),
         wants_reason=bool(_REASON_QUESTION.search(folded_question)),
-        asks_signer=bool(_SIGNER_QUESTION.search(folded_question)),
+        asks_signer=asks_signer,
         asks_duty=names_a_duty(folded_question),
-        asks_issuer=bool(_ISSUER_QUESTION.search(folded_question))
-        and not _SIGNER_QUESTION.search(folded_question),
+        # "ai ký và ban hành" is the signer's question: the signature block answers it.
+        asks_issuer=not asks_signer and bool(_ISSUER_QUESTION.search(folded_question)),
     )
 
 

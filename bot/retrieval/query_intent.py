@@ -21,7 +21,7 @@ _MONEY = (
     r"(tien|trieu|usd|do la|von|kinh phi|ngan sach|chi phi|phi|money|budget|cost|billion|million"
     r"|(?<!hoat )(?<!lao )(?<!van )(?<!cong )(?<!chu )(?<!tac )(?<!bien )(?<!phat )(?<!khoi )"
     r"dong(?! (bo|thuan|chi|bang|hanh|y|nghiep|thoi|deu|loat|gop))"
-    r"|ty(?! (trong|le))|(?<!tham )(?<!quoc )gia(?! (dinh|tri|tang|dinh))"
+    r"|ty(?! (trong|le))|(?<!tham )(?<!quoc )gia(?! (dinh|tri|tang))"
     r"|(?<!so )(?<!chat )(?<!luc )(?<!nang )(?<!khoi )(?<!san )(?<!dung )luong)"
 )
 _ANSWER_TYPES = (
