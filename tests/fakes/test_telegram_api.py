@@ -304,12 +304,15 @@ async def test_rate_limits_real_time() -> None:
             except RetryAfter as exc:
                 outcomes.append(exc)
         elapsed = time.monotonic() - started
-    assert elapsed < 1.0, f"40 local sends took {elapsed:.2f}s; the window test needs < 1 s"
     assert not any(isinstance(o, RetryAfter) for o in outcomes[:30])
     refused = [o for o in outcomes[30:] if isinstance(o, RetryAfter)]
-    assert len(refused) == 10
     assert all(retry_seconds(r) >= 1 for r in refused)
-    assert len(tg.sent_messages()) == 30
+    assert len(tg.sent_messages()) == 40 - len(refused)
+    if elapsed < 1.0:
+        # All 40 fell in one second: exactly the 10 over the limit were refused. On a
+        # loaded machine the window may have moved on; the frozen-clock test below checks
+        # the window exactly whatever the speed.
+        assert len(refused) == 10
 
 
 async def test_rate_limits_with_frozen_clock() -> None:
@@ -332,6 +335,16 @@ async def test_rate_limits_with_frozen_clock() -> None:
             await bot.send_message(OPERATORS, "one too many")
         assert retry_seconds(caught.value) == 40
         assert len(tg.sent_messages(OPERATORS)) == 20
+
+        now[0] += 60.0  # 30 messages a second across chats, whatever the machine's speed
+        outcomes: list[object] = []
+        for i in range(40):
+            try:
+                outcomes.append(await bot.send_message(20_000 + i, f"tin {i}"))
+            except RetryAfter as exc:
+                outcomes.append(exc)
+        assert not any(isinstance(o, RetryAfter) for o in outcomes[:30])
+        assert all(isinstance(o, RetryAfter) and retry_seconds(o) >= 1 for o in outcomes[30:])
 
 
 async def test_application_polling_replies(tg: FakeTelegram) -> None:
