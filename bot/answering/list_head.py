@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable
 from bot.answering.composer import Composer
 from bot.answering.coverage import CoverageJudge
 from bot.retrieval.query import Query
-from bot.retrieval.query_intent import names_a_duty
+from bot.retrieval.query_intent import MANNER_HEADING, names_a_duty
 from bot.retrieval.query_terms import Term
+from bot.vietnamese.text import fold
 
 LIST_MARGIN = 0.1  # a heading this close to the best sentence under it answers instead
 NAMED_HEADING = 0.5  # share of the question's words in a heading that it names
@@ -63,6 +64,10 @@ class ListHeads:
             )
             if named is not None:
                 return named
+        if query.asks_manner:
+            forms = self._forms(query, terms, best, candidates)
+            if forms is not None:
+                return forms
         if query.wants_list:
             spread = self._spread(terms, best, candidates)
             if spread is not None:
@@ -108,6 +113,32 @@ class ListHeads:
                 return head
         return None
 
+    def _forms(
+        self, query: Query, terms: list[Term], best: int, candidates: list[int]
+    ) -> int | None:
+        """A heading of forms ("HÌNH THỨC THÔNG TIN, TUYÊN TRUYỀN…") that names what the
+        question asks the means of: "tuyên truyền bằng cách nào" is all of III. Unless a
+        sentence near the top says the rest of the question: "có hình thức nào để doanh
+        nghiệp đối thoại hai chiều" is the item that says so."""
+        index = self.composer.index
+        doc = index.units[best].doc
+        for head in self._titles:
+            text = index.unit_text(head)
+            if index.units[head].doc != doc or not MANNER_HEADING.search(fold(text).lower()):
+                continue
+            # All the question's words: "tuyên truyền" is also the plan's name, not a
+            # content word, yet it is what "HÌNH THỨC … TUYÊN TRUYỀN" is the forms of.
+            asked = [t for t in query.terms if not _names_manner(t)]
+            named = [t for t in asked if self.judge.coverage_of_text([t], text) > 0]
+            rest = [t for t in terms if t not in named and not _names_manner(t)]
+            if not named or len(self.composer.list_items(head)) < 2:
+                continue
+            top = candidates[:SPREAD_TOP]
+            if rest and max(self.judge.coverage(rest, [i]) for i in top) >= SPREAD_COVERAGE:
+                return None
+            return head
+        return None
+
     def _names_a_list(self, terms: list[Term], head: int) -> bool:
         return (
             self.judge.heading_coverage(terms, head) >= NAMED_HEADING
@@ -141,3 +172,10 @@ def _without_duty(terms: list[Term]) -> list[Term]:
         for t in terms
         if not names_a_duty(t.folded) and not any(names_a_duty(a) for a in t.alternatives)
     ]
+
+
+def _names_manner(term: Term) -> bool:
+    """ "hình thức", "cách" and their stand-ins: the means asked for, not what of."""
+    return term.folded == "cach" or any(
+        MANNER_HEADING.search(f) for f in (term.folded, *term.alternatives)
+    )

@@ -21,6 +21,7 @@ from bot.retrieval.query_intent import (
     _REASON_QUESTION,
     _SIGNER_QUESTION,
     answer_type,
+    asks_manner,
     names_a_duty,
     the_ask,
 )
@@ -44,6 +45,7 @@ class Query:
     asks_signer: bool = False  # "ai ký", "who signed": the signature block answers
     asks_duty: bool = False  # "… làm gì", "nhiệm vụ của …", "what is … asked to do"
     asks_issuer: bool = False  # "ai ban hành", "which body put it out": who issued a document
+    asks_manner: bool = False  # "bằng những cách nào", "which ways": by what means
 
 
 STORY_WEIGHT = 0.3  # a word only the story around the ask uses, for ranking (not judging)
@@ -83,6 +85,7 @@ def analyze(text: str, lexicon: Lexicon, corpus: Corpus | None = None) -> Query:
         asks_duty=names_a_duty(folded_question),
         # "ai ký và ban hành" is the signer's question: the signature block answers it.
         asks_issuer=not asks_signer and bool(_ISSUER_QUESTION.search(folded_question)),
+        asks_manner=asks_manner(folded_question),
     )
 
 

@@ -92,6 +92,22 @@ _DUTY_QUESTION = re.compile(
 )
 
 
+# By what means something is done ("bằng những cách nào", "hình thức nào", "which ways",
+# "how will it be promoted"): a heading of forms ("HÌNH THỨC …") answers it whole. Not
+# "làm cách nào để …", which asks for a procedure.
+_MANNER_QUESTION = re.compile(
+    r"\b(cach|hinh thuc|phuong thuc|cach thuc) (nao|gi)\b(?! de)|\bbang cach\b(?! nao de)"
+    r"|\b(what|which|through which|by what)( \w+){0,2} (ways|forms|formats|methods|modes)\b"
+    r"|\bhow (will|is|are|would|do|does|can|should)\b.{0,60}\b(promot|spread|communicat|"
+    r"disseminat|publici[sz]|propagand)"
+)
+MANNER_HEADING = re.compile(r"\b(hinh thuc|cach thuc|phuong thuc)\b")
+
+
+def asks_manner(folded: str) -> bool:
+    return bool(_MANNER_QUESTION.search(folded))
+
+
 def names_a_duty(folded: str) -> bool:
     """Words that ask what someone must do ("làm gì", "nhiệm vụ", "asked to do")."""
     return bool(_DUTY_QUESTION.search(folded))

@@ -6,7 +6,7 @@ import pytest
 
 from bot.retrieval.lexical import ACCENTED, BIGRAM, FOLDED
 from bot.retrieval.query import STORY_WEIGHT, Query, analyze
-from bot.retrieval.query_intent import answer_type, the_ask
+from bot.retrieval.query_intent import answer_type, asks_manner, the_ask
 from bot.vietnamese.lexicon import Lexicon, stem_english
 from bot.vietnamese.text import folded_tokens
 
@@ -240,6 +240,23 @@ def test_number_and_list_questions(lexicon: Lexicon) -> None:
 def test_the_kind_of_number_asked_for(question: str, kind: str) -> None:
     folded = " ".join(folded_tokens(question))
     assert answer_type(folded) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "manner"),
+    [
+        ("tuyên truyền bằng cách nào", True),
+        ("KH có những hình thức nào ạ?", True),
+        ("dua nghi quyet den dan qua cach nao", True),
+        ("Which ways will the city use?", True),
+        ("How will the resolution be promoted?", True),
+        ("làm cách nào để tham gia cuộc thi", False),  # a procedure
+        ("How is progress checked?", False),
+        ("nghị quyết đăng trên kênh nào", False),  # one channel, not the means
+    ],
+)
+def test_questions_that_ask_by_what_means(question: str, manner: bool) -> None:
+    assert asks_manner(" ".join(folded_tokens(question))) is manner
 
 
 class _Corpus:
