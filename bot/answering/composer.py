@@ -131,6 +131,8 @@ class Composer(FactComposer):
         following = self._items(items, LIST_BUDGET)
         quotes: list[Quote] = []
         for quote in fact.quotes:
+            if quote.unit in items:
+                continue  # shown after its lead-in
             quotes += [self.whole(lead), *following] if quote.unit == lead else [quote]
         units = tuple(dict.fromkeys((*fact.units, *items)))
         return Composition(tuple(quotes), "list", units)

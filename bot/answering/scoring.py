@@ -25,6 +25,7 @@ TYPE_PENALTY = 0.15  # a sentence without the number, date or amount the questio
 REASON_BONUS = 0.1
 SIGNER_BONUS = 0.5  # "ai ký": the signer's line, whatever else matches
 ISSUER_BONUS = 0.5  # "ai ban hành": the sentence that names the issuing body
+RECIPIENT_BONUS = 0.5  # "có gửi lên … không": the "Nơi nhận:" list
 # How Vietnamese documents say who issues them: "… Ban Thường vụ Thành ủy ban hành Kế hoạch …".
 _ISSUES = re.compile(
     r"\bban hành\s+(Kế hoạch|Nghị quyết|Quyết định|Chỉ thị|Chương trình|Kết luận|Thông báo|"
@@ -84,6 +85,8 @@ class SentenceScorer:
                 score += SIGNER_BONUS
             if query.asks_issuer and _names_issuer(text, section, another[doc], named):
                 score += ISSUER_BONUS
+            if query.asks_recipients and section == SIGNATURE and role is None:
+                score += RECIPIENT_BONUS  # the signature block is the list of recipients
             # A letterhead's date and number are its own document's: "Nghị quyết 02 ban
             # hành ngày nào" is not answered by the plan's "Hà Nội, ngày 13 tháng 4…".
             if another[doc] and role is not None:

@@ -22,6 +22,7 @@ from bot.retrieval.query_intent import (
     _SIGNER_QUESTION,
     answer_type,
     asks_manner,
+    asks_recipients,
     names_a_duty,
     the_ask,
 )
@@ -46,6 +47,7 @@ class Query:
     asks_duty: bool = False  # "… làm gì", "nhiệm vụ của …", "what is … asked to do"
     asks_issuer: bool = False  # "ai ban hành", "which body put it out": who issued a document
     asks_manner: bool = False  # "bằng những cách nào", "which ways": by what means
+    asks_recipients: bool = False  # "kế hoạch có gửi lên … không", "nơi nhận": to whom it is sent
 
 
 STORY_WEIGHT = 0.3  # a word only the story around the ask uses, for ranking (not judging)
@@ -86,6 +88,7 @@ def analyze(text: str, lexicon: Lexicon, corpus: Corpus | None = None) -> Query:
         # "ai ký và ban hành" is the signer's question: the signature block answers it.
         asks_issuer=not asks_signer and bool(_ISSUER_QUESTION.search(folded_question)),
         asks_manner=asks_manner(folded_question),
+        asks_recipients=asks_recipients(folded_question),
     )
 
 

@@ -104,6 +104,20 @@ _MANNER_QUESTION = re.compile(
 MANNER_HEADING = re.compile(r"\b(hinh thuc|cach thuc|phuong thuc)\b")
 
 
+# To whom the document is sent ("có gửi lên Ban … không", "nơi nhận", "who receives
+# copies"): its "Nơi nhận:" list answers. The document is the subject: "báo cáo gửi về
+# đâu" asks where reports go (a duty), not who receives the plan.
+_RECIPIENT_QUESTION = re.compile(
+    r"\bnoi nhan\b|\b(ke hoach|kh|van ban|nghi quyet|nq|plan|document|resolution)\b.{0,25}"
+    r"\b(gui|sent|send|distributed|copied|circulated)\b|\bgui (ke hoach|kh|van ban)\b"
+    r"|\b(who|which \w+) (receives?|gets?|got) (copies|a copy|it|the plan)\b|\brecipients?\b"
+)
+
+
+def asks_recipients(folded: str) -> bool:
+    return bool(_RECIPIENT_QUESTION.search(folded))
+
+
 def asks_manner(folded: str) -> bool:
     return bool(_MANNER_QUESTION.search(folded))
 
