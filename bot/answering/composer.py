@@ -16,6 +16,7 @@ from collections.abc import Callable
 from bot.answering.facts import FactComposer
 from bot.answering.quoting import (
     FACT_SENTENCE_LIMIT,
+    LIST_BUDGET,
     Composition,
     Quote,
     fit,
@@ -23,7 +24,6 @@ from bot.answering.quoting import (
 from bot.documents.passages import short_title
 from bot.documents.structure import PREAMBLE, within
 
-LIST_BUDGET = 1650  # characters for all items of a list answer (Zalo allows 2,000 in all)
 LIST_OVERRUN = 400  # a list of many short-cut items may run this far past the budget
 EXPANDED_MAX_ITEMS = 12  # sub-headings with their items; more stay a table of contents
 LIST_ITEM_MIN = 90  # many items: each shorter, none dropped

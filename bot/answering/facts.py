@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.answering.quoting import Composition, Quoting
+from bot.answering.quoting import LIST_BUDGET, Composition, Quote, Quoting
 from bot.documents.structure import PREAMBLE, SIGNATURE, overlaps
 
 MAX_FACT_QUOTES = 3
@@ -92,7 +92,22 @@ class FactComposer(Quoting):
                 chosen.append(purpose)
         chosen.sort(key=lambda i: (self.index.units[i].doc, self.index.units[i].start))
         quotes = [self.best_part(i, clause_score) for i in chosen]
+        if plural:
+            quotes = self._enumeration_whole(quotes, best)
         return Composition(tuple(quotes), "fact", tuple(chosen))
+
+    def _enumeration_whole(self, quotes: list[Quote], best: int) -> list[Quote]:
+        """For "những … nào", the best sentence whole when it was cut and the answer still
+        fits a list's budget: a long sentence that enumerates ("… đã ban hành nhiều nghị
+        quyết, kết luận: (1) …; (2) …; (5) …") is cut at its best clause, which drops the
+        rest of what is asked for."""
+        for n, quote in enumerate(quotes):
+            if quote.unit != best or not (quote.trimmed or quote.cut_before):
+                continue
+            whole = [*quotes[:n], self.whole(best), *quotes[n + 1 :]]
+            if sum(q.end - q.start for q in whole) <= LIST_BUDGET:
+                return whole
+        return quotes
 
     def _place_of(self, unit_index: int) -> tuple[str, str]:
         unit = self.index.units[unit_index]

@@ -14,6 +14,7 @@ from bot.documents.segment import Unit, split_after
 from bot.retrieval.index import SearchIndex
 
 FACT_SENTENCE_LIMIT = 600  # longer sentences are cut to their best clause
+LIST_BUDGET = 1650  # characters for all items of a list answer (Zalo allows 2,000 in all)
 
 _CUT = re.compile(r"[;,:](?=\s)|\s[-–]\s")
 _PIECE_END = re.compile(r"[;,:](?=\s)")

@@ -246,3 +246,13 @@ def test_a_means_the_question_describes_is_answered_by_its_item(composing):
     answer = composing.answer("co hinh thuc nao de doanh nghiep doi thoai hai chieu")
 
     assert [c.section for c in answer.citations] == ["III.3"]
+
+
+def test_a_sentence_that_enumerates_is_quoted_whole_for_a_list_question(composing):
+    # II.1's long sentence lists five documents; cut at its best clause it stopped at (4).
+    answer = composing.answer("Bộ Chính trị đã ban hành những nghị quyết, kết luận nào về Thủ đô?")
+
+    text = norm(answer.answer)
+    assert "(1) Kết luận “về quy hoạch, cải tạo và xây dựng Thủ đô Hà Nội”" in text
+    assert "(5) Nghị quyết số 15-NQ/TW ngày 05/5/2022" in text
+    assert "…" not in answer.answer
