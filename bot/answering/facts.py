@@ -90,6 +90,9 @@ class FactComposer(Quoting):
             purpose = self._purpose_after(best)
             if purpose is not None and purpose not in chosen:
                 chosen.append(purpose)
+        follow = self._referring_back(best)
+        if follow is not None and follow not in chosen and adds_coverage(chosen, follow) > 0.05:
+            chosen.append(follow)
         chosen.sort(key=lambda i: (self.index.units[i].doc, self.index.units[i].start))
         quotes = [self.best_part(i, clause_score) for i in chosen]
         if plural:
@@ -128,6 +131,19 @@ class FactComposer(Quoting):
             after.append(i)
         return after
 
+    def _referring_back(self, unit_index: int) -> int | None:
+        """The next sentence of the paragraph when it carries on this one ("Điều này nhằm
+        bảo đảm cho Thủ đô có đủ thẩm quyền …" after "Phải thực hiện phân cấp …"): what it
+        says is said of the sentence before it, so it may finish the answer."""
+        unit = self.index.units[unit_index]
+        nxt = unit_index + 1
+        if nxt >= len(self.index.units):
+            return None
+        other = self.index.units[nxt]
+        if other.paragraph != unit.paragraph or other.doc != unit.doc:
+            return None
+        return nxt if _REFERS_BACK.search(self.index.unit_text(nxt)) else None
+
     def _purpose_after(self, unit_index: int, reach: int = 3) -> int | None:
         """The next sentence of the same paragraph that states a purpose or a cause."""
         unit = self.index.units[unit_index]
@@ -138,6 +154,11 @@ class FactComposer(Quoting):
             if _PURPOSE.search(self.index.unit_text(nxt)):
                 return nxt
         return None
+
+
+_REFERS_BACK = re.compile(
+    r"^\W*(điều này|việc này|nhờ đó|qua đó|từ đó|do đó|vì vậy)\b", re.IGNORECASE
+)
 
 
 def _no_sentence_end(text: str) -> bool:

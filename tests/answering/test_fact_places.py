@@ -66,3 +66,27 @@ def test_a_sentence_of_a_sub_section_is_not_another_place(engine):
     composed = _compose(engine, {best: 1.0, parent: 0.95, elsewhere: 0.9})
 
     assert set(composed.units) == {best, elsewhere}
+
+
+def _unit_starting(engine, words: str) -> int:
+    return next(
+        i for i in range(len(engine.index.units)) if engine.index.unit_text(i).startswith(words)
+    )
+
+
+@pytest.mark.parametrize(("adds", "quoted"), [(0.2, True), (0.0, False)])
+def test_a_sentence_referring_back_finishes_the_answer_when_it_says_more(engine, adds, quoted):
+    # "Điều này nhằm bảo đảm cho Thủ đô có đủ thẩm quyền …" is said of "Phải thực hiện phân
+    # cấp …" before it; it is quoted only when it holds more of what the question asks.
+    best = _unit_starting(engine, "Phải thực hiện phân cấp")
+    after = _unit_starting(engine, "Điều này nhằm bảo đảm cho Thủ đô")
+    assert after == best + 1
+
+    composed = engine.composer.compose_fact(
+        [best],
+        lambda i: 1.0,
+        lambda chosen, candidate: adds if candidate == after else 0.0,
+        lambda text: 0.0,
+    )
+
+    assert (after in composed.units) is quoted
