@@ -87,10 +87,10 @@ class FactComposer(Quoting):
             ):
                 chosen.append(candidate)
         if reason:
-            purpose = self._purpose_after(best)
+            purpose = self._said_after(best, _PURPOSE, reach=3)
             if purpose is not None and purpose not in chosen:
                 chosen.append(purpose)
-        follow = self._referring_back(best)
+        follow = self._said_after(best, _REFERS_BACK, reach=1)
         if follow is not None and follow not in chosen and adds_coverage(chosen, follow) > 0.05:
             chosen.append(follow)
         chosen.sort(key=lambda i: (self.index.units[i].doc, self.index.units[i].start))
@@ -131,27 +131,17 @@ class FactComposer(Quoting):
             after.append(i)
         return after
 
-    def _referring_back(self, unit_index: int) -> int | None:
-        """The next sentence of the paragraph when it carries on this one ("Điều này nhằm
-        bảo đảm cho Thủ đô có đủ thẩm quyền …" after "Phải thực hiện phân cấp …"): what it
-        says is said of the sentence before it, so it may finish the answer."""
-        unit = self.index.units[unit_index]
-        nxt = unit_index + 1
-        if nxt >= len(self.index.units):
-            return None
-        other = self.index.units[nxt]
-        if other.paragraph != unit.paragraph or other.doc != unit.doc:
-            return None
-        return nxt if _REFERS_BACK.search(self.index.unit_text(nxt)) else None
-
-    def _purpose_after(self, unit_index: int, reach: int = 3) -> int | None:
-        """The next sentence of the same paragraph that states a purpose or a cause."""
+    def _said_after(self, unit_index: int, pattern: re.Pattern[str], reach: int) -> int | None:
+        """The first of the next ``reach`` sentences of the same paragraph that ``pattern``
+        finds: a purpose or cause ("… nhằm …"), or a sentence that carries this one on
+        ("Điều này nhằm bảo đảm cho Thủ đô có đủ thẩm quyền …" after "Phải thực hiện phân
+        cấp …"), whose words are said of the sentence before it."""
         unit = self.index.units[unit_index]
         for nxt in range(unit_index + 1, min(unit_index + 1 + reach, len(self.index.units))):
             other = self.index.units[nxt]
             if other.paragraph != unit.paragraph or other.doc != unit.doc:
                 return None
-            if _PURPOSE.search(self.index.unit_text(nxt)):
+            if pattern.search(self.index.unit_text(nxt)):
                 return nxt
         return None
 

@@ -32,6 +32,14 @@ class ListHeads:
         self.composer = composer
         self.judge = judge
         self._titles = [i for i in range(len(composer.index.units)) if composer.is_title(i)]
+        # Headings of forms ("III. HÌNH THỨC THÔNG TIN, TUYÊN TRUYỀN…") that open a list.
+        index = composer.index
+        self._forms_heads = [
+            h
+            for h in self._titles
+            if MANNER_HEADING.search(fold(index.unit_text(h)).lower())
+            and len(composer.list_items(h)) >= 2
+        ]
 
     def choose(
         self,
@@ -122,18 +130,18 @@ class ListHeads:
         nghiệp đối thoại hai chiều" is the item that says so."""
         index = self.composer.index
         doc = index.units[best].doc
-        for head in self._titles:
+        # All the question's words: "tuyên truyền" is also the plan's name, not a content
+        # word, yet it is what "HÌNH THỨC … TUYÊN TRUYỀN" is the forms of.
+        asked = [t for t in query.terms if not _names_manner(t)]
+        top = candidates[:SPREAD_TOP]
+        for head in self._forms_heads:
+            if index.units[head].doc != doc:
+                continue
             text = index.unit_text(head)
-            if index.units[head].doc != doc or not MANNER_HEADING.search(fold(text).lower()):
-                continue
-            # All the question's words: "tuyên truyền" is also the plan's name, not a
-            # content word, yet it is what "HÌNH THỨC … TUYÊN TRUYỀN" is the forms of.
-            asked = [t for t in query.terms if not _names_manner(t)]
             named = [t for t in asked if self.judge.coverage_of_text([t], text) > 0]
-            rest = [t for t in terms if t not in named and not _names_manner(t)]
-            if not named or len(self.composer.list_items(head)) < 2:
+            if not named:
                 continue
-            top = candidates[:SPREAD_TOP]
+            rest = [t for t in terms if t not in named and not _names_manner(t)]
             if rest and max(self.judge.coverage(rest, [i]) for i in top) >= SPREAD_COVERAGE:
                 return None
             return head
