@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, fields
 from bot.vietnamese.text import fold, has_diacritics, tokens
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"(19|20|21)\d\d")
 # Cues over the question folded without tone marks. They say what kind of thing is asked;
 # the fitted model learns how much each one matters.
 CUES = {
@@ -134,10 +135,21 @@ def figures(text: str) -> set[str]:
     return {re.sub(r"[.,]", "", m) for m in _FIGURE.findall(text)}
 
 
-def absent_figures(question: str, quoted: str, known: frozenset[str] = frozenset()) -> int:
-    """Numbers the question names that the quotes do not contain (``known``: numbers that
-    only say which document is meant, "57" of "Kế hoạch 57")."""
-    return len(figures(question) - figures(quoted) - known)
+def asked_figures(question: str, known: frozenset[str] = frozenset()) -> set[str]:
+    """The numbers a question names, less ``known`` (numbers that only say which document
+    is meant, "57" of "Kế hoạch 57") and "1", which chat writes for "một" ("bao lâu 1 lần",
+    "1 năm", "1 cty"): an article, not a figure to find."""
+    return figures(question) - known - {"1"}
+
+
+def absent_figures(asked: set[str], quoted: str, best_sentence: str) -> int:
+    """Numbers the question names that the quotes do not hold where they answer it. A
+    year counts only in the quoted sentence that holds most of the question (its best
+    sentence): "thu nhập năm 2035" is not answered by a sentence on incomes in 2030 and
+    2045 quoted beside one on the city's vision for 2035. Other numbers (a document's
+    "22" of "Kế hoạch 22-KH/TU") may be anywhere in the quotes."""
+    years = {f for f in asked & figures(quoted) if _YEAR.fullmatch(f)}
+    return len(asked - figures(quoted)) + len(years - figures(best_sentence))
 
 
 def capitalised_names(question: str) -> list[str]:

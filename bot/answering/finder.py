@@ -19,6 +19,7 @@ from bot.answering.features import (
     Features,
     absent_figures,
     accented_share,
+    asked_figures,
     capitalised_names,
     cues,
     document_references,
@@ -220,7 +221,7 @@ class QuoteFinder:
             lexical_agrees=float(overlaps(self._section_of[top_lexical], home)),
             heading=self.judge.heading_coverage(terms, best),
             unknown_share=len(unknown) / len(terms) if terms else 1.0,
-            figures_absent=float(absent_figures(query.text, quoted, self._document_numbers)),
+            figures_absent=float(self._absent_figures(query, terms, units, quoted)),
             names_absent=float(len(names)),
             wants_type=float(bool(query.answer_type)),
             wants_list=float(query.wants_list),
@@ -237,6 +238,16 @@ class QuoteFinder:
             example_agrees=float(near.section is not None and overlaps(near.section, home)),
             **flags,
         )
+
+    def _absent_figures(self, query: Query, terms, units, quoted: str) -> int:
+        asked = asked_figures(query.text, self._document_numbers)
+        if not asked:
+            return 0
+        cover = [self.judge.coverage(terms, [u]) for u in units]
+        best = " ".join(
+            self.index.unit_text(u) for u, c in zip(units, cover, strict=True) if c == max(cover)
+        )
+        return absent_figures(asked, quoted, best)
 
     def overview(self, query: Query, vector: np.ndarray) -> Composition | None:
         """The title and opening paragraph of the document the question names."""

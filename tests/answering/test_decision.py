@@ -14,6 +14,7 @@ from bot.answering.decision import DECISION_FILE, DecisionModel, Probe, Tree
 from bot.answering.features import (
     Features,
     absent_figures,
+    asked_figures,
     capitalised_names,
     cues,
     document_references,
@@ -108,8 +109,25 @@ def test_the_shipped_model_has_a_handoff_probe_fitted_held_out() -> None:
 
 # -- signals ----------------------------------------------------------------------------
 def test_signals_of_a_question_about_something_else() -> None:
-    assert absent_figures("Vành đai 4 năm 2024", "đến năm 2030") == 2
-    assert absent_figures("mục tiêu 12.000 USD năm 2030", "12000 USD vào năm 2030") == 0
+    asked = asked_figures("Vành đai 4 năm 2024")
+    assert absent_figures(asked, "đến năm 2030", "đến năm 2030") == 2
+    asked = asked_figures("mục tiêu 12.000 USD năm 2030")
+    assert absent_figures(asked, "12000 USD vào năm 2030", "12000 USD vào năm 2030") == 0
+
+
+def test_a_figure_counts_only_in_the_sentence_that_answers() -> None:
+    vision = "xây dựng đô thị xanh, thông minh vào năm 2035."
+    income = "thu nhập bình quân đầu người 12.000 USD (năm 2030), 42.000 USD (năm 2045)."
+    asked = asked_figures("thu nhap binh quan nam 2035 muc tieu bao nhieu")
+    assert absent_figures(asked, f"{vision} {income}", income) == 1
+    asked = asked_figures("đến 2045 thu nhập đầu người bao nhiêu")
+    assert absent_figures(asked, f"{vision} {income}", income) == 0
+
+
+def test_one_written_for_the_article_is_not_a_figure() -> None:
+    assert asked_figures("báo cáo kết quả gửi về đâu, bao lâu 1 lần") == set()
+    assert asked_figures("qua 2045 thì HN tăng trưởng bn % 1 năm thế") == {"2045"}
+    assert asked_figures("Kế hoạch 57 giao gì", frozenset({"57"})) == set()
     assert capitalised_names("Bao giờ Vành Đai 4 xong? Hà Nội") == ["vanh", "dai", "noi"]
     flags = cues("gia vang hien nay bao nhieu")
     assert flags["asks_price"] == 1.0 and flags["asks_current"] == 1.0
