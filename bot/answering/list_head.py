@@ -25,6 +25,7 @@ NAMED_HEADING = 0.5  # share of the question's words in a heading that it names
 SPREAD_TOP = 6  # best candidates looked at
 SPREAD_PARTS = 4  # distinct parts of one heading among them
 SPREAD_COVERAGE = 0.6  # … while none covers this share of the question
+WIDER = 0.25  # a heading saying this much more of the question than the best sentence
 
 
 class ListHeads:
@@ -80,6 +81,9 @@ class ListHeads:
             spread = self._spread(terms, best, candidates)
             if spread is not None:
                 return spread
+        wider = self._wider(terms, best, candidates)
+        if wider is not None:
+            return wider
         for candidate in candidates:
             if final(candidate) < final(best) - LIST_MARGIN:
                 break
@@ -145,6 +149,22 @@ class ListHeads:
             if rest and max(self.judge.coverage(rest, [i]) for i in top) >= SPREAD_COVERAGE:
                 return None
             return head
+        return None
+
+    def _wider(self, terms: list[Term], best: int, candidates: list[int]) -> int | None:
+        """A heading near the top that says clearly more of the question than the best
+        sentence under it: "ai kiểm tra, đánh giá" names "Công tác kiểm tra, đánh giá …"
+        (IV.2), whose parts say who does each; the sentence on inspections says one half."""
+        # The sentence's own words: its coverage also counts the headings above it.
+        said = self.judge.coverage_of_text(terms, self.composer.index.unit_text(best))
+        for head in candidates[:SPREAD_TOP]:
+            if (
+                self.composer.is_title(head)
+                and self.composer.contains(head, best)
+                and self.judge.heading_coverage(terms, head) >= said + WIDER
+                and len(self.composer.list_items(head)) >= 2
+            ):
+                return head
         return None
 
     def _names_a_list(self, terms: list[Term], head: int) -> bool:

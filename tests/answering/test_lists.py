@@ -256,3 +256,19 @@ def test_a_sentence_that_enumerates_is_quoted_whole_for_a_list_question(composin
     assert "(1) Kết luận “về quy hoạch, cải tạo và xây dựng Thủ đô Hà Nội”" in text
     assert "(5) Nghị quyết số 15-NQ/TW ngày 05/5/2022" in text
     assert "…" not in answer.answer
+
+
+def test_a_heading_that_says_more_of_the_question_than_its_best_sentence_answers(composing):
+    # "kiểm tra" is in IV.2.2's sentence (Ủy ban Kiểm tra), "đánh giá" only in its heading
+    # "Công tác kiểm tra, đánh giá và công khai kết quả": its parts say who does each.
+    answer = composing.answer("ai kiểm tra, đánh giá việc thực hiện kế hoạch")
+
+    sections = {c.section for c in answer.citations}
+    assert {"IV.2.1", "IV.2.2"} <= sections
+    assert "rà soát tiến độ, kiểm điểm kết quả" in norm(answer.answer)
+
+
+def test_a_sentence_that_says_all_the_question_keeps_its_own_answer(composing):
+    answer = composing.answer("Ủy ban Kiểm tra Thành ủy kiểm tra, giám sát những gì?")
+
+    assert [c.section for c in answer.citations] == ["IV.2.2"]
