@@ -193,6 +193,10 @@ def test_stop_words_are_not_terms(lexicon: Lexicon, question: str, words: list[s
         # "gồm những nội dung gì" frames the question, though "nội dung" alone is a synonym
         ("phần kiểm tra gồm những nội dung gì", ["kiem", "tra"]),
         ("nội dung tuyên truyền", ["noi", "dung", "tuyen", "truyen"]),
+        # Function phrases of several words ("regarding", "related to", "at the stage of").
+        ("trong khâu kiểm tra có gì đối với doanh nghiệp", ["kiem", "tra", "doanh", "nghiep"]),
+        ("doi voi doanh nghiep thi ke hoach giao gi", ["doanh", "nghiep", "ke", "hoach", "giao"]),
+        ("Kế hoạch có liên quan đến doanh nghiệp không", ["ke", "hoach", "doanh", "nghiep"]),
     ],
 )
 def test_words_that_name_a_part_of_the_document_are_not_terms(
