@@ -197,6 +197,7 @@ def test_stop_words_are_not_terms(lexicon: Lexicon, question: str, words: list[s
         ("trong khâu kiểm tra có gì đối với doanh nghiệp", ["kiem", "tra", "doanh", "nghiep"]),
         ("doi voi doanh nghiep thi ke hoach giao gi", ["doanh", "nghiep", "ke", "hoach", "giao"]),
         ("Kế hoạch có liên quan đến doanh nghiệp không", ["ke", "hoach", "doanh", "nghiep"]),
+        ("liệt kê giúp tôi các quan điểm", ["quan", "diem"]),
     ],
 )
 def test_words_that_name_a_part_of_the_document_are_not_terms(
