@@ -12,6 +12,8 @@ from bot.answering.quoting import LIST_BUDGET, Composition, Quote, Quoting
 from bot.documents.structure import PREAMBLE, SIGNATURE, overlaps
 
 MAX_FACT_QUOTES = 3
+MAX_PLACES = 6  # "những … nào": places that each say the thing asked
+SAME_THING = 0.9  # … scoring at least this share of the best
 CLOSE = 0.8  # sentences scoring below this share of the best are not quoted
 NEAR_TIE = 0.98
 
@@ -55,12 +57,18 @@ class FactComposer(Quoting):
         # The letterhead and the signature answer questions about the document itself
         # (its date, number, signer): another place would only add noise.
         placed_twice = home.section in {PREAMBLE, SIGNATURE}
-        for candidate in ranked[1:8]:
-            if len(chosen) >= MAX_FACT_QUOTES:
-                break
+        for candidate in ranked[1:10]:
             if score(candidate) < CLOSE * score(best):
                 break
             unit = self.index.units[candidate]
+            if len(chosen) >= MAX_FACT_QUOTES:
+                # "Những cơ quan nào phải hưởng ứng cuộc thi": every body whose duties say
+                # it is one of the answers; past three, only such places are added.
+                if plural and len(chosen) < MAX_PLACES and self._says_it_too(
+                    chosen, candidate, score(candidate) >= SAME_THING * score(best)
+                ):
+                    chosen.append(candidate)
+                continue
             # A close neighbour in the same section usually finishes the thought
             # ("… báo cáo kết quả …" then "Báo cáo phải đầy đủ số liệu …").
             neighbour = (unit.doc, unit.section) == (home.doc, home.section) and score(
@@ -97,7 +105,16 @@ class FactComposer(Quoting):
         quotes = [self.best_part(i, clause_score) for i in chosen]
         if plural:
             quotes = self._enumeration_whole(quotes, best)
+            while len(quotes) > MAX_FACT_QUOTES and _length(quotes) > LIST_BUDGET:
+                worst = min(quotes[1:], key=lambda q: score(q.unit))
+                quotes.remove(worst)
+        chosen = [q.unit for q in quotes]
         return Composition(tuple(quotes), "fact", tuple(chosen))
+
+    def _says_it_too(self, chosen: list[int], candidate: int, close: bool) -> bool:
+        """A sentence scoring about as well as the best in a section not yet quoted."""
+        place = self._place_of(candidate)
+        return close and all(not overlaps(place, self._place_of(c)) for c in chosen)
 
     def _enumeration_whole(self, quotes: list[Quote], best: int) -> list[Quote]:
         """For "những … nào", the best sentence whole when it was cut and the answer still
@@ -149,6 +166,10 @@ class FactComposer(Quoting):
 _REFERS_BACK = re.compile(
     r"^\W*(điều này|việc này|nhờ đó|qua đó|từ đó|do đó|vì vậy)\b", re.IGNORECASE
 )
+
+
+def _length(quotes: list[Quote]) -> int:
+    return sum(q.end - q.start for q in quotes)
 
 
 def _no_sentence_end(text: str) -> bool:

@@ -272,3 +272,12 @@ def test_a_sentence_that_says_all_the_question_keeps_its_own_answer(composing):
     answer = composing.answer("Ủy ban Kiểm tra Thành ủy kiểm tra, giám sát những gì?")
 
     assert [c.section for c in answer.citations] == ["IV.2.2"]
+
+
+def test_every_body_that_says_it_is_quoted_for_which_bodies(composing):
+    # Five bodies' duties say "hưởng ứng cuộc thi trực tuyến": each is one of the answers.
+    answer = composing.answer("Những cơ quan nào phải hưởng ứng cuộc thi trực tuyến toàn quốc?")
+
+    sections = {c.section for c in answer.citations}
+    assert {"IV.1.4", "IV.1.5", "IV.1.6", "IV.1.8", "IV.1.10"} <= sections
+    assert len(answer.answer) <= 2000  # one Zalo message
