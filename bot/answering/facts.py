@@ -64,8 +64,12 @@ class FactComposer(Quoting):
             if len(chosen) >= MAX_FACT_QUOTES:
                 # "Những cơ quan nào phải hưởng ứng cuộc thi": every body whose duties say
                 # it is one of the answers; past three, only such places are added.
-                if plural and len(chosen) < MAX_PLACES and self._says_it_too(
-                    chosen, candidate, score(candidate) >= SAME_THING * score(best)
+                if (
+                    plural
+                    and len(chosen) < MAX_PLACES
+                    and self._says_it_too(
+                        chosen, candidate, score(candidate) >= SAME_THING * score(best)
+                    )
                 ):
                     chosen.append(candidate)
                 continue
