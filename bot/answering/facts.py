@@ -62,14 +62,12 @@ class FactComposer(Quoting):
                 break
             unit = self.index.units[candidate]
             if len(chosen) >= MAX_FACT_QUOTES:
+                if not plural or len(chosen) >= MAX_PLACES:
+                    break
                 # "Những cơ quan nào phải hưởng ứng cuộc thi": every body whose duties say
                 # it is one of the answers; past three, only such places are added.
-                if (
-                    plural
-                    and len(chosen) < MAX_PLACES
-                    and self._says_it_too(
-                        chosen, candidate, score(candidate) >= SAME_THING * score(best)
-                    )
+                if score(candidate) >= SAME_THING * score(best) and self._new_place(
+                    chosen, candidate
                 ):
                     chosen.append(candidate)
                 continue
@@ -86,9 +84,7 @@ class FactComposer(Quoting):
             )
             # One more place scoring close: where the ranking hesitates between two
             # sections, quoting both beats a confident wrong pick.
-            runner_up = not placed_twice and not any(
-                overlaps((unit.doc, unit.section), self._place_of(c)) for c in chosen
-            )
+            runner_up = not placed_twice and self._new_place(chosen, candidate)
             placed_twice = placed_twice or runner_up
             if (
                 neighbour
@@ -108,17 +104,14 @@ class FactComposer(Quoting):
         chosen.sort(key=lambda i: (self.index.units[i].doc, self.index.units[i].start))
         quotes = [self.best_part(i, clause_score) for i in chosen]
         if plural:
-            quotes = self._enumeration_whole(quotes, best)
-            while len(quotes) > MAX_FACT_QUOTES and _length(quotes) > LIST_BUDGET:
-                worst = min(quotes[1:], key=lambda q: score(q.unit))
-                quotes.remove(worst)
+            quotes = within_budget(self._enumeration_whole(quotes, best), best, score)
         chosen = [q.unit for q in quotes]
         return Composition(tuple(quotes), "fact", tuple(chosen))
 
-    def _says_it_too(self, chosen: list[int], candidate: int, close: bool) -> bool:
-        """A sentence scoring about as well as the best in a section not yet quoted."""
+    def _new_place(self, chosen: list[int], candidate: int) -> bool:
+        """Whether ``candidate`` is in a section that none of ``chosen`` overlaps."""
         place = self._place_of(candidate)
-        return close and all(not overlaps(place, self._place_of(c)) for c in chosen)
+        return not any(overlaps(place, self._place_of(c)) for c in chosen)
 
     def _enumeration_whole(self, quotes: list[Quote], best: int) -> list[Quote]:
         """For "những … nào", the best sentence whole when it was cut and the answer still
@@ -170,6 +163,16 @@ class FactComposer(Quoting):
 _REFERS_BACK = re.compile(
     r"^\W*(điều này|việc này|nhờ đó|qua đó|từ đó|do đó|vì vậy)\b", re.IGNORECASE
 )
+
+
+def within_budget(quotes: list[Quote], best: int, score: Callable[[int], float]) -> list[Quote]:
+    """Past three quotes, the weakest places go, one at a time, until the answer fits a
+    list's budget; the best sentence, which answers, stays wherever it is in the text."""
+    kept = list(quotes)
+    while len(kept) > MAX_FACT_QUOTES and _length(kept) > LIST_BUDGET:
+        others = [q for q in kept if q.unit != best]
+        kept.remove(min(others, key=lambda q: score(q.unit)))
+    return kept
 
 
 def _length(quotes: list[Quote]) -> int:
