@@ -60,7 +60,6 @@ class FactComposer(Quoting):
         for candidate in ranked[1:10]:
             if score(candidate) < CLOSE * score(best):
                 break
-            unit = self.index.units[candidate]
             if len(chosen) >= MAX_FACT_QUOTES:
                 if not plural or len(chosen) >= MAX_PLACES:
                     break
@@ -71,6 +70,7 @@ class FactComposer(Quoting):
                 ):
                     chosen.append(candidate)
                 continue
+            unit = self.index.units[candidate]
             # A close neighbour in the same section usually finishes the thought
             # ("… báo cáo kết quả …" then "Báo cáo phải đầy đủ số liệu …").
             neighbour = (unit.doc, unit.section) == (home.doc, home.section) and score(
@@ -122,7 +122,7 @@ class FactComposer(Quoting):
             if quote.unit != best or not (quote.trimmed or quote.cut_before):
                 continue
             whole = [*quotes[:n], self.whole(best), *quotes[n + 1 :]]
-            if sum(q.end - q.start for q in whole) <= LIST_BUDGET:
+            if _length(whole) <= LIST_BUDGET:
                 return whole
         return quotes
 
