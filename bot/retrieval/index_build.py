@@ -44,6 +44,8 @@ _BUILDER_MODULES = (
     "retrieval/query_intent.py",
     "retrieval/query_terms.py",
     "vietnamese/text.py",
+    "vietnamese/language.py",  # an English sample question is read with the glossary
+    "vietnamese/lexicon.py",
 )
 # The word lists the builder reads text with (segmentation, shorthand, synonyms, the
 # English glossary, function words, framing phrases): sample questions and sentences are

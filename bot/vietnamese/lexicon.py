@@ -88,6 +88,20 @@ class Lexicon:
         return frozenset(w for w in words if 2 <= len(w) <= 4)
 
     @cached_property
+    def syllables(self) -> frozenset[str]:
+        """Every Vietnamese syllable of the word list, folded ("chien", "thang", "so"),
+        without the loanwords it also holds ("camera", "online")."""
+        lines = (self._dir / "words.txt").read_text(encoding="utf-8").splitlines()
+        folded = {fold(t) for line in lines if not line.startswith("#") for t in tokens(line)}
+        return frozenset(s for s in folded if is_syllable_shape(s))
+
+    @cached_property
+    def english_words(self) -> frozenset[str]:
+        """English words the bot knows: function words and the glossary's words, stemmed."""
+        glossary = {stem_english(t) for row in self._rows("english.tsv") for t in tokens(row[0])}
+        return self.stopwords_en | frozenset(glossary)
+
+    @cached_property
     def framing(self) -> frozenset[tuple[str, ...]]:
         lines = (self._dir / "framing.txt").read_text(encoding="utf-8").splitlines()
         return frozenset(
@@ -152,6 +166,18 @@ class Lexicon:
             if pattern.search(folded_text):
                 return name
         return None
+
+
+# A folded Vietnamese syllable: an optional onset, one to three vowels, an optional final
+# consonant. English words seldom fit ("population", "theme", "plan"); chat shorthand
+# ("ko", "dc") is in the abbreviations instead.
+_SYLLABLE = re.compile(
+    r"(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?"
+)
+
+
+def is_syllable_shape(folded_word: str) -> bool:
+    return bool(_SYLLABLE.fullmatch(folded_word))
 
 
 # Words whose final "s" is not a plural ("news" is not "new").

@@ -15,7 +15,7 @@ from bot.vietnamese.lexicon import Lexicon
         "Ai ký kế hoạch?",
         "Tôi muốn hỏi về cuộc thi",
         "Đảng ủy xã, phường làm gì?",
-        "Là gì?",  # only Latin-1 tone marks (à, ì): decided by the syllables
+        "Là gì?",  # only Latin-1 tone marks (à, ì), outside the Vietnamese block
     ],
 )
 def test_vietnamese_with_tone_marks(lexicon: Lexicon, question: str) -> None:
@@ -30,6 +30,13 @@ def test_vietnamese_with_tone_marks(lexicon: Lexicon, question: str) -> None:
         "ai ky van ban nay",
         "cuoc thi truc tuyen to chuc khi nao",
         "HA NOI CO NGHI QUYET GI",
+        # English function words that are also Vietnamese syllables say nothing
+        # ("so" số, "may" máy, "he" hè, "can" cần, "to" tô): the other syllables decide.
+        "he nay so lop hoc tang them may lop",
+        "so tay dang vien tai o dau",
+        "can bo phuong may gio lam viec",
+        "sandbox la j v ad",
+        "so km metro den 2035",
     ],
 )
 def test_vietnamese_without_tone_marks(lexicon: Lexicon, question: str) -> None:
@@ -44,10 +51,20 @@ def test_vietnamese_without_tone_marks(lexicon: Lexicon, question: str) -> None:
         "Who signed the plan?",
         "When was it issued?",
         "What are the main tasks of the communes and wards?",
+        # short English without function words: no Vietnamese syllable among them
+        "Metro lines planned?",
+        "Signing date?",
+        "Hanoi population?",
+        "Resolution 15-NQ/TW period?",
     ],
 )
 def test_english(lexicon: Lexicon, question: str) -> None:
     assert detect_language(question, lexicon) == "en"
+
+
+def test_ambiguous_words_alone_stay_vietnamese(lexicon: Lexicon) -> None:
+    """ "so may" (số máy) is English-looking and a Vietnamese syllable pair: Vietnamese first."""
+    assert detect_language("so may", lexicon) == "vi"
 
 
 def test_english_question_with_a_vietnamese_place_name(lexicon: Lexicon) -> None:
