@@ -81,25 +81,28 @@ class Lexicon:
         )
 
     @cached_property
-    def dictionary(self) -> frozenset[tuple[str, ...]]:
-        """Multi-syllable Vietnamese words, folded (pyvi's word list, MIT)."""
+    def _word_list(self) -> frozenset[tuple[str, ...]]:
+        """pyvi's word list (MIT), each word as its folded syllables."""
         lines = (self._dir / "words.txt").read_text(encoding="utf-8").splitlines()
-        words = (tuple(fold(t) for t in tokens(line)) for line in lines if not line.startswith("#"))
-        return frozenset(w for w in words if 2 <= len(w) <= 4)
+        return frozenset(
+            tuple(fold(t) for t in tokens(line)) for line in lines if not line.startswith("#")
+        )
+
+    @cached_property
+    def dictionary(self) -> frozenset[tuple[str, ...]]:
+        """Multi-syllable Vietnamese words, folded."""
+        return frozenset(w for w in self._word_list if 2 <= len(w) <= 4)
 
     @cached_property
     def syllables(self) -> frozenset[str]:
         """Every Vietnamese syllable of the word list, folded ("chien", "thang", "so"),
         without the loanwords it also holds ("camera", "online")."""
-        lines = (self._dir / "words.txt").read_text(encoding="utf-8").splitlines()
-        folded = {fold(t) for line in lines if not line.startswith("#") for t in tokens(line)}
-        return frozenset(s for s in folded if is_syllable_shape(s))
+        return frozenset(s for w in self._word_list for s in w if is_syllable_shape(s))
 
     @cached_property
     def english_words(self) -> frozenset[str]:
         """English words the bot knows: function words and the glossary's words, stemmed."""
-        glossary = {stem_english(t) for row in self._rows("english.tsv") for t in tokens(row[0])}
-        return self.stopwords_en | frozenset(glossary)
+        return self.stopwords_en | frozenset(w for phrase in self.english for w in phrase)
 
     @cached_property
     def framing(self) -> frozenset[tuple[str, ...]]:
