@@ -15,8 +15,9 @@ from importlib import resources
 
 import numpy as np
 
+from bot.answering.officer_details import missing_details
 from bot.retrieval.query_terms import Term
-from bot.vietnamese.text import folded_tokens
+from bot.vietnamese.text import fold, folded_tokens
 
 PLACES_FILE = resources.files("bot.vietnamese") / "data" / "places_hanoi.txt"
 UNIT_WORDS = ("phuong ", "xa ", "quan ", "huyen ", "thi xa ", "thi tran ")
@@ -90,12 +91,13 @@ class Side:
 
     folded: str  # questions, answer and unit, folded and padded with spaces
     question_texts: tuple[str, ...]  # each sample question folded and padded
+    answer: str  # the answer text folded, its punctuation kept (times, prices, links)
 
 
 def side_of(questions: tuple[str, ...], answer: str, unit: str) -> Side:
     asked = tuple(padded(q) for q in questions)
     everything = " ".join((*asked, padded(answer), padded(unit)))
-    return Side(f" {' '.join(everything.split())} ", asked)
+    return Side(f" {' '.join(everything.split())} ", asked, fold(answer).lower())
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ class MatchFeatures:
     unknown_place: float  # the question names a place the answer does not
     missing_max: float  # the heaviest question word the answer's texts never use
     short: float  # 1 / √(content words): short questions match by chance
+    detail_missing: float  # share of the details asked (a fee, an hour…) the answer lacks
 
     def vector(self) -> np.ndarray:
         return np.array(astuple(self), dtype=np.float64)
@@ -176,4 +179,5 @@ def features(
         unknown_place=float(any(f" {p} " not in side.folded for p in mentioned)),
         missing_max=max(absent, default=0.0),
         short=1.0 / math.sqrt(max(len(terms), 1)),
+        detail_missing=missing_details(query_folded, side.answer),
     )
