@@ -371,6 +371,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"giữ lại từng người viết, {label}: {describe(total(part))}")
 
     probes = fit_probes(rows)
+    # The fitting documents' mean sentence score: a document added later is read on this scale.
+    topic = probes["topic"]
+    probes["topic"] = replace(
+        topic, reference=round(float(topic.scores(engine.index.unit_vectors).mean()), 6)
+    )
     rows = with_oof_probes(rows)
     t, o, d = choose_thresholds(oof(args.shape, rows, ALL), rows)
     fitted = train(args.shape, rows.x, rows.y)

@@ -87,12 +87,33 @@ class Probe:
 
     weights: list[float]
     bias: float
+    # The topic probe reads "about the fitting documents": for another document its score is
+    # moved by how its sentences score against the fitting documents' sentences (their mean
+    # score, ``reference``), so that a question about a document added later is not read as
+    # off-topic for being about another subject. None: scores are taken as they are.
+    reference: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_array", np.asarray(self.weights, dtype=np.float32))
 
     def score(self, vector: np.ndarray) -> float:
         return float(self.bias + float(self._array @ vector.astype(np.float32)))
+
+    def scores(self, vectors: np.ndarray) -> np.ndarray:
+        return self.bias + vectors.astype(np.float32) @ self._array
+
+    def shifts(self, vectors: np.ndarray, groups: list[str]) -> dict[str, float]:
+        """Per group of sentences (a document), what moves its questions' scores onto the
+        fitting documents' scale: ``reference`` minus the group's mean sentence score."""
+        if self.reference is None:
+            return {}
+        scored = self.scores(vectors)
+        names = np.asarray(groups)
+        # Rounded: the fitting documents themselves get exactly 0 (no second reading).
+        return {
+            g: round(self.reference - float(scored[names == g].mean()), 3)
+            for g in dict.fromkeys(groups)
+        }
 
 
 @dataclass(frozen=True)
@@ -141,15 +162,27 @@ class DecisionModel:
         total = sum(exp)
         return exp[0] / total, exp[1] / total, exp[2] / total
 
-    def decide(self, features: Features, can_suggest: bool = True) -> Decision:
+    def decide(
+        self, features: Features, can_suggest: bool = True, topic_shift: float = 0.0
+    ) -> Decision:
+        """``topic_shift`` (a document other than the fitting ones, see ``Probe.reference``)
+        only keeps a question from being declined: whether the quotes answer it is judged on
+        the scale the model was fitted on, since the topic score is what tells a question
+        near a new document's subject from one it answers."""
         right, _, out = self.probabilities(features)
         if right >= self.answer_at and out < self.answer_out_below:
             outcome: Outcome = "answer"
-        elif out >= self.decline_at or not can_suggest:
+        elif not can_suggest or (out >= self.decline_at and self._off_topic(features, topic_shift)):
             outcome = "decline"
         else:
             outcome = "suggest"
         return Decision(outcome, right, out)
+
+    def _off_topic(self, features: Features, topic_shift: float) -> bool:
+        if not topic_shift:
+            return True
+        shifted = replace(features, topic=features.topic + topic_shift)
+        return self.probabilities(shifted)[2] >= self.decline_at
 
     def always_answering(self) -> DecisionModel:
         """The same model deciding "answer" every time (fitting, and ``evaluate.py --forced``),
@@ -171,6 +204,8 @@ class DecisionModel:
         data = asdict(self)
         for probe in data["probes"].values():
             probe.pop("_array", None)
+            if probe.get("reference") is None:
+                probe.pop("reference", None)
         if report:
             data["report"] = report  # how the fit did on writers it did not see
         path.write_text(

@@ -264,7 +264,9 @@ class AnswerEngine(OfficerAnswering):
         if found is None:
             answer = self._reply("not_found", replies.not_found(self._names, english), language)
             return self._officers(query, vector, answer, scope), Trace(None, 0.0)
-        decision = self.decision.decide(found.features, can_suggest=bool(found.sections))
+        decision = self.decision.decide(
+            found.features, can_suggest=bool(found.sections), topic_shift=found.topic_shift
+        )
         trace = Trace(found.features, 0.0, decision, found.sections, vector, found.quote_vector)
         confidence = decision.right if math.isfinite(decision.right) else 0.0
         if scope is not None or decision.outcome == "answer":

@@ -50,6 +50,7 @@ class Found:
     features: Features
     sections: tuple[Section, ...]  # distinct places that matched best, best first
     quote_vector: np.ndarray  # the quoted sentences' mean vector (for the match probe)
+    topic_shift: float = 0.0  # onto the fitting documents' topic scale (see Probe.reference)
 
 
 class QuoteFinder:
@@ -66,6 +67,9 @@ class QuoteFinder:
         self.composer = composer
         self.retriever = HybridRetriever(index)
         self._section_of = [(u.doc, u.section) for u in index.units]
+        topic = self.probes.get("topic")
+        docs = [u.doc for u in index.units]
+        self._topic_shift = topic.shifts(index.unit_vectors, docs) if topic and docs else {}
         self.list_heads = ListHeads(composer, judge)
         names = [
             f"{d.document.meta.citation_name} {d.document.meta.title}"
@@ -154,7 +158,8 @@ class QuoteFinder:
         if composition.head is not None:  # a part of the list would answer only that part
             listed = self._section_of[composition.head]
             places = [listed, *(s for s in places if not overlaps(s, listed))]
-        return Found(composition, features, tuple(places[:MAX_SUGGESTIONS]), quote_vector)
+        shift = self._topic_shift.get(self._section_of[best][0], 0.0)
+        return Found(composition, features, tuple(places[:MAX_SUGGESTIONS]), quote_vector, shift)
 
     def _distinct_sections(
         self, candidates: list[int], order: list[int], final

@@ -89,6 +89,33 @@ def test_probes_read_vectors() -> None:
     assert probe.score(np.asarray([2.0, 1.0])) == pytest.approx(1.5)
 
 
+def test_a_document_added_later_is_read_on_the_fitting_documents_topic_scale() -> None:
+    import numpy as np
+
+    # Sentences of the fitting document score 2 on average, a new document's 0.5.
+    probe = Probe([1.0, 0.0], 0.0, reference=2.0)
+    vectors = np.asarray([[2.5, 0.0], [1.5, 0.0], [0.5, 1.0], [0.5, -1.0]])
+    shifts = probe.shifts(vectors, ["old", "old", "new", "new"])
+    assert shifts == {"old": 0.0, "new": 1.5}
+    assert Probe([1.0, 0.0], 0.0).shifts(vectors, ["old"] * 4) == {}  # no reference: none
+
+
+def test_the_topic_shift_keeps_a_question_from_being_declined_but_never_answers_it() -> None:
+    model = DecisionModel(
+        names=["topic"],
+        bias=[0.0, 0.0, 0.0],
+        weights=[[1.0], [0.0], [-4.0]],
+        answer_at=0.6,
+        decline_at=0.5,
+    )
+    far = features(topic=-1.0)  # off the fitting document's topic
+    assert model.decide(far).outcome == "decline"
+    shifted = model.decide(far, topic_shift=1.5)  # … but near the new document's sentences
+    assert shifted.outcome == "suggest"
+    assert (shifted.right, shifted.out) == (model.decide(far).right, model.decide(far).out)
+    assert model.decide(far, can_suggest=False, topic_shift=1.5).outcome == "decline"
+
+
 def test_the_handoff_probe_asks_for_a_person_only_above_its_threshold() -> None:
     import numpy as np
 
