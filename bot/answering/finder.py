@@ -68,7 +68,7 @@ class QuoteFinder:
         self.retriever = HybridRetriever(index)
         self._section_of = [(u.doc, u.section) for u in index.units]
         topic = self.probes.get("topic")
-        docs = [u.doc for u in index.units]
+        docs = [doc for doc, _ in self._section_of]
         self._topic_shift = topic.shifts(index.unit_vectors, docs) if topic and docs else {}
         self.list_heads = ListHeads(composer, judge)
         names = [

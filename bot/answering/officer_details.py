@@ -51,7 +51,7 @@ _ASKED = (
     (
         "phone",
         r"so dien thoai|sdt|hotline|duong day nong|goi (vao )?so nao"
-        r"|phone number|number to call|hotline|contact number",
+        r"|phone number|number to call|contact number",
     ),
     (
         "online",

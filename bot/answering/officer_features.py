@@ -97,7 +97,7 @@ class Side:
 def side_of(questions: tuple[str, ...], answer: str, unit: str) -> Side:
     asked = tuple(padded(q) for q in questions)
     everything = " ".join((*asked, padded(answer), padded(unit)))
-    return Side(f" {' '.join(everything.split())} ", asked, fold(answer).lower())
+    return Side(f" {' '.join(everything.split())} ", asked, fold(answer))
 
 
 @dataclass(frozen=True)
